@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import * as resources from "@pulumi/azure-native/resources";
+import * as random from "@pulumi/random";
+import { createDiagnosticSettings } from "./components/shared/diagnostics";
+import { createLock } from "./components/shared/lock";
+import { NamingArgs, UNIQUE_SUFFIX_LENGTH, resourceName } from "./components/shared/naming";
+import { standardTags } from "./components/shared/tags";
+import { loadConfig } from "./lib/config";
+
+/**
+ * The ahds program: reads and validates the stack's config, then wires the platform's components.
+ * Exported as a function so the Pulumi Node runtime (and the offline harness) runs it inside the stack.
+ */
+async function main() {
+    // Validate everything first: an invalid config throws here, before any resource is registered.
+    const cfg = loadConfig();
+
+    // Stateful resources follow the stack's protection settings (both on in prod, enforced by config validation).
+    const stateful: pulumi.CustomResourceOptions = { protect: cfg.protect, retainOnDelete: cfg.retainOnDelete };
+
+    // Suffix for globally unique names. It lives in state, so redeploys never rename anything (defect 1 of the
+    // reference implementation seeded names with utcNow()).
+    const suffix = new random.RandomString("suffix", {
+        length: UNIQUE_SUFFIX_LENGTH,
+        lower: true,
+        upper: false,
+        numeric: true,
+        special: false,
+    });
+
+    const naming: NamingArgs = {
+        workload: cfg.workload,
+        environment: cfg.environment,
+        location: cfg.location,
+        uniqueSuffix: suffix.result,
+    };
+    const tags = standardTags({
+        environment: cfg.environment,
+        workload: cfg.workload,
+        dataClassification: cfg.dataClassification,
+        owner: cfg.owner,
+        costCenter: cfg.costCenter,
+    });
+
+    // Resource groups: the hub (shared network security and monitoring), the spoke network, and the PHI workload.
+    // Separate groups keep RBAC on PHI stores apart from network administration.
+    const rg = {
+        hub: new resources.ResourceGroup("rg-hub", { resourceGroupName: resourceName("resourceGroup", naming, "hub"), location: cfg.location, tags }, stateful),
+        spoke: new resources.ResourceGroup("rg-spoke", { resourceGroupName: resourceName("resourceGroup", naming, "spk"), location: cfg.location, tags }, stateful),
+        data: new resources.ResourceGroup("rg-data", { resourceGroupName: resourceName("resourceGroup", naming, "data"), location: cfg.location, tags }, stateful),
+    };
+
+    // Central Log Analytics workspace: every diagnostic setting in the platform points here.
+    const workspace = new operationalinsights.Workspace("law", {
+        workspaceName: resourceName("logAnalyticsWorkspace", naming),
+        resourceGroupName: rg.hub.name,
+        location: cfg.location,
+        sku: { name: "PerGB2018" },
+        retentionInDays: cfg.logAnalytics.retentionInDays,
+        workspaceCapping: { dailyQuotaGb: cfg.logAnalytics.dailyQuotaGb },
+        features: {
+            // Entra ID only: no shared workspace keys that could be leaked to send or read PHI-bearing logs.
+            disableLocalAuth: true,
+            enableLogAccessUsingOnlyResourcePermissions: true,
+        },
+        // Public ingestion and query stay enabled until the platform adds an Azure Monitor Private Link Scope;
+        // diagnostic settings use the Azure backbone either way.
+        publicNetworkAccessForIngestion: "Enabled",
+        publicNetworkAccessForQuery: "Enabled",
+        tags,
+    }, stateful);
+
+    // The workspace audits its own queries and access.
+    createDiagnosticSettings("law", workspace.id, {
+        audit: { workspaceResourceId: workspace.id, logCategoryGroups: ["audit"] },
+    }, {});
+
+    // In protected stacks a CanNotDelete lock backs up Pulumi's `protect` against deletion outside Pulumi.
+    createLock("law", workspace.id, { kind: cfg.protect ? "CanNotDelete" : "None" }, {});
+
+    return {
+        resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
+        logAnalyticsWorkspaceId: workspace.id,
+        logAnalyticsCustomerId: workspace.customerId,
+    };
+}
+
+export = main;

@@ -1,0 +1,296 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { ENVIRONMENTS, REGIONS, WORKLOAD_PATTERN, worstCaseNames } from "../components/shared/naming";
+import { TAG_VALUE_MAX } from "../components/shared/tags";
+import { Cidr, contains, overlaps, parseCidr, usableAddresses } from "./network";
+
+/**
+ * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
+ * defaults in Pulumi.yaml), validated as a whole, and frozen. Every problem is reported at once, by config key,
+ * before any resource is registered.
+ */
+export const NAMESPACE = "ahds";
+
+const tagValue = z.string().min(1, "must not be empty").max(TAG_VALUE_MAX, `must be at most ${TAG_VALUE_MAX} characters (Azure tag value limit)`)
+    .regex(/^[^\p{Cc}]*$/u, "must not contain control characters");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.stringbool();
+const cidr = z.string().superRefine((v, ctx) => {
+    const r = parseCidr(v);
+    if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
+});
+
+/** Azure Firewall SKUs; Basic is listed so that it can be rejected with the reason (see `semanticProblems`). */
+export const FIREWALL_SKUS = ["Basic", "Standard", "Premium"] as const;
+/** Bastion SKUs that deploy into AzureBastionSubnet (Developer is shared infrastructure without a subnet). */
+export const BASTION_SKUS = ["Basic", "Standard", "Premium"] as const;
+/** APIM tiers that support VNet injection in internal mode on stv2 (classic Developer and Premium). */
+export const APIM_SKUS = ["Developer", "Premium"] as const;
+
+const schema = z.strictObject({
+    environment: z.enum(ENVIRONMENTS),
+    location: z.enum(REGIONS as [string, ...string[]]),
+    workload: z.string().regex(WORKLOAD_PATTERN, `must be 2-6 lowercase letters or digits, starting with a letter (${WORKLOAD_PATTERN})`),
+    owner: tagValue,
+    costCenter: tagValue,
+    dataClassification: tagValue,
+    protect: bool,
+    retainOnDelete: bool,
+    zoneRedundant: bool,
+    logAnalytics: z.strictObject({
+        // PerGB2018 interactive retention: 30-730 days (learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure).
+        retentionInDays: int(30, 730),
+        // -1 = no daily cap. A cap drops audit data once reached, so it is only for dev cost control.
+        dailyQuotaGb: int(-1, 100000).refine((v) => v !== 0, "must be -1 (no cap) or a positive number of GB"),
+    }),
+    hub: z.strictObject({
+        addressSpace: cidr,
+        firewallSubnet: cidr,
+        bastionSubnet: cidr,
+        jumpboxSubnet: cidr,
+    }),
+    spoke: z.strictObject({
+        addressSpace: cidr,
+        appGatewaySubnet: cidr,
+        apimSubnet: cidr,
+        privateEndpointSubnet: cidr,
+        functionIntegrationSubnet: cidr,
+        containerAppsSubnet: cidr,
+    }),
+    firewall: z.strictObject({ sku: z.enum(FIREWALL_SKUS) }),
+    bastion: z.strictObject({ sku: z.enum(BASTION_SKUS) }),
+    apim: z.strictObject({ sku: z.enum(APIM_SKUS), capacity: int(1, 12) }),
+    appGateway: z.strictObject({ minCapacity: int(0, 125), maxCapacity: int(1, 125) }),
+});
+
+type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type StackConfig = DeepReadonly<z.output<typeof schema>>;
+
+export interface ConfigProblem {
+    /** Full config key, for example `ahds:spoke.addressSpace`. */
+    key: string;
+    message: string;
+}
+
+/** Thrown for invalid configuration; a RunError, so Pulumi prints the message without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+    readonly isConfigError = true;
+    constructor(readonly problems: ConfigProblem[]) {
+        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+export function isConfigError(e: unknown): e is ConfigError {
+    return typeof e === "object" && e !== null && (e as { isConfigError?: unknown }).isConfigError === true;
+}
+
+type Nested = { [k: string]: string | Nested };
+
+/** `{"ahds:spoke.addressSpace": "10.1.0.0/16"}` → `{spoke: {addressSpace: "10.1.0.0/16"}}`; other namespaces are ignored. */
+function nest(flat: Record<string, string>): { nested: Nested; problems: ConfigProblem[] } {
+    const nested: Nested = {};
+    const problems: ConfigProblem[] = [];
+    for (const [fullKey, value] of Object.entries(flat)) {
+        if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+        const path = fullKey.slice(NAMESPACE.length + 1).split(".");
+        let node: Nested = nested;
+        for (const [i, part] of path.entries()) {
+            if (i === path.length - 1) {
+                if (typeof node[part] === "object") problems.push({ key: fullKey, message: "conflicts with nested keys under it" });
+                else node[part] = value;
+            } else {
+                const next = node[part];
+                if (typeof next === "string") { problems.push({ key: fullKey, message: `conflicts with key ${NAMESPACE}:${path.slice(0, i + 1).join(".")}` }); break; }
+                node = next ?? (node[part] = {});
+            }
+        }
+    }
+    return { nested, problems };
+}
+
+function rawAt(nested: Nested, path: readonly PropertyKey[]): unknown {
+    let v: unknown = nested;
+    for (const p of path) v = typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+    return v;
+}
+
+function zodProblems(nested: Nested, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
+    for (const issue of issues) {
+        const path = issue.path.map(String).join(".");
+        const key = `${NAMESPACE}:${path}`;
+        const raw = rawAt(nested, issue.path);
+        const shown = typeof raw === "string" ? `"${raw}" ` : "";
+        switch (issue.code) {
+            case "unrecognized_keys":
+                for (const k of issue.keys) out.push({ key: `${NAMESPACE}:${path === "" ? k : `${path}.${k}`}`, message: "is not a known config key (see Pulumi.yaml)" });
+                break;
+            case "invalid_type":
+                out.push({ key, message: raw === undefined ? "is required (set it in Pulumi.<stack>.yaml or keep the Pulumi.yaml default)" : `${shown}is not a valid ${issue.expected}` });
+                break;
+            case "invalid_value":
+                out.push({ key, message: `${shown}is not one of ${issue.values.map(String).join(", ")}` });
+                break;
+            case "too_small":
+                out.push({ key, message: typeof raw === "string" && issue.origin === "number" ? `${shown}must be at least ${issue.minimum}` : `${shown}${issue.message}` });
+                break;
+            case "too_big":
+                out.push({ key, message: typeof raw === "string" && issue.origin === "number" ? `${shown}must be at most ${issue.maximum}` : `${shown}${issue.message}` });
+                break;
+            default:
+                out.push({ key, message: `${shown}${issue.message}` });
+        }
+    }
+    return out;
+}
+
+/** Subnets, in config order, with the Azure rule each must satisfy. */
+interface SubnetRule {
+    key: string;
+    vnet: "hub" | "spoke";
+    /** Largest prefix length allowed (smallest subnet). */
+    maxPrefix: number;
+    why: string;
+}
+
+const SUBNET_RULES: SubnetRule[] = [
+    // "The AzureFirewallSubnet needs to be at least /26" (learn.microsoft.com/azure/firewall/firewall-faq).
+    { key: "hub.firewallSubnet", vnet: "hub", maxPrefix: 26, why: "AzureFirewallSubnet must be /26 or larger (Azure Firewall FAQ)" },
+    // "The subnet must be /26 or larger" for AzureBastionSubnet (learn.microsoft.com/azure/bastion/configuration-settings#subnet).
+    { key: "hub.bastionSubnet", vnet: "hub", maxPrefix: 26, why: "AzureBastionSubnet must be /26 or larger (Bastion configuration settings)" },
+    // Azure's smallest IPv4 subnet is /29 (5 addresses reserved, 3 usable).
+    { key: "hub.jumpboxSubnet", vnet: "hub", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
+    // App Gateway v2 needs one IP per instance plus one for a private frontend; Microsoft recommends /24
+    // (learn.microsoft.com/azure/application-gateway/configuration-infrastructure#size-of-the-subnet). The capacity
+    // check below enforces the hard rule for the configured autoscale maximum.
+    { key: "spoke.appGatewaySubnet", vnet: "spoke", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
+    // "The minimum size of the subnet in which API Management can be deployed is /29"
+    // (learn.microsoft.com/azure/api-management/virtual-network-injection-resources#subnet-size).
+    { key: "spoke.apimSubnet", vnet: "spoke", maxPrefix: 29, why: "API Management VNet injection needs at least /29" },
+    { key: "spoke.privateEndpointSubnet", vnet: "spoke", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
+    // "The subnet must be allocated an IPv4 /28 block (16 addresses)" for regional VNet integration; /26 is
+    // recommended for scale-out (learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements).
+    { key: "spoke.functionIntegrationSubnet", vnet: "spoke", maxPrefix: 28, why: "Functions/App Service VNet integration needs at least /28" },
+    // Workload-profiles Container Apps environments need "/27 or larger"
+    // (learn.microsoft.com/azure/container-apps/networking#subnet).
+    { key: "spoke.containerAppsSubnet", vnet: "spoke", maxPrefix: 27, why: "a workload-profiles Container Apps environment needs at least /27" },
+];
+
+/** Regions in REGIONS without availability zones (learn.microsoft.com/azure/reliability/availability-zones-region-support). */
+const NO_ZONE_REGIONS = ["northcentralus", "westcentralus"];
+
+function getRaw(nested: Nested, key: string): string | undefined {
+    const v = rawAt(nested, key.split("."));
+    return typeof v === "string" ? v : undefined;
+}
+
+/** Rules that span keys or need Azure knowledge beyond types: networks, capacity, mutually exclusive settings. */
+function semanticProblems(nested: Nested): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
+    const add = (k: string, message: string) => out.push({ key: `${NAMESPACE}:${k}`, message });
+    const cidrOf = (k: string): Cidr | undefined => {
+        const v = getRaw(nested, k);
+        if (v === undefined) return undefined;
+        const c = parseCidr(v);
+        return typeof c === "string" ? undefined : c;
+    };
+    const intOf = (k: string): number | undefined => {
+        const v = getRaw(nested, k);
+        return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined;
+    };
+
+    // --- address plan ---
+    const vnets = { hub: cidrOf("hub.addressSpace"), spoke: cidrOf("spoke.addressSpace") };
+    if (vnets.hub && vnets.spoke && overlaps(vnets.hub, vnets.spoke)) {
+        add("spoke.addressSpace", `"${vnets.spoke.text}" overlaps hub.addressSpace "${vnets.hub.text}" (peered VNets cannot overlap)`);
+    }
+    const placed: Array<{ key: string; c: Cidr }> = [];
+    for (const rule of SUBNET_RULES) {
+        const c = cidrOf(rule.key);
+        if (c === undefined) continue;
+        const vnet = vnets[rule.vnet];
+        if (vnet && !contains(vnet, c)) add(rule.key, `"${c.text}" is not inside ${rule.vnet}.addressSpace "${vnet.text}"`);
+        if (c.prefix > rule.maxPrefix) add(rule.key, `"${c.text}" is too small: ${rule.why}`);
+        for (const other of placed) {
+            if (overlaps(other.c, c)) add(rule.key, `"${c.text}" overlaps ${other.key} "${other.c.text}"`);
+        }
+        placed.push({ key: rule.key, c });
+    }
+
+    // --- capacity that must fit the subnet ---
+    const agw = cidrOf("spoke.appGatewaySubnet");
+    const agwMax = intOf("appGateway.maxCapacity");
+    const agwMin = intOf("appGateway.minCapacity");
+    if (agw && agwMax !== undefined && usableAddresses(agw) < agwMax + 1) {
+        // One private IP per instance + one for a private frontend IP (configuration-infrastructure#size-of-the-subnet).
+        add("spoke.appGatewaySubnet", `"${agw.text}" has ${usableAddresses(agw)} usable addresses; appGateway.maxCapacity ${agwMax} needs ${agwMax + 1}`);
+    }
+    if (agwMin !== undefined && agwMax !== undefined && agwMin > agwMax) {
+        add("appGateway.minCapacity", `"${agwMin}" is greater than appGateway.maxCapacity "${agwMax}"`);
+    }
+    const apimSku = getRaw(nested, "apim.sku");
+    const apimUnits = intOf("apim.capacity");
+    const apim = cidrOf("spoke.apimSubnet");
+    if (apimSku === "Developer" && apimUnits !== undefined && apimUnits !== 1) {
+        add("apim.capacity", `"${apimUnits}" is not possible: the Developer tier has exactly one unit`);
+    }
+    if (apim && apimUnits !== undefined && (apimSku === "Developer" || apimSku === "Premium")) {
+        // One IP per Developer unit, two per Premium unit, plus one for the internal load balancer
+        // (virtual-network-injection-resources#subnet-size).
+        const need = (apimSku === "Developer" ? 1 : 2) * apimUnits + 1;
+        if (usableAddresses(apim) < need) add("spoke.apimSubnet", `"${apim.text}" has ${usableAddresses(apim)} usable addresses; ${apimSku} x${apimUnits} in internal mode needs ${need}`);
+    }
+
+    // --- mutually exclusive or environment-bound settings ---
+    if (getRaw(nested, "firewall.sku") === "Basic") {
+        // Azure Firewall Basic runs threat intelligence in Alert mode only; this platform requires Deny
+        // (learn.microsoft.com/azure/firewall/overview#azure-firewall-basic).
+        add("firewall.sku", `"Basic" only supports threat intelligence in Alert mode; this platform requires Deny (use Standard or Premium)`);
+    }
+    const location = getRaw(nested, "location");
+    if (getRaw(nested, "zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {
+        add("zoneRedundant", `"true" is not possible in ${location}, which has no availability zones`);
+    }
+    if (getRaw(nested, "environment") === "prod") {
+        for (const k of ["protect", "retainOnDelete"]) {
+            if (getRaw(nested, k) !== "true") add(k, `"${getRaw(nested, k) ?? ""}" must be true in prod: stateful PHI resources must not be deletable by a stray \`pulumi destroy\``);
+        }
+    }
+
+    // --- names: the workload prefix must keep every generated name within Azure's rules ---
+    const workload = getRaw(nested, "workload");
+    const environment = getRaw(nested, "environment");
+    if (workload !== undefined && WORKLOAD_PATTERN.test(workload) && location !== undefined && environment !== undefined) {
+        for (const n of worstCaseNames(workload, environment, location).filter((x) => x.problems.length > 0)) {
+            add("workload", `"${workload}" makes ${n.kind} names like "${n.name}" invalid: ${n.problems.join("; ")}`);
+        }
+    }
+    return out;
+}
+
+function deepFreeze<T>(o: T): T {
+    if (typeof o === "object" && o !== null) {
+        for (const v of Object.values(o)) deepFreeze(v);
+        Object.freeze(o);
+    }
+    return o;
+}
+
+/** Validates a flat config map (`"ahds:key" → string`, as Pulumi passes it). Throws ConfigError listing every problem. */
+export function parseConfig(flat: Record<string, string>): StackConfig {
+    const { nested, problems } = nest(flat);
+    const parsed = schema.safeParse(nested, { reportInput: true });
+    const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)), ...semanticProblems(nested)];
+    // One message per key and text; keep the order of Pulumi.yaml-ish declaration (zod, then semantic rules).
+    const seen = new Set<string>();
+    const unique = all.filter((p) => { const k = `${p.key}\u0000${p.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
+    if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);
+    return deepFreeze(parsed.data);
+}
+
+/** Reads and validates the current stack's config from the Pulumi runtime. */
+export function loadConfig(): StackConfig {
+    return parseConfig(pulumi.runtime.allConfig());
+}

@@ -1,0 +1,166 @@
+import * as crypto from "crypto";
+import { MockCallArgs, MockCallResult, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
+import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-00000000a0d5";
+export const MOCK_TENANT_ID = "11111111-1111-1111-1111-11111111a0d5";
+export const MOCK_CLIENT_ID = "22222222-2222-2222-2222-22222222a0d5";
+export const MOCK_OBJECT_ID = "33333333-3333-3333-3333-33333333a0d5";
+
+/** Everything the engine learns about one resource registration. */
+export interface RecordedResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent: string | null;
+    /** Inputs in Pulumi's wire form (secrets and unknowns keep their sentinels; see values.ts). */
+    inputs: Record<string, unknown>;
+    /** Outputs the mocked provider returned (what stack policies see). */
+    outputs: Record<string, unknown>;
+    id: string | null;
+    protect: boolean;
+    retainOnDelete: boolean;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+}
+
+/**
+ * MockMonitor that records each RegisterResourceRequest as the engine would see it (type, name, parent, custom,
+ * inputs, protect, retainOnDelete, dependencies, propertyDependencies) before handing it to the SDK's mock logic.
+ */
+export class RecordingMonitor extends MockMonitor {
+    readonly recorded: RecordedResource[] = [];
+    readonly errors: Error[] = [];
+
+    override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void): Promise<void> {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, prop) => { propertyDependencies[prop] = deps.getUrnsList(); });
+        const entry: RecordedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent() === "" ? null : req.getParent(),
+            inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            outputs: {},
+            id: null,
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+        };
+        this.recorded.push(entry);
+        return super.registerResource(req, (err: unknown, resp: RegisterResourceResponse | undefined) => {
+            if (err) {
+                this.errors.push(err instanceof Error ? err : new Error(String(err)));
+            } else if (resp !== undefined) {
+                entry.urn = resp.getUrn();
+                entry.id = resp.getId() === "" ? null : resp.getId();
+                entry.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+            }
+            callback(err, resp);
+        });
+    }
+}
+
+/** azure-native module → ARM resource provider namespace. */
+const NAMESPACES: Record<string, string> = {
+    apimanagement: "Microsoft.ApiManagement", app: "Microsoft.App", applicationinsights: "Microsoft.Insights",
+    authorization: "Microsoft.Authorization", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry",
+    eventhub: "Microsoft.EventHub", healthcareapis: "Microsoft.HealthcareApis", keyvault: "Microsoft.KeyVault",
+    managedidentity: "Microsoft.ManagedIdentity", monitor: "Microsoft.Insights", network: "Microsoft.Network",
+    operationalinsights: "Microsoft.OperationalInsights", privatedns: "Microsoft.Network", resources: "Microsoft.Resources",
+    security: "Microsoft.Security", storage: "Microsoft.Storage", synapse: "Microsoft.Synapse", web: "Microsoft.Web",
+};
+
+/** Child resources: ARM path segment of the parent, the input naming the parent, and the child's collection. */
+const CHILDREN: Record<string, { parentType: string; parentKey: string; collection: string }> = {
+    "network:Subnet": { parentType: "virtualNetworks", parentKey: "virtualNetworkName", collection: "subnets" },
+    "network:SecurityRule": { parentType: "networkSecurityGroups", parentKey: "networkSecurityGroupName", collection: "securityRules" },
+    "network:Route": { parentType: "routeTables", parentKey: "routeTableName", collection: "routes" },
+    "network:VirtualNetworkPeering": { parentType: "virtualNetworks", parentKey: "virtualNetworkName", collection: "virtualNetworkPeerings" },
+    "network:PrivateDnsZoneGroup": { parentType: "privateEndpoints", parentKey: "privateEndpointName", collection: "privateDnsZoneGroups" },
+    "network:FirewallPolicyRuleCollectionGroup": { parentType: "firewallPolicies", parentKey: "firewallPolicyName", collection: "ruleCollectionGroups" },
+    "privatedns:VirtualNetworkLink": { parentType: "privateDnsZones", parentKey: "privateZoneName", collection: "virtualNetworkLinks" },
+    "privatedns:PrivateRecordSet": { parentType: "privateDnsZones", parentKey: "privateZoneName", collection: "A" },
+    "healthcareapis:FhirService": { parentType: "workspaces", parentKey: "workspaceName", collection: "fhirservices" },
+    "healthcareapis:DicomService": { parentType: "workspaces", parentKey: "workspaceName", collection: "dicomservices" },
+    "storage:BlobContainer": { parentType: "storageAccounts", parentKey: "accountName", collection: "blobServices/default/containers" },
+};
+
+/** Resources whose ID hangs off another resource's ID (extension resources). */
+const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
+    "monitor:DiagnosticSetting": { scopeKey: "resourceUri", segment: "providers/Microsoft.Insights/diagnosticSettings" },
+    "authorization:RoleAssignment": { scopeKey: "scope", segment: "providers/Microsoft.Authorization/roleAssignments" },
+    "authorization:ManagementLockByScope": { scopeKey: "scope", segment: "providers/Microsoft.Authorization/locks" },
+};
+
+/** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
+const NAME_KEYS = ["name", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName"];
+
+function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
+
+/** The Azure name a provider would have assigned (under mocks, azure-native autonaming does not run). */
+export function azureName(a: MockResourceArgs): string {
+    const typeName = a.type.split(":")[2] ?? "";
+    const inputs = (a.inputs ?? {}) as Record<string, unknown>;
+    const own = inputs[`${lowerFirst(typeName)}Name`];
+    if (typeof own === "string") return own;
+    for (const k of NAME_KEYS) { const v = inputs[k]; if (typeof v === "string") return v; }
+    return a.name;
+}
+
+function armId(a: MockResourceArgs, name: string): string {
+    const [, mod = "", typeName = ""] = a.type.split(":");
+    const inputs = (a.inputs ?? {}) as Record<string, unknown>;
+    const key = `${mod.split("/")[0]}:${typeName}`;
+    const sub = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
+    if (key === "resources:ResourceGroup") return `${sub}/resourceGroups/${name}`;
+    const scoped = SCOPED[key];
+    if (scoped !== undefined) return `${String(inputs[scoped.scopeKey] ?? sub)}/${scoped.segment}/${name}`;
+    const rg = typeof inputs["resourceGroupName"] === "string" ? inputs["resourceGroupName"] : "rg-unknown";
+    const ns = NAMESPACES[mod.split("/")[0] ?? ""] ?? `Mock.${mod}`;
+    const child = CHILDREN[key];
+    if (child !== undefined) {
+        return `${sub}/resourceGroups/${rg}/providers/${ns}/${child.parentType}/${String(inputs[child.parentKey] ?? "parent")}/${child.collection}/${name}`;
+    }
+    const collection = key === "privatedns:PrivateZone" ? "privateDnsZones" : `${lowerFirst(typeName)}s`;
+    return `${sub}/resourceGroups/${rg}/providers/${ns}/${collection}/${name}`;
+}
+
+/** Deterministic pseudo-random text, so repeated runs produce identical graphs. */
+function stableHex(seed: string, length: number): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+/** Extra outputs some resources have that are not inputs (what the real provider would return). */
+function extraOutputs(a: MockResourceArgs, name: string): Record<string, unknown> {
+    switch (a.type) {
+        case "random:index/randomString:RandomString": {
+            const length = typeof a.inputs["length"] === "number" ? a.inputs["length"] : 8;
+            return { result: stableHex(a.name, length) };
+        }
+        case "azure-native:operationalinsights:Workspace":
+            return { customerId: `${stableHex(name, 8)}-0000-4000-8000-${stableHex(name + "c", 12)}` };
+        default:
+            return {};
+    }
+}
+
+/** Mocks that behave like azure-native and @pulumi/random; any invoke not listed fails the run. */
+export class AzureMocks implements Mocks {
+    newResource(a: MockResourceArgs): MockResourceResult {
+        if (!a.custom) return { id: undefined, state: {} };
+        const name = azureName(a);
+        const id = a.type.startsWith("random:") ? `${a.name}-id` : armId(a, name);
+        return { id, state: { ...a.inputs, name, ...extraOutputs(a, name) } };
+    }
+
+    call(c: MockCallArgs): MockCallResult {
+        if (c.token === "azure-native:authorization:getClientConfig") {
+            return { clientId: MOCK_CLIENT_ID, objectId: MOCK_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
+        }
+        throw new Error(`unmocked invoke ${c.token}: add it to tests/harness/mocks.ts`);
+    }
+}

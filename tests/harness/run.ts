@@ -1,0 +1,91 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { Graph } from "./graph";
+import { AzureMocks, RecordingMonitor } from "./mocks";
+import { LoadedStackConfig, PROJECT_DIR, loadStackConfig } from "./stackConfig";
+
+export interface RunInStackOptions {
+    project?: string;
+    stack?: string;
+    /** Runtime config (`"ahds:key" → string`). @default {} */
+    config?: Record<string, string>;
+    /** Run as `pulumi preview` (outputs not returned by the mocks are unknown). @default false */
+    preview?: boolean;
+}
+
+export interface RunResult<T> {
+    graph: Graph;
+    /** The program's return value (stack outputs), when it succeeded. */
+    outputs?: T;
+    /** The error the program threw, if any (for example a ConfigError). */
+    error?: unknown;
+}
+
+let running = false;
+
+/**
+ * Runs `program` inside a fresh root stack under Pulumi mocks and records every registered resource.
+ * The Pulumi runtime is process-global, so runs are serialized.
+ */
+export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInStackOptions = {}): Promise<RunResult<T>> {
+    if (running) throw new Error("runInStack: a run is already in progress (the Pulumi runtime is process-global)");
+    running = true;
+    const monitor = new RecordingMonitor(new AzureMocks());
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => { unhandled.push(e); };
+    process.on("unhandledRejection", onUnhandled);
+    try {
+        pulumi.runtime.setAllConfig(opts.config ?? {}, []);
+        pulumi.runtime.setMockOptions(monitor, opts.project ?? "ahds", opts.stack ?? "test", opts.preview ?? false);
+        let outputs: T | undefined;
+        let error: unknown;
+        try {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => program()) as T | undefined;
+        } catch (e) {
+            error = e;
+        }
+        // Wait until every registration RPC has completed (what the language host does before exiting), then let
+        // rejections that the runtime raises for the same failure (root stack outputs) surface while we listen.
+        await pulumi.runtime.disconnect();
+        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => setImmediate(r));
+        const failure = error ?? monitor.errors[0] ?? unhandled.find((e) => e !== error);
+        const graph = new Graph(monitor.recorded);
+        return failure === undefined ? { graph, ...(outputs !== undefined ? { outputs } : {}) } : { graph, error: failure };
+    } finally {
+        process.off("unhandledRejection", onUnhandled);
+        running = false;
+    }
+}
+
+export interface RunProgramOptions {
+    stack: string;
+    /** Alternative stack file (tests use temporary ones). @default Pulumi.<stack>.yaml */
+    stackFile?: string;
+    /** Alternative program entry point exporting a function. @default the repo's index.ts */
+    program?: string;
+    preview?: boolean;
+}
+
+export interface ProgramRun extends RunResult<Record<string, unknown>> {
+    stackConfig: LoadedStackConfig;
+}
+
+/** Runs the real program (index.ts) for a stack, with Pulumi.yaml defaults + Pulumi.<stack>.yaml as config. */
+export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
+    const stackConfig = loadStackConfig(opts.stack, opts.stackFile !== undefined ? { stackFile: opts.stackFile } : {});
+    const entry = path.resolve(opts.program ?? path.join(PROJECT_DIR, "index.ts"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported: unknown = require(entry);
+    const main = typeof exported === "function" ? exported as () => unknown
+        : typeof (exported as { default?: unknown }).default === "function" ? (exported as { default: () => unknown }).default
+        : undefined;
+    if (main === undefined) throw new Error(`${entry} must export a function (export = main)`);
+    const result = await runInStack(async () => await main() as Record<string, unknown>, {
+        project: stackConfig.project,
+        stack: opts.stack,
+        config: stackConfig.config,
+        preview: opts.preview ?? false,
+    });
+    return { ...result, stackConfig };
+}
