@@ -1,0 +1,265 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import Ajv from "ajv";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as apb from "@pulumi/pulumi/proto/analyzer_pb";
+import { EngineService, IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
+import * as epb from "@pulumi/pulumi/proto/engine_pb";
+import { Graph } from "./graph";
+import { RecordedResource } from "./mocks";
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: Record<apb.EnforcementLevel, EnforcementLevel> = {
+    [apb.EnforcementLevel.ADVISORY]: "advisory",
+    [apb.EnforcementLevel.MANDATORY]: "mandatory",
+    [apb.EnforcementLevel.DISABLED]: "disabled",
+    [apb.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const PROTO_LEVELS: Record<EnforcementLevel, apb.EnforcementLevel> = {
+    advisory: apb.EnforcementLevel.ADVISORY,
+    mandatory: apb.EnforcementLevel.MANDATORY,
+    disabled: apb.EnforcementLevel.DISABLED,
+    remediate: apb.EnforcementLevel.REMEDIATE,
+};
+
+export interface Violation {
+    policy: string;
+    enforcementLevel: EnforcementLevel;
+    urn: string | null;
+    message: string;
+}
+
+export interface PolicySummary {
+    pack: string;
+    version: string;
+    policies: number;
+    violations: Violation[];
+}
+
+export interface PolicyInfo {
+    name: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: { properties: Record<string, unknown>; required: string[] };
+}
+
+function unary<Req, Res>(call: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => { call(req, (err, res) => (err ? reject(err) : resolve(res))); });
+}
+
+/** Locates @pulumi/pulumi's policy-pack launcher, as the engine's nodejs analyzer plugin does. */
+function runPolicyPackEntry(): string {
+    return path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "run-policy-pack");
+}
+
+/**
+ * A policy pack running as its own process, driven over the analyzer gRPC protocol.
+ * Lifecycle mirrors the engine: start `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>` with the pack
+ * folder as working directory, read the port it prints, then GetAnalyzerInfo → Configure → ConfigureStack →
+ * Remediate/Analyze per resource → AnalyzeStack.
+ */
+export class PolicyHost {
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly engine: grpc.Server,
+        private readonly client: AnalyzerClient,
+        readonly engineLog: string[],
+    ) {}
+
+    static async start(packDir: string, timeoutMs = 120_000): Promise<PolicyHost> {
+        const engineLog: string[] = [];
+        // A minimal Engine service for the pack's log calls; the real engine serves the same interface.
+        const engine = new grpc.Server();
+        const impl: IEngineServer = {
+            log: (call, cb) => { engineLog.push(`${call.request.getSeverity()}: ${call.request.getMessage()}`); cb(null, new Empty()); },
+            getRootResource: (_call, cb) => cb(null, new epb.GetRootResourceResponse()),
+            setRootResource: (_call, cb) => cb(null, new epb.SetRootResourceResponse()),
+            startDebugging: (_call, cb) => cb(null, new Empty()),
+            requirePulumiVersion: (_call, cb) => cb(null, new epb.RequirePulumiVersionResponse()),
+        };
+        engine.addService(EngineService, impl);
+        const enginePort = await new Promise<number>((resolve, reject) =>
+            engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+
+        const child = spawn(process.execPath, [runPolicyPackEntry(), `127.0.0.1:${enginePort}`, "."], {
+            cwd: packDir,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
+        });
+        let stderr = "";
+        child.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
+        const port = await new Promise<number>((resolve, reject) => {
+            let out = "";
+            const timer = setTimeout(() => reject(new Error(`policy pack did not print its port within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+            child.stdout?.on("data", (d: Buffer) => {
+                out += d.toString();
+                const line = out.split("\n")[0]?.trim() ?? "";
+                if (out.includes("\n") && /^\d+$/.test(line)) { clearTimeout(timer); resolve(Number(line)); }
+            });
+            child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`policy pack exited with code ${code} before serving\n${stderr}`)); });
+        });
+        child.removeAllListeners("exit");
+        const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 1024 * 1024 * 400 });
+        return new PolicyHost(child, engine, client, engineLog);
+    }
+
+    async info(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
+        const info = await unary<Empty, apb.AnalyzerInfo>((q, cb) => this.client.getAnalyzerInfo(q, cb), new Empty());
+        return {
+            name: info.getName(),
+            version: info.getVersion(),
+            policies: info.getPoliciesList().map((p) => {
+                const schema = p.getConfigschema();
+                return {
+                    name: p.getName(),
+                    enforcementLevel: LEVELS[p.getEnforcementlevel()],
+                    ...(schema !== undefined ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() } } : {}),
+                };
+            }),
+        };
+    }
+
+    /**
+     * Sends the policy config the way the engine does after reconciling a `--policy-pack-config` file
+     * (pkg/resource/analyzer/config.go): every policy gets an enforcement level (its own entry, else `all`, else
+     * the policy's default) and properties = configSchema defaults overlaid by the file, validated by JSON Schema.
+     */
+    async configure(policies: PolicyInfo[], file: Record<string, unknown>): Promise<Map<string, EnforcementLevel>> {
+        const known = new Set(policies.map((p) => p.name));
+        const problems: string[] = [];
+        for (const k of Object.keys(file)) if (k !== "all" && k !== "environments" && !known.has(k)) problems.push(`"${k}" is not a policy in this pack`);
+        const all = file["all"];
+        const isLevel = (v: unknown): v is EnforcementLevel => typeof v === "string" && v in PROTO_LEVELS;
+        if (all !== undefined && !isLevel(all)) problems.push(`"all" must be an enforcement level, got ${JSON.stringify(all)}`);
+        const ajv = new Ajv({ useDefaults: true, strict: false, allErrors: true });
+        const req = new apb.ConfigureAnalyzerRequest();
+        const levels = new Map<string, EnforcementLevel>();
+        for (const p of policies) {
+            const entry = file[p.name];
+            let level: EnforcementLevel = isLevel(all) ? all : p.enforcementLevel;
+            let props: Record<string, unknown> = {};
+            if (isLevel(entry)) level = entry;
+            else if (typeof entry === "object" && entry !== null) {
+                const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
+                if (enforcementLevel !== undefined) {
+                    if (isLevel(enforcementLevel)) level = enforcementLevel;
+                    else problems.push(`${p.name}.enforcementLevel ${JSON.stringify(enforcementLevel)} is not an enforcement level`);
+                }
+                props = rest;
+            } else if (entry !== undefined) problems.push(`${p.name}: expected an enforcement level or an object`);
+            if (p.configSchema !== undefined) {
+                const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, required: p.configSchema.required });
+                if (!validate(props)) problems.push(...(validate.errors ?? []).map((e) => `${p.name}${e.instancePath}: ${e.message ?? "invalid"}`));
+            }
+            const pc = new apb.PolicyConfig();
+            pc.setEnforcementlevel(PROTO_LEVELS[level]);
+            pc.setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]));
+            req.getPolicyconfigMap().set(p.name, pc);
+            levels.set(p.name, level);
+        }
+        if (problems.length > 0) throw new Error(`invalid policy pack config:\n  ${problems.join("\n  ")}`);
+        await unary<apb.ConfigureAnalyzerRequest, Empty>((q, cb) => this.client.configure(q, cb), req);
+        return levels;
+    }
+
+    async configureStack(project: string, stack: string, dryRun: boolean): Promise<void> {
+        const req = new apb.AnalyzerStackConfigureRequest();
+        req.setProject(project);
+        req.setStack(stack);
+        req.setDryRun(dryRun);
+        await unary<apb.AnalyzerStackConfigureRequest, apb.AnalyzerStackConfigureResponse>((q, cb) => this.client.configureStack(q, cb), req);
+    }
+
+    private static options(r: RecordedResource): apb.AnalyzerResourceOptions {
+        const o = new apb.AnalyzerResourceOptions();
+        o.setProtect(r.protect);
+        if (r.parent !== null) o.setParent(r.parent);
+        return o;
+    }
+
+    /** Remediate then Analyze one resource with its inputs, as the engine's step generator does. */
+    async analyze(r: RecordedResource): Promise<Violation[]> {
+        const req = new apb.AnalyzeRequest();
+        req.setType(r.type);
+        req.setName(r.name);
+        req.setUrn(r.urn);
+        req.setProperties(Struct.fromJavaScript(r.inputs as Parameters<typeof Struct.fromJavaScript>[0]));
+        req.setOptions(PolicyHost.options(r));
+        const remediated = await unary<apb.AnalyzeRequest, apb.RemediateResponse>((q, cb) => this.client.remediate(q, cb), req);
+        for (const rem of remediated.getRemediationsList()) {
+            const props = rem.getProperties();
+            if (props !== undefined) req.setProperties(props);
+        }
+        const res = await unary<apb.AnalyzeRequest, apb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
+        // Resource-level diagnostics come back without a URN: the engine attributes them to the resource analyzed.
+        return res.getDiagnosticsList().map((d) => this.violation(d, r.urn));
+    }
+
+    /** AnalyzeStack once over every resource with its outputs, parent and dependencies. */
+    async analyzeStack(resources: readonly RecordedResource[]): Promise<Violation[]> {
+        const req = new apb.AnalyzeStackRequest();
+        req.setResourcesList(resources.map((r) => {
+            const a = new apb.AnalyzerResource();
+            a.setType(r.type);
+            a.setName(r.name);
+            a.setUrn(r.urn);
+            a.setProperties(Struct.fromJavaScript({ ...r.inputs, ...r.outputs } as Parameters<typeof Struct.fromJavaScript>[0]));
+            a.setOptions(PolicyHost.options(r));
+            if (r.parent !== null) a.setParent(r.parent);
+            a.setDependenciesList(r.dependencies);
+            for (const [prop, urns] of Object.entries(r.propertyDependencies)) {
+                const deps = new apb.AnalyzerPropertyDependencies();
+                deps.setUrnsList(urns);
+                a.getPropertydependenciesMap().set(prop, deps);
+            }
+            return a;
+        }));
+        const res = await unary<apb.AnalyzeStackRequest, apb.AnalyzeResponse>((q, cb) => this.client.analyzeStack(q, cb), req);
+        return res.getDiagnosticsList().map((d) => this.violation(d, null));
+    }
+
+    private violation(d: apb.AnalyzeDiagnostic, urn: string | null): Violation {
+        const level = LEVELS[d.getEnforcementlevel()];
+        return {
+            policy: d.getPolicyname(),
+            // The engine reports a still-failing remediation as mandatory.
+            enforcementLevel: level === "remediate" ? "mandatory" : level,
+            urn: d.getUrn() !== "" ? d.getUrn() : urn,
+            message: d.getMessage(),
+        };
+    }
+
+    async close(): Promise<void> {
+        this.client.close();
+        this.child.kill();
+        await new Promise<void>((r) => this.engine.tryShutdown(() => r()));
+    }
+}
+
+export interface EvaluateOptions {
+    packDir: string;
+    configFile?: string;
+    project: string;
+    stack: string;
+    preview: boolean;
+}
+
+/** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
+export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    const host = await PolicyHost.start(opts.packDir);
+    try {
+        const info = await host.info();
+        const file = opts.configFile !== undefined ? JSON.parse(fs.readFileSync(opts.configFile, "utf8")) as Record<string, unknown> : {};
+        await host.configure(info.policies, file);
+        await host.configureStack(opts.project, opts.stack, opts.preview);
+        const violations: Violation[] = [];
+        for (const r of graph.resources) violations.push(...await host.analyze(r));
+        violations.push(...await host.analyzeStack(graph.resources));
+        return { pack: info.name, version: info.version, policies: info.policies.length, violations, engineLog: host.engineLog };
+    } finally {
+        await host.close();
+    }
+}
