@@ -281,6 +281,8 @@ function deepFreeze<T>(o: T): T {
 /** Validates a flat config map (`"ahds:key" → string`, as Pulumi passes it). Throws ConfigError listing every problem. */
 export function parseConfig(flat: Record<string, string>): StackConfig {
     const { nested, problems } = nest(flat);
+    // Missing groups become empty objects, so a missing key is reported as itself (ahds:firewall.sku), not its group.
+    for (const [k, v] of Object.entries(schema.shape)) if (v instanceof z.ZodObject && nested[k] === undefined) nested[k] = {};
     const parsed = schema.safeParse(nested, { reportInput: true });
     const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)), ...semanticProblems(nested)];
     // One message per key and text; keep the order of Pulumi.yaml-ish declaration (zod, then semantic rules).

@@ -1,0 +1,50 @@
+/**
+ * `npm run docs`: regenerates the generated sections of README.md from their sources:
+ *  - the config reference table, from Pulumi.yaml's `config:` block;
+ *  - the wiring diagram, from the dev stack's captured graph.
+ * `npm test` fails when README.md is out of date (tests/docs.spec.ts).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { toMermaid } from "./plan";
+import { runProgram } from "../tests/harness/run";
+import { PROJECT_DIR, readProject } from "../tests/harness/stackConfig";
+
+export const README = path.join(PROJECT_DIR, "README.md");
+
+export function configTable(): string {
+    const project = readProject();
+    const rows = project.config.map((c) => {
+        const def = c.default === undefined ? "*(required)*" : `\`${String(c.default)}\``;
+        return `| \`${project.name}:${c.key}\` | ${c.type} | ${def} | ${c.description.replace(/\|/g, "\\|")} |`;
+    });
+    return ["| Key | Type | Default | Description |", "|---|---|---|---|", ...rows].join("\n") + "\n";
+}
+
+export async function wiringDiagram(): Promise<string> {
+    const run = await runProgram({ stack: "dev" });
+    if (run.error !== undefined) throw run.error;
+    return "```mermaid\n" + toMermaid(run.graph) + "```\n";
+}
+
+/** Replaces the text between `<!-- begin:<name> -->` and `<!-- end:<name> -->`. */
+export function replaceSection(doc: string, name: string, body: string): string {
+    const re = new RegExp(`(<!-- begin:${name} -->\\n)[\\s\\S]*?(<!-- end:${name} -->)`);
+    if (!re.test(doc)) throw new Error(`README.md has no ${name} section`);
+    return doc.replace(re, `$1${body}$2`);
+}
+
+export function section(doc: string, name: string): string | undefined {
+    const m = new RegExp(`<!-- begin:${name} -->\\n([\\s\\S]*?)<!-- end:${name} -->`).exec(doc);
+    return m?.[1];
+}
+
+if (require.main === module) {
+    (async () => {
+        let doc = fs.readFileSync(README, "utf8");
+        doc = replaceSection(doc, "config", configTable());
+        doc = replaceSection(doc, "wiring", await wiringDiagram());
+        fs.writeFileSync(README, doc);
+        console.log("README.md updated");
+    })().catch((e: unknown) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,81 @@
+import * as fs from "fs";
+import * as path from "path";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
+import ts from "typescript";
+import { PROJECT_DIR } from "./harness/stackConfig";
+
+const COMPONENTS_DIR = path.join(PROJECT_DIR, "components");
+const FIXTURE_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "components");
+
+function analyze(dir: string, classes: string[]) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>;
+    return new Analyzer(dir, String(pkg["name"]), pkg, new Set(classes)).analyze();
+}
+
+/** Exported ComponentResource classes of components/index.ts. */
+function exportedComponents(): Array<[string, Function]> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(COMPONENTS_DIR) as Record<string, unknown>;
+    return Object.entries(mod).filter((e): e is [string, Function] => typeof e[1] === "function" && (e[1] as Function).prototype instanceof pulumi.ComponentResource);
+}
+
+/** Every property of every exported `*Args` interface in the given files, with its JSDoc text. */
+function argProperties(files: string[]): Array<{ where: string; optional: boolean; doc: string }> {
+    const program = ts.createProgram(files, { strict: true, skipLibCheck: true, noEmit: true });
+    const out: Array<{ where: string; optional: boolean; doc: string }> = [];
+    for (const f of files) {
+        const sf = program.getSourceFile(f);
+        if (sf === undefined) throw new Error(`cannot read ${f}`);
+        sf.forEachChild((node) => {
+            if (!ts.isInterfaceDeclaration(node) || !node.name.text.endsWith("Args")) return;
+            if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
+            for (const m of node.members) {
+                if (!ts.isPropertySignature(m)) continue;
+                const doc = (ts.getLeadingCommentRanges(sf.text, m.getFullStart()) ?? []).map((c) => sf.text.slice(c.pos, c.end)).join("\n");
+                out.push({ where: `${path.basename(f)} ${node.name.text}.${m.name.getText(sf)}`, optional: m.questionToken !== undefined, doc });
+            }
+        });
+    }
+    return out;
+}
+
+describe("component package (multi-language schema)", () => {
+    it("is its own package named ahds with a nodejs PulumiPlugin.yaml", () => {
+        expect(JSON.parse(fs.readFileSync(path.join(COMPONENTS_DIR, "package.json"), "utf8"))).to.include({ name: "ahds" });
+        expect(fs.readFileSync(path.join(COMPONENTS_DIR, "PulumiPlugin.yaml"), "utf8")).to.match(/^runtime: nodejs$/m);
+    });
+
+    it("the SDK's component analyzer accepts well-formed args and rejects unions (self-test of this check)", () => {
+        const schema = analyze(FIXTURE_DIR, ["Good"]);
+        expect(schema.components["Good"]?.inputs).to.have.keys("label", "items");
+        expect(schema.typeDefinitions).to.have.key("GoodItem");
+        expect(() => analyze(FIXTURE_DIR, ["Bad"])).to.throw(/Union types are not supported/);
+    });
+
+    it("every exported component has token ahds:index:<ClassName> and yields a schema", () => {
+        const comps = exportedComponents();
+        const source = fs.readFileSync(path.join(COMPONENTS_DIR, "index.ts"), "utf8");
+        // The list of exports must match what the source declares, so a component cannot slip past this test.
+        const declared = [...source.matchAll(/export \{ (\w+) \} from/g)].map((m) => m[1]);
+        expect(comps.map(([n]) => n).sort()).to.deep.equal(declared.sort());
+        if (comps.length === 0) return;
+        const schema = analyze(COMPONENTS_DIR, comps.map(([n]) => n));
+        for (const [name] of comps) {
+            expect(schema.components[name], name).to.not.equal(undefined);
+            expect(fs.readFileSync(path.join(COMPONENTS_DIR, `${name.charAt(0).toLowerCase()}${name.slice(1)}.ts`), "utf8")).to.include(`"ahds:index:${name}"`);
+        }
+    });
+
+    it("every arg of the shared building blocks is documented, optional ones with @default", () => {
+        const dir = path.join(COMPONENTS_DIR, "shared");
+        const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+        const props = argProperties(files);
+        expect(props.length).to.be.greaterThan(20);
+        for (const p of props) {
+            expect(p.doc, `${p.where} has no JSDoc`).to.match(/\/\*\*/);
+            if (p.optional) expect(p.doc, `${p.where} has no @default`).to.include("@default");
+        }
+    });
+});

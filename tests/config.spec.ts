@@ -1,0 +1,95 @@
+import { expect } from "chai";
+import { ConfigError, StackConfig, isConfigError, parseConfig } from "../lib/config";
+import { loadStackConfig } from "./harness/stackConfig";
+
+const dev = () => loadStackConfig("dev").config;
+
+/** Parses `dev` with overrides (undefined deletes a key) and returns the problems as "key: message" lines. */
+function problems(overrides: Record<string, string | undefined>): string[] {
+    const cfg = { ...dev() };
+    for (const [k, v] of Object.entries(overrides)) {
+        if (v === undefined) delete cfg[`ahds:${k}`];
+        else cfg[`ahds:${k}`] = v;
+    }
+    try {
+        parseConfig(cfg);
+    } catch (e) {
+        if (!isConfigError(e)) throw e;
+        return e.problems.map((p) => `${p.key}: ${p.message}`);
+    }
+    return [];
+}
+
+describe("stack config", () => {
+    describe("valid stacks", () => {
+        it("parses dev into a typed, frozen object", () => {
+            const c: StackConfig = parseConfig(dev());
+            expect(c.environment).to.equal("dev");
+            expect(c.logAnalytics.retentionInDays).to.equal(90);
+            expect(c.protect).to.equal(false);
+            expect(c.spoke.addressSpace).to.equal("10.1.0.0/20");
+            expect(Object.isFrozen(c)).to.equal(true);
+            expect(Object.isFrozen(c.spoke)).to.equal(true);
+        });
+        it("parses prod with protection, zone redundancy and 365-day retention", () => {
+            const c = parseConfig(loadStackConfig("prod").config);
+            expect(c).to.include({ environment: "prod", protect: true, retainOnDelete: true, zoneRedundant: true });
+            expect(c.logAnalytics.retentionInDays).to.equal(365);
+            expect(c.firewall.sku).to.equal("Premium");
+        });
+        it("ignores keys of other namespaces (provider config)", () => {
+            expect(() => parseConfig({ ...dev(), "azure-native:location": "westeurope" })).not.to.throw();
+        });
+    });
+
+    describe("invalid config: one error, every problem by key", () => {
+        const cases: Array<[string, Record<string, string | undefined>, string]> = [
+            ["invalid CIDR", { "spoke.addressSpace": "10.1.0.0/33" }, 'ahds:spoke.addressSpace: "10.1.0.0/33" is not a valid CIDR'],
+            ["non-CIDR text", { "hub.addressSpace": "ten-dot-zero" }, 'ahds:hub.addressSpace: "ten-dot-zero" is not a valid CIDR'],
+            ["host bits set", { "hub.jumpboxSubnet": "10.0.1.5/27" }, 'ahds:hub.jumpboxSubnet: "10.0.1.5/27" is not a network address (did you mean 10.0.1.0/27?)'],
+            ["subnet outside its VNet", { "spoke.apimSubnet": "10.9.1.0/27" }, 'ahds:spoke.apimSubnet: "10.9.1.0/27" is not inside spoke.addressSpace "10.1.0.0/20"'],
+            ["hub and spoke overlap", { "spoke.addressSpace": "10.0.0.0/16" }, 'ahds:spoke.addressSpace: "10.0.0.0/16" overlaps hub.addressSpace "10.0.0.0/22"'],
+            ["subnets overlap", { "spoke.privateEndpointSubnet": "10.1.1.0/24" }, 'ahds:spoke.privateEndpointSubnet: "10.1.1.0/24" overlaps spoke.apimSubnet "10.1.1.0/27"'],
+            ["firewall subnet too small", { "hub.firewallSubnet": "10.0.0.0/27" }, 'ahds:hub.firewallSubnet: "10.0.0.0/27" is too small: AzureFirewallSubnet must be /26 or larger'],
+            ["bastion subnet too small", { "hub.bastionSubnet": "10.0.0.64/27" }, 'ahds:hub.bastionSubnet: "10.0.0.64/27" is too small: AzureBastionSubnet must be /26 or larger'],
+            ["container apps subnet too small", { "spoke.containerAppsSubnet": "10.1.4.0/28" }, "ahds:spoke.containerAppsSubnet: \"10.1.4.0/28\" is too small: a workload-profiles Container Apps environment needs at least /27"],
+            ["function integration subnet too small", { "spoke.functionIntegrationSubnet": "10.1.3.0/29" }, "Functions/App Service VNet integration needs at least /28"],
+            ["app gateway subnet cannot hold max instances", { "spoke.appGatewaySubnet": "10.1.0.0/28", "appGateway.maxCapacity": "20" }, 'ahds:spoke.appGatewaySubnet: "10.1.0.0/28" has 11 usable addresses; appGateway.maxCapacity 20 needs 21'],
+            ["APIM subnet cannot hold Premium units", { "apim.sku": "Premium", "apim.capacity": "4", "spoke.apimSubnet": "10.1.1.0/29" }, 'ahds:spoke.apimSubnet: "10.1.1.0/29" has 3 usable addresses; Premium x4 in internal mode needs 9'],
+            ["Developer APIM with 2 units", { "apim.capacity": "2" }, 'ahds:apim.capacity: "2" is not possible: the Developer tier has exactly one unit'],
+            ["region not allowed", { location: "mars-north" }, 'ahds:location: "mars-north" is not one of '],
+            ["unknown SKU", { "bastion.sku": "Ultra" }, 'ahds:bastion.sku: "Ultra" is not one of Basic, Standard, Premium'],
+            ["Basic firewall cannot deny on threat intel", { "firewall.sku": "Basic" }, 'ahds:firewall.sku: "Basic" only supports threat intelligence in Alert mode'],
+            ["workload prefix breaks naming rules", { workload: "Health_Data" }, 'ahds:workload: "Health_Data" must be 2-6 lowercase letters or digits'],
+            ["workload prefix too long", { workload: "healthdata" }, "ahds:workload:"],
+            ["retention below Log Analytics minimum", { "logAnalytics.retentionInDays": "7" }, 'ahds:logAnalytics.retentionInDays: "7" must be at least 30'],
+            ["retention not an integer", { "logAnalytics.retentionInDays": "ninety" }, 'ahds:logAnalytics.retentionInDays: "ninety" is not a valid number'],
+            ["daily quota zero", { "logAnalytics.dailyQuotaGb": "0" }, 'ahds:logAnalytics.dailyQuotaGb: "0" must be -1 (no cap) or a positive number of GB'],
+            ["boolean not a boolean", { protect: "maybe" }, 'ahds:protect: "maybe"'],
+            ["missing required tag owner", { owner: undefined }, "ahds:owner: is required"],
+            ["tag value too long", { costCenter: "x".repeat(300) }, "ahds:costCenter: "],
+            ["unknown key (typo)", { "spoke.adressSpace": "10.1.0.0/16" }, "ahds:spoke.adressSpace: is not a known config key"],
+            ["prod without protection", { environment: "prod", protect: "false" }, 'ahds:protect: "false" must be true in prod'],
+            ["zone redundancy in a region without zones", { location: "westcentralus", zoneRedundant: "true" }, 'ahds:zoneRedundant: "true" is not possible in westcentralus'],
+            ["min autoscale above max", { "appGateway.minCapacity": "5", "appGateway.maxCapacity": "3" }, 'ahds:appGateway.minCapacity: "5" is greater than appGateway.maxCapacity "3"'],
+            ["key conflicts with a nested key", { hub: "10.0.0.0/16" }, "ahds:hub"],
+        ];
+        for (const [title, overrides, expected] of cases) {
+            it(`rejects ${title}`, () => {
+                const found = problems(overrides);
+                expect(found.some((p) => p.includes(expected)), `expected a problem containing\n  ${expected}\ngot\n  ${found.join("\n  ")}`).to.equal(true);
+            });
+        }
+
+        it("reports every problem at once, in one ConfigError", () => {
+            const cfg = { ...dev(), "ahds:spoke.addressSpace": "10.1.0.0/33", "ahds:firewall.sku": "Basic", "ahds:location": "nowhere" };
+            let err: unknown;
+            try { parseConfig(cfg); } catch (e) { err = e; }
+            expect(err).to.be.instanceOf(ConfigError);
+            const e = err as ConfigError;
+            const keys = new Set(e.problems.map((p) => p.key));
+            expect([...keys]).to.include.members(["ahds:spoke.addressSpace", "ahds:firewall.sku", "ahds:location"]);
+            expect(e.message).to.match(/^Invalid stack configuration \(\d+ problems\):\n {2}ahds:/);
+        });
+    });
+});

@@ -1,0 +1,96 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { PlanJson, plan } from "../scripts/plan";
+import { PROJECT_DIR } from "./harness/stackConfig";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
+
+/** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
+function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
+    return new Promise((resolve) => {
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
+        child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
+        child.on("close", (code) => resolve({ code: code ?? -1, out }));
+    });
+}
+
+describe("npm run plan", () => {
+    const results: Record<string, { code: number; out: string }> = {};
+    const plans: Record<string, { code: number; json: PlanJson; log: string }> = {};
+    const broken = path.join(tmp, "Pulumi.broken.yaml");
+
+    before(async () => {
+        fs.writeFileSync(broken, "config:\n  ahds:owner: me\n  ahds:costCenter: cc\n  ahds:spoke.addressSpace: 10.1.0.0/33\n  ahds:hub.bastionSubnet: 10.0.0.64/28\n");
+        // The CLI runs (seeded insecure program, broken stack) go in parallel with the in-process dev/prod plans.
+        const cli = Promise.all([
+            npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]).then((r) => { results["insecure"] = r; }),
+            npmPlan(["--stack", "broken", "--stack-file", broken, "--json", path.join(tmp, "broken.json")]).then((r) => { results["broken"] = r; }),
+        ]);
+        for (const stack of ["dev", "prod"]) {
+            const json = path.join(tmp, `${stack}.json`);
+            let log = "";
+            const code = await plan({ stack, mode: "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; });
+            plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
+        }
+        await cli;
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        describe(`--stack ${stack}`, () => {
+            it("exits 0 with zero mandatory violations", () => {
+                const p = plans[stack]!;
+                expect(p.json.policy.violations.filter((v) => v.enforcementLevel === "mandatory"), p.log).to.deep.equal([]);
+                expect(p.code).to.equal(0);
+            });
+            it("writes the JSON contract", () => {
+                const j = plans[stack]!.json;
+                expect(j).to.include({ project: "ahds", stack });
+                expect(j.policy).to.include({ pack: "ahds-hipaa-hitrust", version: "0.1.0", policies: 3 });
+                expect(j.resources.length).to.be.greaterThan(5);
+                for (const r of j.resources) {
+                    expect(r).to.have.all.keys("urn", "type", "name", "custom", "parent", "inputs", "protect", "retainOnDelete", "dependencies", "propertyDependencies");
+                    if (r.parent !== null) expect(j.resources.map((x) => x.urn)).to.include(r.parent);
+                    for (const d of [...r.dependencies, ...Object.values(r.propertyDependencies).flat()]) expect(j.resources.map((x) => x.urn)).to.include(d);
+                }
+                const law = j.resources.find((r) => r.type === "azure-native:operationalinsights:Workspace");
+                expect(law?.protect).to.equal(stack === "prod");
+            });
+            it("prints the component tree, counts by type and the violation summary", () => {
+                expect(plans[stack]!.log).to.include("Resources:").and.include("Counts by type:").and.include("mandatory violations: 0");
+            });
+            it("writes a Mermaid diagram of the program's wiring", () => {
+                const m = fs.readFileSync(path.join(tmp, `${stack}.mmd`), "utf8");
+                expect(m).to.match(/^flowchart LR\n/).and.include("law<br/>");
+                expect(m).to.match(/n\d+ --> n\d+/);
+            });
+        });
+    }
+
+    it("reports a seeded insecure resource as a mandatory violation through the pack process (exit 1)", () => {
+        const r = results["insecure"]!;
+        expect(r.code, r.out).to.equal(1);
+        const j = JSON.parse(fs.readFileSync(path.join(tmp, "insecure.json"), "utf8")) as PlanJson;
+        const v = j.policy.violations.find((x) => x.policy === "storage-no-public-network-access");
+        expect(v).to.include({ enforcementLevel: "mandatory", urn: "urn:pulumi:dev::ahds::pulumi:pulumi:Stack$azure-native:storage:StorageAccount::insecure" });
+        expect(r.out).to.include("FAILED: 2 mandatory violation(s)");
+    });
+
+    it("never writes secret values into the JSON", () => {
+        const text = fs.readFileSync(path.join(tmp, "insecure.json"), "utf8");
+        expect(text).not.to.include("s3cr3t-value");
+        const c = (JSON.parse(text) as PlanJson).resources.find((x) => x.name === "insecure-container");
+        expect(c?.inputs["metadata"]).to.deep.equal({ token: "[secret]" });
+    });
+
+    it("exits 2 on a broken stack file, listing every problem by key, with nothing planned", () => {
+        const r = results["broken"]!;
+        expect(r.code, r.out).to.equal(2);
+        expect(r.out).to.include('ahds:spoke.addressSpace: "10.1.0.0/33" is not a valid CIDR').and.include('ahds:hub.bastionSubnet: "10.0.0.64/28" is too small');
+        expect(fs.existsSync(path.join(tmp, "broken.json"))).to.equal(false);
+    });
+});

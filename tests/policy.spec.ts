@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
+import { policies } from "../policy/policies";
+import { logAnalyticsRetention } from "../policy/rules/monitoring";
+import { storageNoPublicNetworkAccess } from "../policy/rules/storage";
+import { DEFAULT_REQUIRED_TAGS, requiredTags } from "../policy/rules/tags";
+
+class NotApplicable extends Error {}
+
+/** Calls a resource policy the way @pulumi/policy 1.21 does, with config defaults filled in as the engine would. */
+export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): string[] {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
+        const d = (s as { default?: unknown }).default;
+        if (d !== undefined) defaults[k] = d;
+    }
+    const args: ResourceValidationArgs = {
+        type, props, urn: `urn:pulumi:t::p::${type}::r`, name: "r", opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        stackTags: new Map(),
+        isType: () => false,
+        asType: () => undefined,
+        getConfig: <T>() => ({ ...defaults, ...config }) as T,
+        notApplicable: (reason?: string) => { throw new NotApplicable(reason); },
+    };
+    const found: string[] = [];
+    const v = policy.validateResource;
+    if (v === undefined) throw new Error(`${policy.name} has no validateResource`);
+    for (const fn of Array.isArray(v) ? v : [v]) void fn(args, (message: string) => { found.push(message); });
+    return found;
+}
+
+const TAGS = Object.fromEntries(DEFAULT_REQUIRED_TAGS.map((k) => [k, "x"]));
+
+describe("policy pack rules", () => {
+    it("every policy has a unique name, description, severity and HITRUST framework reference", () => {
+        const names = policies.map((p) => p.name);
+        expect(new Set(names).size).to.equal(names.length);
+        for (const p of policies) {
+            expect(p.description, p.name).to.have.length.greaterThan(20);
+            expect(p.severity, p.name).to.be.oneOf(["low", "medium", "high", "critical"]);
+            expect(p.framework?.name, p.name).to.equal("HITRUST CSF");
+            expect(p.enforcementLevel, p.name).to.equal("mandatory");
+        }
+    });
+
+    describe("required-tags", () => {
+        it("passes a fully tagged resource", () => expect(check(requiredTags, "azure-native:network:VirtualNetwork", { tags: TAGS })).to.deep.equal([]));
+        it("fails a resource missing tags and names them", () => {
+            const v = check(requiredTags, "azure-native:keyvault:Vault", { tags: { owner: "x" } });
+            expect(v).to.have.length(1);
+            expect(v[0]).to.include("environment").and.include("cost-center").and.not.include("owner,");
+        });
+        it("fails an untagged resource behind a versioned type token", () => {
+            expect(check(requiredTags, "azure-native:storage/v20230101:StorageAccount", {})).to.have.length(1);
+        });
+        it("ignores non-taggable types and other providers", () => {
+            expect(check(requiredTags, "azure-native:network:Subnet", {})).to.deep.equal([]);
+            expect(check(requiredTags, "random:index/randomString:RandomString", {})).to.deep.equal([]);
+            expect(check(requiredTags, "ahds:index:HubSecurity", {})).to.deep.equal([]);
+        });
+        it("honours a configured tag list", () => {
+            expect(check(requiredTags, "azure-native:network:VirtualNetwork", { tags: { a: "1" } }, { requiredTags: ["a"] })).to.deep.equal([]);
+        });
+        it("defaults to the tags the program applies", () => expect(DEFAULT_REQUIRED_TAGS).to.deep.equal([...REQUIRED_TAG_KEYS]));
+    });
+
+    describe("storage-no-public-network-access", () => {
+        const T = "azure-native:storage:StorageAccount";
+        it("passes Disabled in any case", () => {
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Disabled" })).to.deep.equal([]);
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "disabled" })).to.deep.equal([]);
+        });
+        it("fails Enabled", () => expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled" })).to.have.length(1));
+        it("fails an omitted setting (Azure's default is Enabled)", () => expect(check(storageNoPublicNetworkAccess, T, {})[0]).to.include("Azure default: Enabled"));
+        it("checks versioned tokens and ignores other types", () => {
+            expect(check(storageNoPublicNetworkAccess, "azure-native:storage/v20240101:StorageAccount", {})).to.have.length(1);
+            expect(check(storageNoPublicNetworkAccess, "azure-native:storage:BlobContainer", {})).to.deep.equal([]);
+        });
+    });
+
+    describe("law-retention-and-local-auth", () => {
+        const T = "azure-native:operationalinsights:Workspace";
+        it("passes 365 days with local auth disabled", () => expect(check(logAnalyticsRetention, T, { retentionInDays: 365, features: { disableLocalAuth: true } })).to.deep.equal([]));
+        it("fails short retention against the default 365", () => expect(check(logAnalyticsRetention, T, { retentionInDays: 90, features: { disableLocalAuth: true } })).to.have.length(1));
+        it("accepts the configured minimum (dev: 90)", () => expect(check(logAnalyticsRetention, T, { retentionInDays: 90, features: { disableLocalAuth: true } }, { minRetentionDays: 90 })).to.deep.equal([]));
+        it("treats omitted retention as Azure's 30 days and flags local auth", () => {
+            const v = check(logAnalyticsRetention, T, {}, { minRetentionDays: 90 });
+            expect(v.join("\n")).to.include("30 days").and.include("disableLocalAuth");
+        });
+    });
+});

@@ -1,0 +1,157 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { NameKind, nameProblems } from "../components/shared/naming";
+import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
+import { NON_TAGGABLE_TYPES } from "../policy/rules/tags";
+import { azureTypeKey } from "../policy/rules/common";
+import { Graph, STACK_TYPE } from "./harness/graph";
+import { ProgramRun, runProgram } from "./harness/run";
+import { UNKNOWN } from "./harness/values";
+
+/** Where each Azure-named resource type keeps its name, and which Azure rule applies. */
+const NAMED: Record<string, { kind: NameKind; key: string }> = {
+    "resources:ResourceGroup": { kind: "resourceGroup", key: "resourceGroupName" },
+    "operationalinsights:Workspace": { kind: "logAnalyticsWorkspace", key: "workspaceName" },
+};
+/** Types whose names follow their own rules, checked below. */
+const OTHER_NAMES = new Set(["monitor:DiagnosticSetting", "authorization:ManagementLockByScope", "authorization:RoleAssignment"]);
+
+function checkNames(graph: Graph): void {
+    for (const r of graph.custom.filter((x) => x.type.startsWith("azure-native:"))) {
+        const key = azureTypeKey(r.type) ?? "";
+        const inputs = graph.plainInputs(r);
+        const rule = NAMED[key];
+        if (rule !== undefined) {
+            const name = inputs[rule.key];
+            expect(name, `${r.urn} has no ${rule.key}`).to.be.a("string");
+            expect(nameProblems(rule.kind, name as string), `${r.urn} name ${String(name)}`).to.deep.equal([]);
+        } else if (key === "monitor:DiagnosticSetting") {
+            expect(inputs["name"]).to.match(/^[^<>*%&:\\?+/]{1,260}$/);
+        } else if (key === "authorization:ManagementLockByScope") {
+            expect(String(inputs["lockName"]).length).to.be.within(1, 90);
+        } else {
+            expect(OTHER_NAMES.has(key), `${r.type} has no naming rule in tests/program.spec.ts`).to.equal(true);
+        }
+    }
+}
+
+function checkTags(graph: Graph, environment: string): void {
+    for (const r of graph.custom.filter((x) => x.type.startsWith("azure-native:"))) {
+        const key = azureTypeKey(r.type) ?? "";
+        const tags = graph.plainInputs(r)["tags"];
+        if (NON_TAGGABLE_TYPES.has(key)) {
+            expect(tags, `${r.type} is listed as non-taggable but has tags`).to.equal(undefined);
+            continue;
+        }
+        expect(tags, `${r.urn} has no tags`).to.be.an("object");
+        expect(Object.keys(tags as object)).to.include.members([...REQUIRED_TAG_KEYS]);
+        expect(tags).to.deep.include({ environment, "data-classification": "PHI", "managed-by": "pulumi" });
+    }
+}
+
+describe("program (index.ts) on the captured graph", () => {
+    let dev: ProgramRun;
+    let prod: ProgramRun;
+    let prodPreview: ProgramRun;
+    before(async () => {
+        dev = await runProgram({ stack: "dev" });
+        prod = await runProgram({ stack: "prod" });
+        prodPreview = await runProgram({ stack: "prod", preview: true });
+    });
+
+    it("runs both stacks without errors", () => {
+        expect(dev.error).to.equal(undefined);
+        expect(prod.error).to.equal(undefined);
+        expect(prodPreview.error).to.equal(undefined);
+    });
+
+    describe("harness", () => {
+        it("records every resource under the root stack with unique URNs and (type, name) pairs", () => {
+            for (const run of [dev, prod]) {
+                const urns = run.graph.resources.map((r) => r.urn);
+                expect(new Set(urns).size).to.equal(urns.length);
+                expect(new Set(run.graph.resources.map((r) => `${r.type}::${r.name}`)).size).to.equal(urns.length);
+                const stack = run.graph.one(STACK_TYPE);
+                expect(stack.urn).to.equal(`urn:pulumi:${run.stackConfig.stack}::ahds::pulumi:pulumi:Stack::ahds-${run.stackConfig.stack}`);
+                expect(run.graph.resources.filter((r) => r.parent === null)).to.deep.equal([stack]);
+            }
+        });
+        it("records property dependencies between resources", () => {
+            const g = dev.graph;
+            const diag = g.one("azure-native:monitor:DiagnosticSetting", "law-diag-audit");
+            const law = g.one("azure-native:operationalinsights:Workspace");
+            expect(diag.propertyDependencies["resourceUri"]).to.deep.equal([law.urn]);
+            expect(diag.propertyDependencies["workspaceId"]).to.deep.equal([law.urn]);
+            expect(g.allDependencies(law)).to.include(g.one("azure-native:resources:ResourceGroup", "rg-hub").urn);
+        });
+        it("gives ARM-shaped ids and echoes names in outputs", () => {
+            expect(dev.outputs?.["logAnalyticsWorkspaceId"]).to.match(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/rg-ahds-dev-weu-hub\/providers\/Microsoft.OperationalInsights\/workspaces\/log-ahds-dev-weu$/);
+            expect(dev.outputs?.["resourceGroups"]).to.deep.equal({ hub: "rg-ahds-dev-weu-hub", spoke: "rg-ahds-dev-weu-spk", data: "rg-ahds-dev-weu-data" });
+        });
+        it("in preview, values computed from other resources' outputs are unknown", () => {
+            const diag = prodPreview.graph.one("azure-native:monitor:DiagnosticSetting");
+            expect(diag.inputs["resourceUri"]).not.to.equal(UNKNOWN); // ids are known even in preview under mocks
+            const law = prodPreview.graph.one("azure-native:operationalinsights:Workspace");
+            expect(law.inputs["retentionInDays"]).to.equal(365);
+        });
+    });
+
+    describe("defaults (dev)", () => {
+        it("creates the hub, spoke and data resource groups in the configured region", () => {
+            const rgs = dev.graph.byType("azure-native:resources:ResourceGroup").map((r) => dev.graph.plainInputs(r));
+            expect(rgs.map((r) => r["resourceGroupName"])).to.deep.equal(["rg-ahds-dev-weu-hub", "rg-ahds-dev-weu-spk", "rg-ahds-dev-weu-data"]);
+            expect(rgs.every((r) => r["location"] === "westeurope")).to.equal(true);
+        });
+        it("creates the central workspace with Entra-only auth, dev retention and a dev ingestion cap", () => {
+            expect(dev.graph.plainInputs(dev.graph.one("azure-native:operationalinsights:Workspace"))).to.deep.include({
+                sku: { name: "PerGB2018" }, retentionInDays: 90, workspaceCapping: { dailyQuotaGb: 5 },
+                features: { disableLocalAuth: true, enableLogAccessUsingOnlyResourcePermissions: true },
+            });
+        });
+        it("sends the workspace's own audit logs to itself", () => {
+            const d = dev.graph.plainInputs(dev.graph.one("azure-native:monitor:DiagnosticSetting"));
+            expect(d["logs"]).to.deep.equal([{ categoryGroup: "audit", enabled: true }]);
+            expect(d["workspaceId"]).to.equal(d["resourceUri"]);
+        });
+        it("protects nothing and locks nothing", () => {
+            expect(dev.graph.custom.filter((r) => r.protect || r.retainOnDelete)).to.deep.equal([]);
+            expect(dev.graph.byType("azure-native:authorization:ManagementLockByScope")).to.deep.equal([]);
+        });
+        it("tags every taggable resource", () => checkTags(dev.graph, "dev"));
+        it("gives every resource a name valid for Azure", () => checkNames(dev.graph));
+        it("keeps the random suffix in state (a RandomString, not a timestamp)", () => {
+            expect(dev.graph.plainInputs(dev.graph.one("random:index/randomString:RandomString", "suffix"))).to.include({ length: 5, special: false, upper: false });
+        });
+    });
+
+    describe("waf-aligned (prod)", () => {
+        it("protects and retains every stateful resource", () => {
+            for (const t of ["azure-native:resources:ResourceGroup", "azure-native:operationalinsights:Workspace"]) {
+                for (const r of prod.graph.byType(t)) expect({ urn: r.urn, protect: r.protect, retainOnDelete: r.retainOnDelete }).to.deep.equal({ urn: r.urn, protect: true, retainOnDelete: true });
+            }
+        });
+        it("keeps audit logs 365 days without an ingestion cap", () => {
+            expect(prod.graph.plainInputs(prod.graph.one("azure-native:operationalinsights:Workspace"))).to.deep.include({ retentionInDays: 365, workspaceCapping: { dailyQuotaGb: -1 } });
+        });
+        it("locks the workspace against deletion outside Pulumi", () => {
+            const lock = prod.graph.one("azure-native:authorization:ManagementLockByScope");
+            expect(lock.inputs["level"]).to.equal("CanNotDelete");
+            expect(lock.propertyDependencies["scope"]).to.deep.equal([prod.graph.one("azure-native:operationalinsights:Workspace").urn]);
+        });
+        it("tags every taggable resource", () => checkTags(prod.graph, "prod"));
+        it("gives every resource a name valid for Azure", () => checkNames(prod.graph));
+    });
+
+    describe("invalid config", () => {
+        it("fails before any resource is registered, listing every problem by key", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-"));
+            const file = path.join(dir, "Pulumi.broken.yaml");
+            fs.writeFileSync(file, "config:\n  ahds:owner: me\n  ahds:costCenter: cc\n  ahds:spoke.addressSpace: 10.1.0.0/33\n  ahds:firewall.sku: Basic\n");
+            const run = await runProgram({ stack: "broken", stackFile: file });
+            expect(String(run.error)).to.include('ahds:spoke.addressSpace: "10.1.0.0/33" is not a valid CIDR').and.include("ahds:firewall.sku");
+            expect(run.graph.resources.map((r) => r.type)).to.deep.equal([STACK_TYPE]);
+        });
+    });
+});
