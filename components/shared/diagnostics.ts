@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
+import { throwIfProblems } from "./validation";
 
 /** One diagnostic setting (AVM `diagnosticSettingFullType`, restricted to the Log Analytics destination). */
 export interface DiagnosticSettingArgs {
@@ -48,7 +49,7 @@ export function createDiagnosticSettings(
     opts: pulumi.CustomResourceOptions,
 ): Record<string, monitor.DiagnosticSetting> {
     const problems = Object.entries(settings).flatMap(([k, s]) => diagnosticSettingProblems(k, s));
-    if (problems.length > 0) throw new Error(`${prefix}: invalid diagnostic settings:\n  ${problems.join("\n  ")}`);
+    throwIfProblems(prefix, "diagnostic settings", problems);
     const out: Record<string, monitor.DiagnosticSetting> = {};
     for (const [key, s] of Object.entries(settings)) {
         const categories = s.logCategories ?? [];

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { throwIfProblems } from "./validation";
 
 /** A management lock on the owning resource (AVM `lockType`). */
 export interface LockArgs {
@@ -28,8 +29,7 @@ export function createLock(
     lock: LockArgs | undefined,
     opts: pulumi.CustomResourceOptions,
 ): authorization.ManagementLockByScope | undefined {
-    const problems = lockProblems(lock);
-    if (problems.length > 0) throw new Error(`${prefix}: invalid lock:\n  ${problems.join("\n  ")}`);
+    throwIfProblems(prefix, "lock", lockProblems(lock));
     const kind = lock?.kind ?? "None";
     if (kind === "None") return undefined;
     return new authorization.ManagementLockByScope(`${prefix}-lock`, {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
+import { throwIfProblems } from "./validation";
 
 /** A private endpoint for a resource (AVM `privateEndpointSingleServiceType`, subset). */
 export interface PrivateEndpointArgs {
@@ -49,7 +50,7 @@ export function createPrivateEndpoints(
     const problems = Object.entries(endpoints)
         .filter(([, e]) => !GROUP_ID.test(e.service))
         .map(([k, e]) => `privateEndpoints.${k}.service "${e.service}" is not a Private Link group ID`);
-    if (problems.length > 0) throw new Error(`${prefix}: invalid private endpoints:\n  ${problems.join("\n  ")}`);
+    throwIfProblems(prefix, "private endpoints", problems);
 
     const out: Record<string, PrivateEndpointResources> = {};
     for (const [key, e] of Object.entries(endpoints)) {

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { roleGuid } from "./builtInRoles";
+import { throwIfProblems } from "./validation";
 
 /** One role assignment on the owning resource (AVM `roleAssignmentType`). */
 export interface RoleAssignmentArgs {
@@ -60,7 +61,7 @@ export function createRoleAssignments(
     opts: pulumi.CustomResourceOptions,
 ): Record<string, authorization.RoleAssignment> {
     const problems = Object.entries(assignments).flatMap(([k, a]) => roleAssignmentProblems(k, a));
-    if (problems.length > 0) throw new Error(`${prefix}: invalid role assignments:\n  ${problems.join("\n  ")}`);
+    throwIfProblems(prefix, "role assignments", problems);
     const out: Record<string, authorization.RoleAssignment> = {};
     for (const [key, a] of Object.entries(assignments)) {
         const guid = roleGuid(a.roleDefinitionIdOrName);

@@ -150,6 +150,9 @@ function extraOutputs(a: MockResourceArgs, name: string): Record<string, unknown
 
 /** Mocks that behave like azure-native and @pulumi/random; any invoke not listed fails the run. */
 export class AzureMocks implements Mocks {
+    /** Invokes that were called but are not mocked (the SDK loses the thrown message, so the run reports these). */
+    readonly unmocked: string[] = [];
+
     newResource(a: MockResourceArgs): MockResourceResult {
         if (!a.custom) return { id: undefined, state: {} };
         const name = azureName(a);
@@ -161,6 +164,7 @@ export class AzureMocks implements Mocks {
         if (c.token === "azure-native:authorization:getClientConfig") {
             return { clientId: MOCK_CLIENT_ID, objectId: MOCK_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
         }
+        this.unmocked.push(c.token);
         throw new Error(`unmocked invoke ${c.token}: add it to tests/harness/mocks.ts`);
     }
 }

@@ -30,7 +30,8 @@ let running = false;
 export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInStackOptions = {}): Promise<RunResult<T>> {
     if (running) throw new Error("runInStack: a run is already in progress (the Pulumi runtime is process-global)");
     running = true;
-    const monitor = new RecordingMonitor(new AzureMocks());
+    const mocks = new AzureMocks();
+    const monitor = new RecordingMonitor(mocks);
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => { unhandled.push(e); };
     process.on("unhandledRejection", onUnhandled);
@@ -49,7 +50,8 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
         await pulumi.runtime.disconnect();
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
-        const failure = error ?? monitor.errors[0] ?? unhandled.find((e) => e !== error);
+        const unmocked = mocks.unmocked.length > 0 ? new Error(`unmocked invoke ${mocks.unmocked.join(", ")}: add it to tests/harness/mocks.ts`) : undefined;
+        const failure = unmocked ?? error ?? monitor.errors[0] ?? unhandled.find((e) => e !== error);
         const graph = new Graph(monitor.recorded);
         return failure === undefined ? { graph, ...(outputs !== undefined ? { outputs } : {}) } : { graph, error: failure };
     } finally {
