@@ -16,7 +16,6 @@ function analyze(dir: string, classes: string[]) {
 
 /** Exported ComponentResource classes of components/index.ts. */
 function exportedComponents(): Array<[string, Function]> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(COMPONENTS_DIR) as Record<string, unknown>;
     return Object.entries(mod).filter((e): e is [string, Function] => typeof e[1] === "function" && (e[1] as Function).prototype instanceof pulumi.ComponentResource);
 }

@@ -77,7 +77,6 @@ export interface ProgramRun extends RunResult<Record<string, unknown>> {
 export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const stackConfig = loadStackConfig(opts.stack, opts.stackFile !== undefined ? { stackFile: opts.stackFile } : {});
     const entry = path.resolve(opts.program ?? path.join(PROJECT_DIR, "index.ts"));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported: unknown = require(entry);
     const main = typeof exported === "function" ? exported as () => unknown
         : typeof (exported as { default?: unknown }).default === "function" ? (exported as { default: () => unknown }).default
