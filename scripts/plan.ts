@@ -3,7 +3,7 @@
  *
  * Offline preview: runs index.ts for the stack under the Pulumi mocks harness, then evaluates the policy pack in
  * policy/ exactly as the engine does (separate process, analyzer gRPC). Needs no Azure credentials and no Pulumi CLI.
- * Exit codes: 0 = no mandatory violation, 1 = mandatory violations, 2 = invalid config or usage.
+ * Exit codes: 0 = no mandatory violation, 1 = mandatory violations, 2 = invalid config or usage, 3 = unexpected error.
  */
 import * as fs from "fs";
 import * as path from "path";

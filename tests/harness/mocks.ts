@@ -165,6 +165,6 @@ export class AzureMocks implements Mocks {
             return { clientId: MOCK_CLIENT_ID, objectId: MOCK_OBJECT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, tenantId: MOCK_TENANT_ID };
         }
         this.unmocked.push(c.token);
-        throw new Error(`unmocked invoke ${c.token}: add it to tests/harness/mocks.ts`);
+        throw new Error(`unmocked invoke ${c.token}`);
     }
 }
