@@ -2,11 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
+import { DEFAULT_PRIVATE_DNS_ZONES, HubSecurity } from "./components/hubSecurity";
+import { SpokeNetwork } from "./components/spokeNetwork";
 import { createDiagnosticSettings } from "./components/shared/diagnostics";
 import { createLock } from "./components/shared/lock";
 import { NamingArgs, UNIQUE_SUFFIX_LENGTH, resourceName } from "./components/shared/naming";
 import { standardTags } from "./components/shared/tags";
-import { loadConfig } from "./lib/config";
+import { StackConfig, loadConfig } from "./lib/config";
 
 /**
  * The ahds program: reads and validates the stack's config, then wires the platform's components.
@@ -79,10 +81,98 @@ async function main() {
     // In protected stacks a CanNotDelete lock backs up Pulumi's `protect` against deletion outside Pulumi.
     createLock("law", workspace.id, { kind: cfg.protect ? "CanNotDelete" : "None" }, {});
 
+    // Hub: firewall (only way out), Bastion + jumpbox (only way in), Key Vault, private DNS, flow logs, governance.
+    const spokeSubnets = cfg.spoke;
+    const hub = new HubSecurity("hub", {
+        naming,
+        resourceGroupName: rg.hub.name,
+        tags,
+        workspace: { resourceId: workspace.id, customerId: workspace.customerId },
+        network: {
+            addressSpace: cfg.hub.addressSpace,
+            firewallSubnet: cfg.hub.firewallSubnet,
+            ...(cfg.hub.firewallManagementSubnet !== "" ? { firewallManagementSubnet: cfg.hub.firewallManagementSubnet } : {}),
+            bastionSubnet: cfg.hub.bastionSubnet,
+            jumpboxSubnet: cfg.hub.jumpboxSubnet,
+            privateEndpointSubnet: cfg.hub.privateEndpointSubnet,
+        },
+        firewall: { sku: cfg.firewall.sku },
+        egress: {
+            workloadAddressPrefixes: [spokeSubnets.apimSubnet, spokeSubnets.functionIntegrationSubnet, spokeSubnets.containerAppsSubnet],
+            apimAddressPrefixes: [spokeSubnets.apimSubnet],
+            containerAppsAddressPrefixes: [spokeSubnets.containerAppsSubnet],
+            functionAddressPrefixes: [spokeSubnets.functionIntegrationSubnet],
+        },
+        bastion: { sku: cfg.bastion.sku },
+        jumpbox: {
+            enabled: cfg.jumpbox.enabled,
+            vmSize: cfg.jumpbox.vmSize,
+            adminUsername: cfg.jumpbox.adminUsername,
+            ...(cfg.jumpbox.sshPublicKey !== "" ? { sshPublicKey: cfg.jumpbox.sshPublicKey } : {}),
+            loginGroupObjectIds: cfg.jumpbox.loginGroupObjectId !== "" ? [cfg.jumpbox.loginGroupObjectId] : [],
+        },
+        privateDnsZones: DEFAULT_PRIVATE_DNS_ZONES,
+        governance: {
+            defenderPlansEnabled: cfg.governance.defenderPlans,
+            hitrustPolicyAssignmentEnabled: cfg.governance.hitrustPolicyAssignment,
+            // The narrowest scopes that hold the whole platform: its three resource groups.
+            policyAssignmentScopes: { hub: rg.hub.id, spoke: rg.spoke.id, data: rg.data.id },
+            requiredRetentionDays: 365,
+            networkWatcherResourceGroupName: cfg.flowLogs.networkWatcherResourceGroup,
+        },
+        flowLogs: flowLogSettings(cfg),
+        zoneRedundant: cfg.zoneRedundant,
+        lock: { kind: cfg.protect ? "CanNotDelete" : "None" },
+        protectStatefulResources: cfg.protect,
+        retainStatefulResourcesOnDelete: cfg.retainOnDelete,
+    });
+
+    // Spoke: one subnet per service, each with NSG and (except App Gateway) a default route to the firewall.
+    const spoke = new SpokeNetwork("spoke", {
+        naming,
+        resourceGroupName: rg.spoke.name,
+        tags,
+        addressSpace: cfg.spoke.addressSpace,
+        subnets: {
+            appGateway: spokeSubnets.appGatewaySubnet,
+            apim: spokeSubnets.apimSubnet,
+            privateEndpoints: spokeSubnets.privateEndpointSubnet,
+            functionIntegration: spokeSubnets.functionIntegrationSubnet,
+            containerApps: spokeSubnets.containerAppsSubnet,
+        },
+        firewallPrivateIp: hub.firewallPrivateIp,
+        hubVirtualNetworkId: hub.hubVirtualNetworkId,
+        privateDnsZoneIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        workspace: { resourceId: workspace.id, customerId: workspace.customerId },
+        flowLogs: {
+            ...flowLogSettings(cfg),
+            storageAccountResourceId: hub.flowLogStorageAccountId,
+            userAssignedIdentityResourceId: hub.flowLogIdentityId,
+        },
+    });
+
     return {
         resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
         logAnalyticsWorkspaceId: workspace.id,
         logAnalyticsCustomerId: workspace.customerId,
+        firewallPrivateIp: hub.firewallPrivateIp,
+        hubVirtualNetworkId: hub.hubVirtualNetworkId,
+        spokeVirtualNetworkId: spoke.spokeVirtualNetworkId,
+        spokeSubnetIds: spoke.subnetIds,
+        privateDnsZoneIds: hub.privateDnsZoneIds,
+        keyVaultId: hub.keyVaultId,
+        keyVaultUri: hub.keyVaultUri,
+        jumpboxId: hub.jumpboxId,
+    };
+}
+
+/** Flow-log settings shared by hub and spoke (Network Watcher defaults when the config leaves them empty). */
+function flowLogSettings(cfg: StackConfig) {
+    return {
+        enabled: cfg.flowLogs.enabled,
+        retentionInDays: cfg.flowLogs.retentionInDays,
+        ...(cfg.flowLogs.networkWatcherName !== "" ? { networkWatcherName: cfg.flowLogs.networkWatcherName } : {}),
+        networkWatcherResourceGroupName: cfg.flowLogs.networkWatcherResourceGroup,
     };
 }
 

@@ -9,4 +9,5 @@
  * Components are added by the architecture issues: HubSecurity, SpokeNetwork, FhirWorkspace, Ingress, BulkLoader,
  * AnalyticsSync.
  */
-export {};
+export { HubSecurity } from "./hubSecurity";
+export { SpokeNetwork } from "./spokeNetwork";

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { ENVIRONMENTS, REGIONS, WORKLOAD_PATTERN, worstCaseNames } from "../components/shared/naming";
 import { TAG_VALUE_MAX } from "../components/shared/tags";
-import { Cidr, contains, overlaps, parseCidr, usableAddresses } from "./network";
+import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared/cidr";
+import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
@@ -27,6 +28,21 @@ export const BASTION_SKUS = ["Basic", "Standard", "Premium"] as const;
 /** APIM tiers that support VNet injection in internal mode on stv2 (classic Developer and Premium). */
 export const APIM_SKUS = ["Developer", "Premium"] as const;
 
+const optionalCidr = z.string().superRefine((v, ctx) => {
+    if (v === "") return;
+    const r = parseCidr(v);
+    if (typeof r === "string") ctx.addIssue({ code: "custom", message: `${r} (or leave it empty)` });
+});
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Linux admin user names: 1-32 chars, lowercase, starting with a letter or underscore; Azure rejects a list of
+// reserved names (learn.microsoft.com/azure/virtual-machines/linux/faq#what-are-the-username-requirements-when-creating-a-vm-).
+const RESERVED_USERNAMES = ["administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a",
+    "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql",
+    "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"];
+// Azure accepts RSA (2048+ bits) and Ed25519 public keys in OpenSSH format for Linux VMs
+// (learn.microsoft.com/azure/virtual-machines/linux/mac-create-ssh-keys#supported-ssh-key-formats).
+const SSH_PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+
 const schema = z.strictObject({
     environment: z.enum(ENVIRONMENTS),
     location: z.enum(REGIONS as [string, ...string[]]),
@@ -48,6 +64,8 @@ const schema = z.strictObject({
         firewallSubnet: cidr,
         bastionSubnet: cidr,
         jumpboxSubnet: cidr,
+        privateEndpointSubnet: cidr,
+        firewallManagementSubnet: optionalCidr,
     }),
     spoke: z.strictObject({
         addressSpace: cidr,
@@ -61,6 +79,25 @@ const schema = z.strictObject({
     bastion: z.strictObject({ sku: z.enum(BASTION_SKUS) }),
     apim: z.strictObject({ sku: z.enum(APIM_SKUS), capacity: int(1, 12) }),
     appGateway: z.strictObject({ minCapacity: int(0, 125), maxCapacity: int(1, 125) }),
+    jumpbox: z.strictObject({
+        enabled: bool,
+        vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size such as Standard_D2s_v5"),
+        adminUsername: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be 1-32 lowercase letters, digits, _ or -, starting with a letter or _")
+            .refine((v) => !RESERVED_USERNAMES.includes(v), "is a user name Azure reserves"),
+        sshPublicKey: z.string().refine((v) => v === "" || SSH_PUBLIC_KEY.test(v), "must be an OpenSSH ssh-rsa or ssh-ed25519 public key (or empty to generate one)"),
+        loginGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
+    }),
+    flowLogs: z.strictObject({
+        enabled: bool,
+        // Flow-log retention in the storage account: 0 (keep forever) or 1-365 days (Network Watcher limit).
+        retentionInDays: int(0, 365),
+        networkWatcherName: z.string(),
+        networkWatcherResourceGroup: z.string().regex(/^[-\w.()]{1,90}$/, "must be a resource group name"),
+    }),
+    governance: z.strictObject({
+        defenderPlans: bool,
+        hitrustPolicyAssignment: bool,
+    }),
 });
 
 type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -146,37 +183,25 @@ function zodProblems(nested: Nested, issues: readonly z.core.$ZodIssue[]): Confi
     return out;
 }
 
-/** Subnets, in config order, with the Azure rule each must satisfy. */
-interface SubnetRule {
-    key: string;
-    vnet: "hub" | "spoke";
-    /** Largest prefix length allowed (smallest subnet). */
-    maxPrefix: number;
-    why: string;
-}
-
-const SUBNET_RULES: SubnetRule[] = [
-    // "The AzureFirewallSubnet needs to be at least /26" (learn.microsoft.com/azure/firewall/firewall-faq).
-    { key: "hub.firewallSubnet", vnet: "hub", maxPrefix: 26, why: "AzureFirewallSubnet must be /26 or larger (Azure Firewall FAQ)" },
-    // "The subnet must be /26 or larger" for AzureBastionSubnet (learn.microsoft.com/azure/bastion/configuration-settings#subnet).
-    { key: "hub.bastionSubnet", vnet: "hub", maxPrefix: 26, why: "AzureBastionSubnet must be /26 or larger (Bastion configuration settings)" },
-    // Azure's smallest IPv4 subnet is /29 (5 addresses reserved, 3 usable).
-    { key: "hub.jumpboxSubnet", vnet: "hub", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
-    // App Gateway v2 needs one IP per instance plus one for a private frontend; Microsoft recommends /24
-    // (learn.microsoft.com/azure/application-gateway/configuration-infrastructure#size-of-the-subnet). The capacity
-    // check below enforces the hard rule for the configured autoscale maximum.
-    { key: "spoke.appGatewaySubnet", vnet: "spoke", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
-    // "The minimum size of the subnet in which API Management can be deployed is /29"
-    // (learn.microsoft.com/azure/api-management/virtual-network-injection-resources#subnet-size).
-    { key: "spoke.apimSubnet", vnet: "spoke", maxPrefix: 29, why: "API Management VNet injection needs at least /29" },
-    { key: "spoke.privateEndpointSubnet", vnet: "spoke", maxPrefix: 29, why: "the smallest subnet Azure allows is /29" },
-    // "The subnet must be allocated an IPv4 /28 block (16 addresses)" for regional VNet integration; /26 is
-    // recommended for scale-out (learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements).
-    { key: "spoke.functionIntegrationSubnet", vnet: "spoke", maxPrefix: 28, why: "Functions/App Service VNet integration needs at least /28" },
-    // Workload-profiles Container Apps environments need "/27 or larger"
-    // (learn.microsoft.com/azure/container-apps/networking#subnet).
-    { key: "spoke.containerAppsSubnet", vnet: "spoke", maxPrefix: 27, why: "a workload-profiles Container Apps environment needs at least /27" },
-];
+/** The address plan by config key, with the service each subnet hosts (its Azure minimum size comes from SUBNET_MINIMUMS). */
+const SUBNETS: Record<"hub" | "spoke", Array<{ key: string; purpose: SubnetPurpose }>> = {
+    hub: [
+        { key: "hub.firewallSubnet", purpose: "firewall" },
+        { key: "hub.firewallManagementSubnet", purpose: "firewallManagement" },
+        { key: "hub.bastionSubnet", purpose: "bastion" },
+        { key: "hub.jumpboxSubnet", purpose: "generic" },
+        { key: "hub.privateEndpointSubnet", purpose: "generic" },
+    ],
+    spoke: [
+        // App Gateway v2 needs one IP per instance plus one for a private frontend (Microsoft recommends /24); the
+        // capacity check below enforces the hard rule for the configured autoscale maximum.
+        { key: "spoke.appGatewaySubnet", purpose: "generic" },
+        { key: "spoke.apimSubnet", purpose: "apim" },
+        { key: "spoke.privateEndpointSubnet", purpose: "generic" },
+        { key: "spoke.functionIntegrationSubnet", purpose: "functionIntegration" },
+        { key: "spoke.containerAppsSubnet", purpose: "containerApps" },
+    ],
+};
 
 /** Regions in REGIONS without availability zones (learn.microsoft.com/azure/reliability/availability-zones-region-support). */
 const NO_ZONE_REGIONS = ["northcentralus", "westcentralus"];
@@ -206,17 +231,14 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
     if (vnets.hub && vnets.spoke && overlaps(vnets.hub, vnets.spoke)) {
         add("spoke.addressSpace", `"${vnets.spoke.text}" overlaps hub.addressSpace "${vnets.hub.text}" (peered VNets cannot overlap)`);
     }
-    const placed: Array<{ key: string; c: Cidr }> = [];
-    for (const rule of SUBNET_RULES) {
-        const c = cidrOf(rule.key);
-        if (c === undefined) continue;
-        const vnet = vnets[rule.vnet];
-        if (vnet && !contains(vnet, c)) add(rule.key, `"${c.text}" is not inside ${rule.vnet}.addressSpace "${vnet.text}"`);
-        if (c.prefix > rule.maxPrefix) add(rule.key, `"${c.text}" is too small: ${rule.why}`);
-        for (const other of placed) {
-            if (overlaps(other.c, c)) add(rule.key, `"${c.text}" overlaps ${other.key} "${other.c.text}"`);
-        }
-        placed.push({ key: rule.key, c });
+    for (const vnet of ["hub", "spoke"] as const) {
+        const space = getRaw(nested, `${vnet}.addressSpace`);
+        const planned: PlannedSubnet[] = SUBNETS[vnet]
+            .map((p) => ({ label: p.key, cidr: getRaw(nested, p.key) ?? "", purpose: p.purpose }))
+            // Unparseable values are reported by the schema; an empty optional subnet is simply absent.
+            .filter((p) => p.cidr !== "" && typeof parseCidr(p.cidr) !== "string");
+        if (space === undefined || typeof parseCidr(space) === "string") continue;
+        for (const p of addressPlanProblems(`${vnet}.addressSpace`, space, planned)) add(p.label, p.message);
     }
 
     // --- capacity that must fit the subnet ---
@@ -245,9 +267,9 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
 
     // --- mutually exclusive or environment-bound settings ---
     if (getRaw(nested, "firewall.sku") === "Basic") {
-        // Azure Firewall Basic runs threat intelligence in Alert mode only; this platform requires Deny
-        // (learn.microsoft.com/azure/firewall/overview#azure-firewall-basic).
-        add("firewall.sku", `"Basic" only supports threat intelligence in Alert mode; this platform requires Deny (use Standard or Premium)`);
+        // Azure Firewall Basic has no DNS proxy (the spoke resolves private endpoints through the firewall's proxy)
+        // and only alerts on threat intelligence, never denies (learn.microsoft.com/azure/firewall/features-by-sku).
+        add("firewall.sku", `"Basic" has no DNS proxy and cannot deny on threat intelligence, both of which this platform needs; use Standard or Premium`);
     }
     const location = getRaw(nested, "location");
     if (getRaw(nested, "zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {
@@ -257,6 +279,8 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
         for (const k of ["protect", "retainOnDelete"]) {
             if (getRaw(nested, k) !== "true") add(k, `"${getRaw(nested, k) ?? ""}" must be true in prod: stateful PHI resources must not be deletable by a stray \`pulumi destroy\``);
         }
+        // HIPAA §164.312(b) audit controls: production network traffic must be recorded.
+        if (getRaw(nested, "flowLogs.enabled") !== "true") add("flowLogs.enabled", `"${getRaw(nested, "flowLogs.enabled") ?? ""}" must be true in prod (VNet flow logs are the network audit trail)`);
     }
 
     // --- names: the workload prefix must keep every generated name within Azure's rules ---

@@ -48,6 +48,16 @@ describe("policy pack rules", () => {
             expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "disabled" })).to.deep.equal([]);
         });
         it("fails Enabled", () => expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled" })).to.have.length(1));
+        it("passes a firewall that admits only trusted Azure services", () => {
+            const acl = { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] };
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: acl })).to.deep.equal([]);
+        });
+        it("fails a default-deny firewall that still opens an IP or VNet rule, or allows by default", () => {
+            const base = { defaultAction: "Deny", bypass: "AzureServices" };
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: { ...base, ipRules: [{ iPAddressOrRange: "1.2.3.4" }] } })).to.have.length(1);
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: { ...base, virtualNetworkRules: [{ virtualNetworkResourceId: "x" }] } })).to.have.length(1);
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Allow" } })).to.have.length(1);
+        });
         it("fails an omitted setting (Azure's default is Enabled)", () => expect(check(storageNoPublicNetworkAccess, T, {})[0]).to.include("Azure default: Enabled"));
         it("checks versioned tokens and ignores other types", () => {
             expect(check(storageNoPublicNetworkAccess, "azure-native:storage/v20240101:StorageAccount", {})).to.have.length(1);

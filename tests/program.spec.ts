@@ -14,9 +14,36 @@ import { UNKNOWN } from "./harness/values";
 const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "resources:ResourceGroup": { kind: "resourceGroup", key: "resourceGroupName" },
     "operationalinsights:Workspace": { kind: "logAnalyticsWorkspace", key: "workspaceName" },
+    "network:VirtualNetwork": { kind: "virtualNetwork", key: "virtualNetworkName" },
+    "network:NetworkSecurityGroup": { kind: "networkSecurityGroup", key: "networkSecurityGroupName" },
+    "network:RouteTable": { kind: "routeTable", key: "routeTableName" },
+    "network:PublicIPAddress": { kind: "publicIpAddress", key: "publicIpAddressName" },
+    "network:AzureFirewall": { kind: "firewall", key: "azureFirewallName" },
+    "network:FirewallPolicy": { kind: "firewallPolicy", key: "firewallPolicyName" },
+    "network:BastionHost": { kind: "bastion", key: "bastionHostName" },
+    "network:NetworkInterface": { kind: "networkInterface", key: "networkInterfaceName" },
+    "network:PrivateEndpoint": { kind: "privateEndpoint", key: "privateEndpointName" },
+    "compute:VirtualMachine": { kind: "virtualMachine", key: "vmName" },
+    "keyvault:Vault": { kind: "keyVault", key: "vaultName" },
+    "storage:StorageAccount": { kind: "storageAccount", key: "accountName" },
+    "managedidentity:UserAssignedIdentity": { kind: "userAssignedIdentity", key: "resourceName" },
 };
-/** Types whose names follow their own rules, checked below. */
-const OTHER_NAMES = new Set(["monitor:DiagnosticSetting", "authorization:ManagementLockByScope", "authorization:RoleAssignment"]);
+/**
+ * Types whose names follow their own rules, checked below, or are fixed by Azure: private DNS zones are named after
+ * the service's zone, Defender plans after the plan, extensions after the extension type; rule collection groups,
+ * zone groups, peerings, links, flow logs and secrets are checked by pattern.
+ */
+const OTHER_NAMES = new Set(["monitor:DiagnosticSetting", "authorization:ManagementLockByScope", "authorization:RoleAssignment",
+    "privatedns:PrivateZone", "security:Pricing", "compute:VirtualMachineExtension", "network:FirewallPolicyRuleCollectionGroup",
+    "network:PrivateDnsZoneGroup", "network:VirtualNetworkPeering", "privatedns:VirtualNetworkLink", "network:FlowLog",
+    "keyvault:Secret", "authorization:PolicyAssignment"]);
+/** Child-resource names: 1-80 chars of letters, digits, `_.-`, starting alphanumeric (ARM child name rule for network). */
+const CHILD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
+const CHILD_NAME_KEYS: Record<string, string> = {
+    "network:FirewallPolicyRuleCollectionGroup": "ruleCollectionGroupName", "network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
+    "network:VirtualNetworkPeering": "virtualNetworkPeeringName", "privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
+    "network:FlowLog": "flowLogName", "keyvault:Secret": "secretName", "compute:VirtualMachineExtension": "vmExtensionName",
+};
 
 function checkNames(graph: Graph): void {
     for (const r of graph.custom.filter((x) => x.type.startsWith("azure-native:"))) {
@@ -31,6 +58,11 @@ function checkNames(graph: Graph): void {
             expect(inputs["name"]).to.match(/^[^<>*%&:\\?+/]{1,260}$/);
         } else if (key === "authorization:ManagementLockByScope") {
             expect(String(inputs["lockName"]).length).to.be.within(1, 90);
+        } else if (CHILD_NAME_KEYS[key] !== undefined) {
+            expect(inputs[CHILD_NAME_KEYS[key] ?? ""], `${r.urn} ${CHILD_NAME_KEYS[key]}`).to.match(key === "keyvault:Secret" ? /^[0-9A-Za-z-]{1,127}$/ : CHILD_NAME);
+        } else if (key === "authorization:PolicyAssignment") {
+            // Resource-group-scope assignment names: at most 64 characters, none of %&?\/:<>*+# (Azure Policy assignment structure).
+            expect(inputs["policyAssignmentName"]).to.match(/^[^%&?\\/:<>*+#]{1,64}$/);
         } else {
             expect(OTHER_NAMES.has(key), `${r.type} has no naming rule in tests/program.spec.ts`).to.equal(true);
         }
@@ -91,7 +123,7 @@ describe("program (index.ts) on the captured graph", () => {
             expect(dev.outputs?.["resourceGroups"]).to.deep.equal({ hub: "rg-ahds-dev-weu-hub", spoke: "rg-ahds-dev-weu-spk", data: "rg-ahds-dev-weu-data" });
         });
         it("in preview, values computed from other resources' outputs are unknown", () => {
-            const diag = prodPreview.graph.one("azure-native:monitor:DiagnosticSetting");
+            const diag = prodPreview.graph.one("azure-native:monitor:DiagnosticSetting", "law-diag-audit");
             expect(diag.inputs["resourceUri"]).not.to.equal(UNKNOWN); // ids are known even in preview under mocks
             const law = prodPreview.graph.one("azure-native:operationalinsights:Workspace");
             expect(law.inputs["retentionInDays"]).to.equal(365);
@@ -111,7 +143,7 @@ describe("program (index.ts) on the captured graph", () => {
             });
         });
         it("sends the workspace's own audit logs to itself", () => {
-            const d = dev.graph.plainInputs(dev.graph.one("azure-native:monitor:DiagnosticSetting"));
+            const d = dev.graph.plainInputs(dev.graph.one("azure-native:monitor:DiagnosticSetting", "law-diag-audit"));
             expect(d["logs"]).to.deep.equal([{ categoryGroup: "audit", enabled: true }]);
             expect(d["workspaceId"]).to.equal(d["resourceUri"]);
         });
@@ -128,7 +160,7 @@ describe("program (index.ts) on the captured graph", () => {
 
     describe("waf-aligned (prod)", () => {
         it("protects and retains every stateful resource", () => {
-            for (const t of ["azure-native:resources:ResourceGroup", "azure-native:operationalinsights:Workspace"]) {
+            for (const t of ["azure-native:resources:ResourceGroup", "azure-native:operationalinsights:Workspace", "azure-native:keyvault:Vault", "azure-native:storage:StorageAccount"]) {
                 for (const r of prod.graph.byType(t)) expect({ urn: r.urn, protect: r.protect, retainOnDelete: r.retainOnDelete }).to.deep.equal({ urn: r.urn, protect: true, retainOnDelete: true });
             }
         });
@@ -136,7 +168,7 @@ describe("program (index.ts) on the captured graph", () => {
             expect(prod.graph.plainInputs(prod.graph.one("azure-native:operationalinsights:Workspace"))).to.deep.include({ retentionInDays: 365, workspaceCapping: { dailyQuotaGb: -1 } });
         });
         it("locks the workspace against deletion outside Pulumi", () => {
-            const lock = prod.graph.one("azure-native:authorization:ManagementLockByScope");
+            const lock = prod.graph.one("azure-native:authorization:ManagementLockByScope", "law-lock");
             expect(lock.inputs["level"]).to.equal("CanNotDelete");
             expect(lock.propertyDependencies["scope"]).to.deep.equal([prod.graph.one("azure-native:operationalinsights:Workspace").urn]);
         });

@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import { MockCallArgs, MockCallResult, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import { addressAt, mustParseCidr } from "../../components/shared/cidr";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-00000000a0d5";
 export const MOCK_TENANT_ID = "11111111-1111-1111-1111-11111111a0d5";
@@ -87,6 +88,9 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "healthcareapis:FhirService": { parentType: "workspaces", parentKey: "workspaceName", collection: "fhirservices" },
     "healthcareapis:DicomService": { parentType: "workspaces", parentKey: "workspaceName", collection: "dicomservices" },
     "storage:BlobContainer": { parentType: "storageAccounts", parentKey: "accountName", collection: "blobServices/default/containers" },
+    "network:FlowLog": { parentType: "networkWatchers", parentKey: "networkWatcherName", collection: "flowLogs" },
+    "compute:VirtualMachineExtension": { parentType: "virtualMachines", parentKey: "vmName", collection: "extensions" },
+    "keyvault:Secret": { parentType: "vaults", parentKey: "vaultName", collection: "secrets" },
 };
 
 /** Resources whose ID hangs off another resource's ID (extension resources). */
@@ -94,10 +98,12 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
     "monitor:DiagnosticSetting": { scopeKey: "resourceUri", segment: "providers/Microsoft.Insights/diagnosticSettings" },
     "authorization:RoleAssignment": { scopeKey: "scope", segment: "providers/Microsoft.Authorization/roleAssignments" },
     "authorization:ManagementLockByScope": { scopeKey: "scope", segment: "providers/Microsoft.Authorization/locks" },
+    "authorization:PolicyAssignment": { scopeKey: "scope", segment: "providers/Microsoft.Authorization/policyAssignments" },
+    "security:Pricing": { scopeKey: "scopeId", segment: "providers/Microsoft.Security/pricings" },
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName"];
+const NAME_KEYS = ["name", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
 
@@ -135,14 +141,42 @@ function stableHex(seed: string, length: number): string {
 }
 
 /** Extra outputs some resources have that are not inputs (what the real provider would return). */
-function extraOutputs(a: MockResourceArgs, name: string): Record<string, unknown> {
+function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, string>, id: string): Record<string, unknown> {
+    const guid = (seed: string) => `${stableHex(seed, 8)}-0000-4000-8000-${stableHex(seed + "g", 12)}`;
     switch (a.type) {
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                publicKeyOpenssh: `ssh-rsa AAAAB3NzaC1yc2E${stableHex(a.name, 40)} generated`,
+                privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${stableHex(a.name + "k", 64)}\n-----END OPENSSH PRIVATE KEY-----\n`,
+                privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\n${stableHex(a.name + "p", 64)}\n-----END RSA PRIVATE KEY-----\n`,
+            };
+        case "azure-native:network:AzureFirewall": {
+            // Azure gives the firewall the first usable address of AzureFirewallSubnet (.4).
+            const configs = Array.isArray(a.inputs["ipConfigurations"]) ? (a.inputs["ipConfigurations"] as Array<Record<string, unknown>>) : [];
+            return {
+                ipConfigurations: configs.map((c) => {
+                    const subnetId = String((c["subnet"] as Record<string, unknown> | undefined)?.["id"] ?? "");
+                    const prefix = subnets.get(subnetId.toLowerCase());
+                    return { ...c, privateIPAddress: prefix === undefined ? undefined : addressAt(mustParseCidr(subnetId, prefix), 4) };
+                }),
+            };
+        }
+        case "azure-native:keyvault:Vault": {
+            const props = (a.inputs["properties"] ?? {}) as Record<string, unknown>;
+            return { properties: { ...props, vaultUri: `https://${name}.vault.azure.net/` } };
+        }
+        case "azure-native:compute:VirtualMachine":
+        case "azure-native:managedidentity:UserAssignedIdentity": {
+            const principal = { principalId: guid(`${id}/principal`), tenantId: MOCK_TENANT_ID };
+            if (a.type.endsWith("UserAssignedIdentity")) return { ...principal, clientId: guid(`${id}/client`) };
+            return { identity: { ...((a.inputs["identity"] ?? {}) as Record<string, unknown>), ...principal } };
+        }
         case "random:index/randomString:RandomString": {
             const length = typeof a.inputs["length"] === "number" ? a.inputs["length"] : 8;
             return { result: stableHex(a.name, length) };
         }
         case "azure-native:operationalinsights:Workspace":
-            return { customerId: `${stableHex(name, 8)}-0000-4000-8000-${stableHex(name + "c", 12)}` };
+            return { customerId: guid(name) };
         default:
             return {};
     }
@@ -153,11 +187,19 @@ export class AzureMocks implements Mocks {
     /** Invokes that were called but are not mocked (the SDK loses the thrown message, so the run reports these). */
     readonly unmocked: string[] = [];
 
+    /** Inline subnets seen so far (lower-case subnet ID → address prefix), so dependent outputs can be derived. */
+    private readonly subnets = new Map<string, string>();
+
     newResource(a: MockResourceArgs): MockResourceResult {
         if (!a.custom) return { id: undefined, state: {} };
         const name = azureName(a);
-        const id = a.type.startsWith("random:") ? `${a.name}-id` : armId(a, name);
-        return { id, state: { ...a.inputs, name, ...extraOutputs(a, name) } };
+        const id = a.type.startsWith("random:") || a.type.startsWith("tls:") ? `${a.name}-id` : armId(a, name);
+        if (a.type === "azure-native:network:VirtualNetwork" && Array.isArray(a.inputs["subnets"])) {
+            for (const sn of a.inputs["subnets"] as Array<Record<string, unknown>>) {
+                if (typeof sn["name"] === "string" && typeof sn["addressPrefix"] === "string") this.subnets.set(`${id}/subnets/${sn["name"]}`.toLowerCase(), sn["addressPrefix"]);
+            }
+        }
+        return { id, state: { ...a.inputs, name, ...extraOutputs(a, name, this.subnets, id) } };
     }
 
     call(c: MockCallArgs): MockCallResult {

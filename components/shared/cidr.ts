@@ -32,3 +32,17 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 export function usableAddresses(c: Cidr): number {
     return 2 ** (32 - c.prefix) - 5;
 }
+
+/** The `n`th address of the block (0 = network address); Azure reserves .0-.3 and the last one in every subnet. */
+export function addressAt(c: Cidr, n: number): string {
+    const bytes = c.network.toByteArray();
+    const value = ((bytes[0] ?? 0) * 2 ** 24 + (bytes[1] ?? 0) * 2 ** 16 + (bytes[2] ?? 0) * 2 ** 8 + (bytes[3] ?? 0)) + n;
+    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+/** Parses a CIDR or throws with the given label (for values that were validated before). */
+export function mustParseCidr(label: string, text: string): Cidr {
+    const c = parseCidr(text);
+    if (typeof c === "string") throw new Error(`${label} "${text}" ${c}`);
+    return c;
+}

@@ -1,0 +1,129 @@
+import * as inputs from "@pulumi/azure-native/types/input";
+
+/**
+ * The hub firewall's egress allow-list. Everything not allowed here hits Azure Firewall's implicit deny, which is
+ * logged (AZFWApplicationRule / AZFWNetworkRule with action Deny) to the central workspace.
+ *
+ * Rule collection groups are processed by priority; within a group network rules come before application rules
+ * (learn.microsoft.com/azure/firewall/rule-processing). Each rule says why it exists and which document requires it.
+ */
+
+/** Who may reach what: the source address prefixes of each kind of workload. */
+export interface EgressSources {
+    /** Every subnet that runs workload code (Entra ID tokens and Azure Monitor ingestion). */
+    all: string[];
+    jumpbox: string[];
+    apim: string[];
+    containerApps: string[];
+    functions: string[];
+}
+
+type Rule = inputs.network.ApplicationRuleArgs | inputs.network.NetworkRuleArgs;
+
+/** An application rule over HTTPS (and HTTP:80 where the service only offers HTTP, such as apt mirrors and CRLs). */
+function app(name: string, description: string, sourceAddresses: string[], targetFqdns: string[], http = false): Rule | undefined {
+    if (sourceAddresses.length === 0) return undefined;
+    return {
+        ruleType: "ApplicationRule",
+        name,
+        description,
+        sourceAddresses,
+        targetFqdns,
+        protocols: [{ protocolType: "Https", port: 443 }, ...(http ? [{ protocolType: "Http", port: 80 }] : [])],
+    };
+}
+
+function net(name: string, description: string, sourceAddresses: string[], protocol: "TCP" | "UDP", ports: string[], destination: { addresses?: string[]; fqdns?: string[] }): Rule | undefined {
+    if (sourceAddresses.length === 0) return undefined;
+    return {
+        ruleType: "NetworkRule",
+        name,
+        description,
+        sourceAddresses,
+        ipProtocols: [protocol],
+        destinationPorts: ports,
+        ...(destination.addresses !== undefined ? { destinationAddresses: destination.addresses } : {}),
+        ...(destination.fqdns !== undefined ? { destinationFqdns: destination.fqdns } : {}),
+    };
+}
+
+/** An Allow collection of the rules that have sources; undefined when none has (Azure rejects empty collections). */
+function allow(name: string, priority: number, rules: Array<Rule | undefined>): inputs.network.FirewallPolicyFilterRuleCollectionArgs | undefined {
+    const kept = rules.filter((r): r is Rule => r !== undefined);
+    if (kept.length === 0) return undefined;
+    return { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name, priority, action: { type: "Allow" }, rules: kept };
+}
+
+/** A rule collection group: name, priority, collections. Empty-source rules are dropped (a workload that is not deployed gets no egress). */
+export interface EgressGroup {
+    name: string;
+    priority: number;
+    collections: inputs.network.FirewallPolicyFilterRuleCollectionArgs[];
+}
+
+function group(name: string, priority: number, collections: Array<inputs.network.FirewallPolicyFilterRuleCollectionArgs | undefined>): EgressGroup | undefined {
+    const kept = collections.filter((c): c is inputs.network.FirewallPolicyFilterRuleCollectionArgs => c !== undefined);
+    return kept.length === 0 ? undefined : { name, priority, collections: kept };
+}
+
+/** The rule collection groups for the given sources. Pure function: the tests read the same data Azure receives. */
+export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns: string[], packageSourceFqdns: string[]): EgressGroup[] {
+    const groups = [
+        group("platform", 200, [
+                allow("net-platform", 210, [
+                    // Managed-identity and user tokens: Microsoft Entra ID (service tag AzureActiveDirectory), required by
+                    // every workload that authenticates to FHIR, storage or Key Vault (learn.microsoft.com/azure/firewall/service-tags).
+                    net("entra-id", "Microsoft Entra ID sign-in and managed-identity tokens", [...s.all, ...s.jumpbox], "TCP", ["443"], { addresses: ["AzureActiveDirectory"] }),
+                    // Azure Monitor ingestion (Application Insights, Azure Monitor Agent): service tag AzureMonitor, 443
+                    // (learn.microsoft.com/azure/azure-monitor/agents/azure-monitor-agent-network-configuration).
+                    net("azure-monitor", "Azure Monitor ingestion (Application Insights, Azure Monitor Agent)", [...s.all, ...s.jumpbox], "TCP", ["443"], { addresses: ["AzureMonitor"] }),
+                    // API Management stv2 publishes metrics to AzureMonitor on 1886 and needs NTP on UDP 123
+                    // (learn.microsoft.com/azure/api-management/virtual-network-reference, forced-tunnelling section).
+                    net("apim-metrics", "API Management metrics and health to Azure Monitor (1886)", s.apim, "TCP", ["1886"], { addresses: ["AzureMonitor"] }),
+                    net("apim-ntp", "API Management time sync (NTP)", s.apim, "UDP", ["123"], { fqdns: ["time.windows.com"] }),
+                ]),
+                allow("app-platform", 220, [
+                    // API Management validates certificate chains; with forced tunnelling the CRL/OCSP endpoints must be
+                    // reachable (virtual-network-reference, "Force tunnel traffic to on-premises firewall").
+                    app("apim-certificate-revocation", "CRL and OCSP endpoints for API Management certificate validation", s.apim,
+                        ["ocsp.msocsp.com", "mscrl.microsoft.com", "crl.microsoft.com", "oneocsp.microsoft.com", "ocsp.digicert.com", "crl3.digicert.com", "crl4.digicert.com", "csp.digicert.com"], true),
+                ]),
+        ]),
+        group("workload", 300, [
+                allow("app-container-apps", 310, [
+                    // Container Apps behind a firewall: platform images and bootstrap packages (learn.microsoft.com/azure/
+                    // container-apps/use-azure-firewall). The sync agent's own image is imported into the private registry
+                    // (`az acr import`), so no third-party registry is opened here.
+                    app("container-images", "Container Apps platform images (Microsoft Container Registry) and node bootstrap", s.containerApps, containerImageFqdns),
+                    // Managed identity endpoints for Container Apps (same document, "Managed identity" row).
+                    app("managed-identity", "Container Apps managed identity token service", s.containerApps,
+                        ["*.identity.azure.net", "login.microsoftonline.com", "*.login.microsoftonline.com", "*.login.microsoft.com"]),
+                ]),
+                allow("app-function-package", 320, [
+                    // The FHIR Loader function runs from a pinned release package (not an unpinned Kudu build of `main`,
+                    // reference defect 10); its download host is the only internet source the function subnet may reach.
+                    app("fhir-loader-package", "FHIR Loader release package source (pinned release)", s.functions, packageSourceFqdns),
+                ]),
+        ]),
+        group("management", 400, [
+                allow("app-jumpbox", 410, [
+                    // Ubuntu security updates: apt mirrors are HTTP (signed packages), Azure images use azure.archive.ubuntu.com
+                    // (learn.microsoft.com/azure/aks/outbound-rules-control-egress lists the same hosts).
+                    app("os-updates", "Ubuntu package mirrors for jumpbox security updates", s.jumpbox,
+                        ["azure.archive.ubuntu.com", "archive.ubuntu.com", "security.ubuntu.com", "changelogs.ubuntu.com"], true),
+                    // Azure CLI and the AADSSHLoginForLinux extension are installed from packages.microsoft.com; the extension
+                    // checks login rights at pas.windows.net (learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux).
+                    app("microsoft-packages", "Azure CLI and Entra ID SSH login extension packages", s.jumpbox, ["packages.microsoft.com"]),
+                    app("entra-ssh-login", "Entra ID SSH login authorization checks", s.jumpbox, ["pas.windows.net", "login.microsoftonline.com"]),
+                    // Operators use the Azure CLI from the jumpbox (for example to push Liquid templates to the private registry).
+                    app("azure-management", "Azure Resource Manager for operator tooling (Azure CLI)", s.jumpbox, ["management.azure.com"]),
+                ]),
+        ]),
+    ];
+    return groups.filter((g): g is EgressGroup => g !== undefined);
+}
+
+/** Default FQDNs for Container Apps platform images (use-azure-firewall, "All scenarios"). */
+export const DEFAULT_CONTAINER_IMAGE_FQDNS = ["mcr.microsoft.com", "*.data.mcr.microsoft.com", "packages.aks.azure.com", "acs-mirror.azureedge.net"];
+/** Default package source of the FHIR Loader release (GitHub release downloads redirect to these hosts). */
+export const DEFAULT_PACKAGE_SOURCE_FQDNS = ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"];

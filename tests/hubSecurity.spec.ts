@@ -1,0 +1,326 @@
+import { expect } from "chai";
+import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
+import { DEFAULT_DEFENDER_PLANS, DEFAULT_PRIVATE_DNS_ZONES, HITRUST_HIPAA_INITIATIVE_ID, HubSecurity, HubSecurityArgs } from "../components/hubSecurity";
+import { Graph } from "./harness/graph";
+import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
+import { runInStack } from "./harness/run";
+import { promiseOf } from "./harness/outputs";
+import * as pulumi from "@pulumi/pulumi";
+import { Json } from "./harness/values";
+
+const LAW = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
+const BASE: HubSecurityArgs = {
+    naming: { workload: "ahds", environment: "dev", location: "westeurope", uniqueSuffix: "abc12" },
+    resourceGroupName: "rg-hub",
+    workspace: { resourceId: LAW, customerId: "00000000-0000-4000-8000-000000000001" },
+    network: { addressSpace: "10.0.0.0/22", firewallSubnet: "10.0.0.0/26", bastionSubnet: "10.0.0.64/26", jumpboxSubnet: "10.0.1.0/27", privateEndpointSubnet: "10.0.1.32/27" },
+};
+const GROUP = "44444444-4444-4444-4444-444444444444";
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEx8 operator@example.org";
+
+async function run(args: HubSecurityArgs) {
+    let outputs: Record<string, unknown> = {};
+    const result = await runInStack(async () => {
+        const hub = new HubSecurity("hub", args);
+        outputs = await promiseOf(pulumi.output({ firewallPrivateIp: hub.firewallPrivateIp, privateDnsZoneIds: hub.privateDnsZoneIds, keyVaultUri: hub.keyVaultUri, jumpboxSshKeySecretId: hub.jumpboxSshKeySecretId, flowLogStorageAccountId: hub.flowLogStorageAccountId }));
+    });
+    return { ...result, outputs };
+}
+
+const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(type, name));
+const subnets = (g: Graph) => (inputs(g, "azure-native:network:VirtualNetwork")["subnets"] as Array<Record<string, Json>>);
+const subnet = (g: Graph, name: string) => {
+    const s = subnets(g).find((x) => x["name"] === name);
+    if (s === undefined) throw new Error(`no subnet ${name}`);
+    return s;
+};
+const nsgRules = (g: Graph, name: string) => (inputs(g, "azure-native:network:NetworkSecurityGroup", name)["securityRules"] as Array<Record<string, Json>>);
+
+describe("HubSecurity component", () => {
+    describe("defaults", () => {
+        let g: Graph;
+        let out: Record<string, unknown>;
+        before(async () => {
+            const r = await run(BASE);
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+            out = r.outputs;
+        });
+
+        it("builds the hub VNet with Azure's reserved subnet names, an NSG on every subnet that may carry one, and no implicit outbound access", () => {
+            expect(subnets(g).map((s) => s["name"])).to.deep.equal(["AzureFirewallSubnet", "AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]);
+            // Azure forbids an NSG or route table on AzureFirewallSubnet.
+            expect(subnet(g, "AzureFirewallSubnet")).to.not.have.any.keys("networkSecurityGroup", "routeTable");
+            for (const n of ["AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]) expect(subnet(g, n)["networkSecurityGroup"], n).to.be.an("object");
+            expect(subnet(g, "snet-jumpbox")).to.include({ defaultOutboundAccess: false });
+            expect(subnet(g, "snet-private-endpoints")).to.include({ privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled" });
+        });
+
+        it("attaches a Firewall Policy with threat intelligence Deny and DNS proxy, and no classic rule collections", () => {
+            const policy = inputs(g, "azure-native:network:FirewallPolicy");
+            expect(policy).to.deep.include({ threatIntelMode: "Deny", dnsSettings: { enableProxy: true }, sku: { tier: "Standard" } });
+            expect(policy).to.not.have.key("intrusionDetection");
+            const fw = g.one("azure-native:network:AzureFirewall");
+            expect(fw.propertyDependencies["firewallPolicy"]).to.deep.equal([g.one("azure-native:network:FirewallPolicy").urn]);
+            expect(g.plainInputs(fw)).to.not.have.any.keys("applicationRuleCollections", "networkRuleCollections", "natRuleCollections");
+            expect(g.plainInputs(fw)).to.deep.include({ sku: { name: "AZFW_VNet", tier: "Standard" } });
+        });
+
+        it("writes rule collection groups one after another and attaches the firewall after the last", () => {
+            const rcgs = g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup");
+            // Without workload sources only the jumpbox's rules exist (Entra ID and Azure Monitor, then management).
+            expect(rcgs.map((r) => r.name)).to.deep.equal(["hub-rcg-platform", "hub-rcg-management"]);
+            expect(rcgs[1]?.dependencies).to.include(rcgs[0]?.urn);
+            expect(g.one("azure-native:network:AzureFirewall").dependencies).to.include(rcgs[1]?.urn);
+        });
+
+        it("plans routes and DNS for the firewall's first usable address and checks the firewall reports it", () => {
+            expect(out["firewallPrivateIp"]).to.equal("10.0.0.4");
+            expect(inputs(g, "azure-native:network:RouteTable")).to.deep.include({
+                disableBgpRoutePropagation: true,
+                routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }],
+            });
+            expect(inputs(g, "azure-native:network:NetworkInterface")["dnsSettings"]).to.deep.equal({ dnsServers: ["10.0.0.4"] });
+        });
+
+        it("gives public IPs only to the firewall and Bastion", () => {
+            expect(g.byType("azure-native:network:PublicIPAddress").map((r) => r.name).sort()).to.deep.equal(["hub-pip-afw", "hub-pip-bas"]);
+            const users = g.custom.filter((r) => JSON.stringify(r.propertyDependencies).includes("PublicIPAddress::")).map((r) => r.type);
+            expect(users.sort()).to.deep.equal(["azure-native:monitor:DiagnosticSetting", "azure-native:monitor:DiagnosticSetting", "azure-native:network:AzureFirewall", "azure-native:network:BastionHost"]);
+        });
+
+        it("runs a Linux jumpbox without public IP or password: SSH key, Entra ID login, encryption at host, Trusted Launch", () => {
+            const nic = inputs(g, "azure-native:network:NetworkInterface");
+            expect(JSON.stringify(nic)).to.not.include("publicIPAddress");
+            const vm = inputs(g, "azure-native:compute:VirtualMachine");
+            const os = vm["osProfile"] as Record<string, Json>;
+            expect(os).to.not.have.key("adminPassword");
+            expect(os["linuxConfiguration"]).to.deep.include({ disablePasswordAuthentication: true });
+            expect(vm["securityProfile"]).to.deep.equal({ encryptionAtHost: true, securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
+            expect(vm).to.deep.include({ identity: { type: "SystemAssigned" }, diagnosticsProfile: { bootDiagnostics: { enabled: true } } });
+            expect(inputs(g, "azure-native:compute:VirtualMachineExtension")).to.deep.include({ publisher: "Microsoft.Azure.ActiveDirectory", type: "AADSSHLoginForLinux" });
+        });
+
+        it("keeps the generated private key secret: a Pulumi secret stored in Key Vault, never a plain output", () => {
+            expect(g.one("tls:index/privateKey:PrivateKey").inputs).to.deep.include({ algorithm: "RSA", rsaBits: 4096 });
+            const secret = inputs(g, "azure-native:keyvault:Secret");
+            expect(secret["properties"]).to.deep.equal({ value: "[secret]", contentType: "application/x-openssh-private-key" });
+            expect(String(out["jumpboxSshKeySecretId"])).to.match(/\/vaults\/kvahdsdevhubabc12\/secrets\/jumpbox-ssh-private-key$/);
+            // No recorded input anywhere carries the key in plain text.
+            for (const r of g.resources) expect(JSON.stringify(g.plainInputs(r)), r.urn).to.not.include("PRIVATE KEY");
+        });
+
+        it("creates a private Key Vault: RBAC, purge protection, 90-day soft delete, private endpoint in the vault zone", () => {
+            expect(inputs(g, "azure-native:keyvault:Vault")["properties"]).to.deep.include({
+                enableRbacAuthorization: true, enablePurgeProtection: true, enableSoftDelete: true, softDeleteRetentionInDays: 90,
+                publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "None" },
+            });
+            const pe = inputs(g, "azure-native:network:PrivateEndpoint");
+            expect(JSON.stringify(pe["privateLinkServiceConnections"])).to.include('"groupIds":["vault"]');
+            const zoneGroup = g.one("azure-native:network:PrivateDnsZoneGroup");
+            expect(zoneGroup.propertyDependencies["privateDnsZoneConfigs"]).to.deep.equal([g.one("azure-native:privatedns:PrivateZone", "hub-pdns-privatelink.vaultcore.azure.net").urn]);
+            expect(out["keyVaultUri"]).to.equal("https://kvahdsdevhubabc12.vault.azure.net/");
+        });
+
+        it("creates every privatelink zone the platform uses, linked to the hub, and outputs their IDs by name", () => {
+            expect(g.byType("azure-native:privatedns:PrivateZone").map((r) => g.plainInputs(r)["privateZoneName"])).to.deep.equal(DEFAULT_PRIVATE_DNS_ZONES);
+            expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(DEFAULT_PRIVATE_DNS_ZONES.length);
+            expect(Object.keys(out["privateDnsZoneIds"] as object)).to.deep.equal(DEFAULT_PRIVATE_DNS_ZONES);
+            // The AHDS zones Microsoft documents today, not the reference implementation's legacy zone (its defect 11).
+            expect(DEFAULT_PRIVATE_DNS_ZONES).to.include("privatelink.fhir.azurehealthcareapis.com").and.not.include("privatelink.azurehealthcareapis.com");
+        });
+
+        it("allows SSH to the jumpbox only from Bastion and denies everything else inbound", () => {
+            const rules = nsgRules(g, "hub-nsg-jumpbox");
+            expect(rules[0]).to.deep.include({ access: "Allow", destinationPortRange: "22", sourceAddressPrefix: "10.0.0.64/26" });
+            expect(rules.at(-1)).to.deep.include({ access: "Deny", priority: 4096, direction: "Inbound" });
+        });
+
+        it("sends firewall, Key Vault, Bastion, VNet, public IP and NSG diagnostics to the central workspace", () => {
+            const diags = g.byType("azure-native:monitor:DiagnosticSetting");
+            expect(diags.map((d) => d.name).sort()).to.deep.equal(["hub-afw-diag-law", "hub-bas-diag-law", "hub-kv-diag-law", "hub-nsg-bastion-diag-law", "hub-nsg-jumpbox-diag-law", "hub-nsg-pe-diag-law", "hub-pip-afw-diag-law", "hub-pip-bas-diag-law", "hub-vnet-diag-law"]);
+            for (const d of diags) expect(g.plainInputs(d)).to.include({ workspaceId: LAW, logAnalyticsDestinationType: "Dedicated" });
+        });
+
+        it("deploys no governance or flow logs unless switched on, and protects nothing", () => {
+            for (const t of ["azure-native:security:Pricing", "azure-native:authorization:PolicyAssignment", "azure-native:network:FlowLog", "azure-native:storage:StorageAccount"]) expect(g.byType(t), t).to.deep.equal([]);
+            expect(g.custom.filter((r) => r.protect || r.retainOnDelete)).to.deep.equal([]);
+        });
+
+        it("parents every child to the component with names prefixed by the component name", () => {
+            const comp = g.one("ahds:index:HubSecurity");
+            const descendants = g.resources.filter((r) => r !== comp && r.type !== "pulumi:pulumi:Stack");
+            for (const r of descendants) expect(r.name.startsWith("hub-"), r.name).to.equal(true);
+            const direct = new Set(g.children(comp.urn).map((r) => r.urn));
+            for (const r of descendants) expect(direct.has(r.urn) || direct.has(r.parent ?? ""), r.name).to.equal(true);
+        });
+    });
+
+    describe("waf-aligned (prod)", () => {
+        let g: Graph;
+        let out: Record<string, unknown>;
+        before(async () => {
+            const r = await run({
+                ...BASE,
+                naming: { ...BASE.naming, environment: "prod" },
+                firewall: { sku: "Premium" },
+                bastion: { sku: "Standard" },
+                zoneRedundant: true,
+                egress: { workloadAddressPrefixes: ["10.1.1.0/27", "10.1.3.0/26", "10.1.4.0/27"], apimAddressPrefixes: ["10.1.1.0/27"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"] },
+                flowLogs: { enabled: true, retentionInDays: 365 },
+                governance: { defenderPlansEnabled: true, hitrustPolicyAssignmentEnabled: true, policyAssignmentScopes: { hub: "/subscriptions/s/resourceGroups/rg-hub", data: "/subscriptions/s/resourceGroups/rg-data" } },
+                lock: { kind: "CanNotDelete" },
+                protectStatefulResources: true,
+                retainStatefulResourcesOnDelete: true,
+            });
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+            out = r.outputs;
+        });
+
+        it("runs Premium with IDPS in Deny mode, zone-redundant firewall and public IPs", () => {
+            expect(inputs(g, "azure-native:network:FirewallPolicy")).to.deep.include({ sku: { tier: "Premium" }, intrusionDetection: { mode: "Deny" }, threatIntelMode: "Deny" });
+            expect(inputs(g, "azure-native:network:AzureFirewall")).to.deep.include({ zones: ["1", "2", "3"], sku: { name: "AZFW_VNet", tier: "Premium" } });
+            for (const p of g.byType("azure-native:network:PublicIPAddress")) expect(g.plainInputs(p)["zones"]).to.deep.equal(["1", "2", "3"]);
+        });
+
+        it("allows only the workload's egress, each rule with its reason, from the right sources", () => {
+            const groups = g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((r) => g.plainInputs(r));
+            expect(groups.map((x) => [x["ruleCollectionGroupName"], x["priority"]])).to.deep.equal([["platform", 200], ["workload", 300], ["management", 400]]);
+            const rules = groups.flatMap((x) => (x["ruleCollections"] as Array<Record<string, Json>>).flatMap((c) => c["rules"] as Array<Record<string, Json>>));
+            for (const r of rules) expect(String(r["description"]).length, String(r["name"])).to.be.greaterThan(10);
+            const byName = Object.fromEntries(rules.map((r) => [String(r["name"]), r]));
+            expect(byName["entra-id"]).to.deep.include({ destinationAddresses: ["AzureActiveDirectory"], destinationPorts: ["443"] });
+            expect(byName["container-images"]).to.deep.include({ sourceAddresses: ["10.1.4.0/27"] });
+            expect(byName["container-images"]?.["targetFqdns"]).to.include("mcr.microsoft.com");
+            expect(byName["fhir-loader-package"]).to.deep.include({ sourceAddresses: ["10.1.3.0/26"] });
+            expect(byName["os-updates"]).to.deep.include({ sourceAddresses: ["10.0.1.0/27"] });
+            // No wildcard destinations: nothing like the reference implementation's "Allow-Jumpbox: any to *".
+            for (const r of rules) {
+                expect(r["destinationAddresses"] ?? [], String(r["name"])).to.not.include("*");
+                expect(r["targetFqdns"] ?? [], String(r["name"])).to.not.include("*");
+            }
+            // Every collection allows; denial is the firewall's implicit default.
+            for (const x of groups) for (const c of x["ruleCollections"] as Array<Record<string, Json>>) expect(c["action"]).to.deep.equal({ type: "Allow" });
+        });
+
+        it("enables Bastion native-client tunnelling (Entra ID SSH from the CLI) without shareable links", () => {
+            expect(inputs(g, "azure-native:network:BastionHost")).to.deep.include({ sku: { name: "Standard" }, enableTunneling: true, enableShareableLink: false });
+        });
+
+        it("protects and retains the Key Vault and flow-log storage, and locks the vault", () => {
+            for (const t of ["azure-native:keyvault:Vault", "azure-native:storage:StorageAccount"]) expect(g.one(t)).to.include({ protect: true, retainOnDelete: true });
+            const lock = g.one("azure-native:authorization:ManagementLockByScope");
+            expect(lock.inputs["level"]).to.equal("CanNotDelete");
+            expect(lock.propertyDependencies["scope"]).to.deep.equal([g.one("azure-native:keyvault:Vault").urn]);
+        });
+
+        it("records hub VNet flow logs with traffic analytics into storage without shared keys, written by a managed identity", () => {
+            expect(inputs(g, "azure-native:storage:StorageAccount")).to.deep.include({
+                allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true, sku: { name: "Standard_ZRS" },
+                networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
+            });
+            const ra = inputs(g, "azure-native:authorization:RoleAssignment");
+            expect(ra["roleDefinitionId"]).to.match(new RegExp(`${BUILT_IN_ROLES["Storage Blob Data Contributor"]}$`));
+            const fl = g.one("azure-native:network:FlowLog");
+            expect(g.plainInputs(fl)).to.deep.include({ networkWatcherName: "NetworkWatcher_westeurope", resourceGroupName: "NetworkWatcherRG", enabled: true, retentionPolicy: { enabled: true, days: 365 }, format: { type: "JSON", version: 2 } });
+            expect(JSON.stringify(g.plainInputs(fl)["flowAnalyticsConfiguration"])).to.include('"enabled":true').and.include(LAW);
+            expect(fl.propertyDependencies["targetResourceId"]).to.deep.equal([g.one("azure-native:network:VirtualNetwork").urn]);
+            expect(String(out["flowLogStorageAccountId"])).to.include("/storageAccounts/stahdsprodflowabc12");
+        });
+
+        it("enables Defender for Cloud plans at subscription scope", () => {
+            const plans = g.byType("azure-native:security:Pricing").map((r) => g.plainInputs(r));
+            expect(plans.map((p) => p["pricingName"]).sort()).to.deep.equal(Object.keys(DEFAULT_DEFENDER_PLANS).sort());
+            for (const p of plans) expect(p).to.include({ pricingTier: "Standard", scopeId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}` });
+            expect(plans.find((p) => p["pricingName"] === "StorageAccounts")).to.include({ subPlan: "DefenderForStorageV2" });
+        });
+
+        it("assigns the HITRUST/HIPAA initiative at each given resource group with its required parameters", () => {
+            const assignments = g.byType("azure-native:authorization:PolicyAssignment").map((r) => g.plainInputs(r));
+            expect(assignments.map((a) => a["scope"])).to.deep.equal(["/subscriptions/s/resourceGroups/rg-hub", "/subscriptions/s/resourceGroups/rg-data"]);
+            for (const a of assignments) {
+                expect(a).to.deep.include({ policyDefinitionId: HITRUST_HIPAA_INITIATIVE_ID, enforcementMode: "DoNotEnforce", identity: { type: "SystemAssigned" }, location: "westeurope" });
+                // The four parameters without defaults plus the retention threshold.
+                expect(a["parameters"]).to.have.keys("requiredRetentionDays", "NetworkWatcherResourceGroupName", "installedApplicationsOnWindowsVM", "CertificateThumbprints",
+                    "DeployDiagnosticSettingsforNetworkSecurityGroupsrgName", "DeployDiagnosticSettingsforNetworkSecurityGroupsstoragePrefix");
+                expect(a["parameters"]).to.deep.include({ requiredRetentionDays: { value: "365" } });
+            }
+            expect(HITRUST_HIPAA_INITIATIVE_ID).to.match(/a169a624-5599-4385-a696-c8d643089fab$/);
+        });
+    });
+
+    describe("max (every option)", () => {
+        let g: Graph;
+        before(async () => {
+            const r = await run({
+                ...BASE,
+                network: { ...BASE.network, addressSpace: "10.0.0.0/21", firewallManagementSubnet: "10.0.2.0/26" },
+                jumpbox: { enabled: true, vmSize: "Standard_D4s_v5", adminUsername: "ops", sshPublicKey: SSH_KEY, loginGroupObjectIds: [GROUP] },
+                privateDnsZones: ["privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net"],
+                egress: { workloadAddressPrefixes: ["10.1.0.0/24"], containerImageFqdns: ["myregistry.azurecr.io"], packageSourceFqdns: ["packages.example.org"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"] },
+                tenantId: "99999999-9999-4999-8999-999999999999",
+                tags: { owner: "x" },
+            });
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+        });
+
+        it("adds AzureFirewallManagementSubnet with a management public IP and IP configuration", () => {
+            expect(subnet(g, "AzureFirewallManagementSubnet")).to.deep.equal({ name: "AzureFirewallManagementSubnet", addressPrefix: "10.0.2.0/26" });
+            const fw = g.one("azure-native:network:AzureFirewall");
+            expect(g.plainInputs(fw)["managementIpConfiguration"]).to.be.an("object");
+            expect(fw.propertyDependencies["managementIpConfiguration"]).to.include(g.one("azure-native:network:PublicIPAddress", "hub-pip-afw-mgmt").urn);
+        });
+
+        it("uses a supplied SSH key (no generated key, no secret) and grants Entra ID login to the given group", () => {
+            expect(g.byType("tls:index/privateKey:PrivateKey")).to.deep.equal([]);
+            expect(g.byType("azure-native:keyvault:Secret")).to.deep.equal([]);
+            const vm = inputs(g, "azure-native:compute:VirtualMachine");
+            expect(JSON.stringify(vm["osProfile"])).to.include(SSH_KEY).and.include("/home/ops/.ssh/authorized_keys");
+            expect(vm["hardwareProfile"]).to.deep.equal({ vmSize: "Standard_D4s_v5" });
+            const ra = inputs(g, "azure-native:authorization:RoleAssignment");
+            expect(ra).to.include({ principalId: GROUP, principalType: "Group" });
+            expect(ra["roleDefinitionId"]).to.match(new RegExp(`${BUILT_IN_ROLES["Virtual Machine Administrator Login"]}$`));
+        });
+
+        it("creates only the requested zones, uses the given tenant, egress FQDNs and tags", () => {
+            expect(g.byType("azure-native:privatedns:PrivateZone")).to.have.length(2);
+            expect(inputs(g, "azure-native:keyvault:Vault")["properties"]).to.include({ tenantId: "99999999-9999-4999-8999-999999999999" });
+            const all = JSON.stringify(g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((r) => g.plainInputs(r)));
+            expect(all).to.include("myregistry.azurecr.io").and.include("packages.example.org").and.not.include("mcr.microsoft.com");
+            expect(inputs(g, "azure-native:keyvault:Vault")["tags"]).to.deep.equal({ owner: "x" });
+        });
+    });
+
+    describe("jumpbox off", () => {
+        it("creates no VM, key or jumpbox egress, and keeps the rest", async () => {
+            const r = await run({ ...BASE, jumpbox: { enabled: false } });
+            expect(r.error).to.equal(undefined);
+            for (const t of ["azure-native:compute:VirtualMachine", "azure-native:network:NetworkInterface", "tls:index/privateKey:PrivateKey"]) expect(r.graph.byType(t), t).to.deep.equal([]);
+            // Without jumpbox or workload sources there is no egress at all: the firewall denies everything.
+            expect(r.graph.byType("azure-native:network:FirewallPolicyRuleCollectionGroup")).to.deep.equal([]);
+            expect(r.graph.byType("azure-native:network:AzureFirewall")).to.have.length(1);
+        });
+    });
+
+    describe("invalid args", () => {
+        it("throws one error listing every problem and registers nothing", async () => {
+            const r = await run({
+                ...BASE,
+                network: { ...BASE.network, firewallSubnet: "10.0.0.0/27", bastionSubnet: "10.9.0.0/26" },
+                firewall: { sku: "Basic" },
+                privateDnsZones: ["example.com"],
+                governance: { hitrustPolicyAssignmentEnabled: true },
+                jumpbox: { adminUsername: "Admin!", loginGroupObjectIds: ["nope"] },
+                lock: { kind: "Sometimes" },
+            });
+            const msg = String(r.error);
+            for (const part of ["network.firewallSubnet: \"10.0.0.0/27\" is too small", "network.bastionSubnet: \"10.9.0.0/26\" is not inside", "firewall.sku \"Basic\"",
+                "privateDnsZones: \"example.com\"", "privatelink.vaultcore.azure.net", "governance.policyAssignmentScopes", "jumpbox.adminUsername", "jumpbox.loginGroupObjectIds", "lock.kind"]) {
+                expect(msg).to.include(part);
+            }
+            expect(r.graph.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).to.deep.equal([]);
+        });
+    });
+});
