@@ -21,8 +21,9 @@ export function configTable(): string {
     return ["| Key | Type | Default | Description |", "|---|---|---|---|", ...rows].join("\n") + "\n";
 }
 
-export async function wiringDiagram(): Promise<string> {
-    const run = await runProgram({ stack: "dev" });
+/** The dev stack's wiring as Mermaid; `runner` lets tests reuse a shared run of the program. */
+export async function wiringDiagram(runner: typeof runProgram = runProgram): Promise<string> {
+    const run = await runner({ stack: "dev" });
     if (run.error !== undefined) throw run.error;
     return "```mermaid\n" + toMermaid(run.graph) + "```\n";
 }

@@ -152,10 +152,13 @@ function parse(argv: string[]): PlanArgs {
     };
 }
 
-/** Runs the plan; returns the exit code. `log` receives the human-readable report. */
-export async function plan(args: PlanArgs, log: (s: string) => void = console.log): Promise<number> {
+/**
+ * Runs the plan; returns the exit code. `log` receives the human-readable report. `runner` captures the program's
+ * graph (tests pass a shared, memoized run so the suite does not run the same program twice).
+ */
+export async function plan(args: PlanArgs, log: (s: string) => void = console.log, runner: typeof runProgram = runProgram): Promise<number> {
     const started = Date.now();
-    const run = await runProgram({
+    const run = await runner({
         stack: args.stack,
         preview: args.mode === "preview",
         ...(args.program !== undefined ? { program: args.program } : {}),

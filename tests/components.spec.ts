@@ -67,11 +67,12 @@ describe("component package (multi-language schema)", () => {
         }
     });
 
-    it("every arg of the shared building blocks is documented, optional ones with @default", () => {
-        const dir = path.join(COMPONENTS_DIR, "shared");
-        const files = fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f));
+    it("every arg of the components and shared building blocks is documented, optional ones with @default", () => {
+        const files = [COMPONENTS_DIR, path.join(COMPONENTS_DIR, "shared")]
+            .flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)));
         const props = argProperties(files);
-        expect(props.length).to.be.greaterThan(20);
+        expect(props.length).to.be.greaterThan(80);
+        expect(props.map((p) => p.where)).to.include.members(["hubSecurity.ts HubSecurityArgs.governance", "spokeNetwork.ts SpokeNetworkArgs.subnets"]);
         for (const p of props) {
             expect(p.doc, `${p.where} has no JSDoc`).to.match(/\/\*\*/);
             if (p.optional) expect(p.doc, `${p.where} has no @default`).to.include("@default");

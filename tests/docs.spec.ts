@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { README, configTable, section, wiringDiagram } from "../scripts/docs";
 import { parseConfig } from "../lib/config";
 import { loadStackConfig, readProject } from "./harness/stackConfig";
+import { sharedProgramRun } from "./harness/run";
 
 describe("documentation and schema stay in sync", () => {
     const readme = fs.readFileSync(README, "utf8");
@@ -11,7 +12,7 @@ describe("documentation and schema stay in sync", () => {
         expect(section(readme, "config")).to.equal(configTable());
     });
     it("README's wiring diagram matches the dev graph (run `npm run docs`)", async () => {
-        expect(section(readme, "wiring")).to.equal(await wiringDiagram());
+        expect(section(readme, "wiring")).to.equal(await wiringDiagram((o) => sharedProgramRun(o.stack, o.preview)));
     });
     it("README shows the two quick-start commands and the real deploy path", () => {
         expect(readme).to.include("npm ci && npm run plan").and.include("npm test");

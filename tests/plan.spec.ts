@@ -5,6 +5,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
+import { sharedProgramRun } from "./harness/run";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 
@@ -26,15 +27,16 @@ describe("npm run plan", () => {
 
     before(async () => {
         fs.writeFileSync(broken, "config:\n  ahds:owner: me\n  ahds:costCenter: cc\n  ahds:spoke.addressSpace: 10.1.0.0/33\n  ahds:hub.bastionSubnet: 10.0.0.64/28\n");
-        // The CLI runs (seeded insecure program, broken stack) go in parallel with the in-process dev/prod plans.
-        const cli = Promise.all([
-            npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]).then((r) => { results["insecure"] = r; }),
-            npmPlan(["--stack", "broken", "--stack-file", broken, "--json", path.join(tmp, "broken.json")]).then((r) => { results["broken"] = r; }),
-        ]);
+        // The CLI run (seeded insecure program, as a user would type it) goes in parallel with the in-process plans.
+        const cli = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]).then((r) => { results["insecure"] = r; });
+        let brokenLog = "";
+        const brokenCode = await plan({ stack: "broken", stackFile: broken, mode: "preview", json: path.join(tmp, "broken.json"), policyPack: path.join(PROJECT_DIR, "policy") }, (s) => { brokenLog += s; });
+        results["broken"] = { code: brokenCode, out: brokenLog };
         for (const stack of ["dev", "prod"]) {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
-            const code = await plan({ stack, mode: "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; });
+            const code = await plan({ stack, mode: "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
+                (o) => sharedProgramRun(o.stack, o.preview));
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
         }
         await cli;
@@ -87,7 +89,7 @@ describe("npm run plan", () => {
         expect(c?.inputs["metadata"]).to.deep.equal({ token: "[secret]" });
     });
 
-    it("exits 2 on a broken stack file, listing every problem by key, with nothing planned", () => {
+    it("returns exit code 2 on a broken stack file, listing every problem by key, with nothing planned", () => {
         const r = results["broken"]!;
         expect(r.code, r.out).to.equal(2);
         expect(r.out).to.include('ahds:spoke.addressSpace: "10.1.0.0/33" is not a valid CIDR').and.include('ahds:hub.bastionSubnet: "10.0.0.64/28" is too small');

@@ -7,7 +7,7 @@ import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
 import { NON_TAGGABLE_TYPES } from "../policy/rules/tags";
 import { azureTypeKey } from "../policy/rules/common";
 import { Graph, STACK_TYPE } from "./harness/graph";
-import { ProgramRun, runProgram } from "./harness/run";
+import { ProgramRun, runProgram, sharedProgramRun } from "./harness/run";
 import { UNKNOWN } from "./harness/values";
 
 /** Where each Azure-named resource type keeps its name, and which Azure rule applies. */
@@ -88,9 +88,9 @@ describe("program (index.ts) on the captured graph", () => {
     let prod: ProgramRun;
     let prodPreview: ProgramRun;
     before(async () => {
-        dev = await runProgram({ stack: "dev" });
-        prod = await runProgram({ stack: "prod" });
-        prodPreview = await runProgram({ stack: "prod", preview: true });
+        dev = await sharedProgramRun("dev");
+        prod = await sharedProgramRun("prod");
+        prodPreview = await sharedProgramRun("prod", true);
     });
 
     it("runs both stacks without errors", () => {

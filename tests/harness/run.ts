@@ -90,3 +90,19 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     });
     return { ...result, stackConfig };
 }
+
+const shared = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The run of the repo's program for a stack, shared by every spec in this mocha process (the graph is read-only),
+ * so the slow part of the suite — running the whole program under mocks — happens once per stack and mode.
+ */
+export function sharedProgramRun(stack: string, preview = false): Promise<ProgramRun> {
+    const key = `${stack}:${preview}`;
+    let p = shared.get(key);
+    if (p === undefined) {
+        p = runProgram({ stack, preview });
+        shared.set(key, p);
+    }
+    return p;
+}
