@@ -144,11 +144,9 @@ async function main() {
         hubVirtualNetworkId: hub.hubVirtualNetworkId,
         privateDnsZoneIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
         workspace: { resourceId: workspace.id, customerId: workspace.customerId },
-        flowLogs: {
-            ...flowLogSettings(cfg),
-            storageAccountResourceId: hub.flowLogStorageAccountId,
-            userAssignedIdentityResourceId: hub.flowLogIdentityId,
-        },
+        flowLogs: flowLogSettings(cfg),
+        flowLogStorageAccountResourceId: hub.flowLogStorageAccountId,
+        flowLogIdentityResourceId: hub.flowLogIdentityId,
     });
 
     return {

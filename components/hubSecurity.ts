@@ -13,7 +13,7 @@ import { addressPlanProblems } from "./shared/subnets";
 import { WorkspaceReferenceArgs } from "./shared/workspace";
 import { createDiagnosticSettings } from "./shared/diagnostics";
 import { validatedArgs } from "./shared/validation";
-import { createFlowLog } from "./shared/flowLogs";
+import { FlowLogSettingsArgs, createFlowLog, flowLogArgs } from "./shared/flowLogs";
 import { LockArgs, createLock, lockProblems } from "./shared/lock";
 import { NamingArgs, resourceName } from "./shared/naming";
 import { DENY_ALL_INBOUND, NsgRuleSpec, nsgRuleProblems, toSecurityRules } from "./shared/nsgRules";
@@ -101,18 +101,6 @@ export interface GovernanceArgs {
     networkWatcherResourceGroupName?: string;
 }
 
-/** VNet flow logs for the hub (the component also creates the flow-log storage account and identity the spoke reuses). */
-export interface HubFlowLogsArgs {
-    /** Record hub VNet flow logs and create the shared flow-log storage. @default false */
-    enabled?: boolean;
-    /** Days to keep flow-log blobs (0 = forever, max 365). @default 90 */
-    retentionInDays?: number;
-    /** Network Watcher of the region. @default "NetworkWatcher_<location>" */
-    networkWatcherName?: string;
-    /** Its resource group. @default "NetworkWatcherRG" */
-    networkWatcherResourceGroupName?: string;
-}
-
 export interface HubSecurityArgs {
     /** Naming parts (workload, environment, location, stack suffix). */
     naming: NamingArgs;
@@ -136,8 +124,8 @@ export interface HubSecurityArgs {
     privateDnsZones?: string[];
     /** Defender plans and the HITRUST/HIPAA initiative. @default both off */
     governance?: GovernanceArgs;
-    /** VNet flow logs. @default off */
-    flowLogs?: HubFlowLogsArgs;
+    /** VNet flow logs for the hub; when enabled the component also creates the flow-log storage account and writer identity the spoke reuses. @default off */
+    flowLogs?: FlowLogSettingsArgs;
     /** Spread the firewall, its public IPs and the jumpbox across availability zones 1-3. @default false */
     zoneRedundant?: boolean;
     /** Tenant of the Key Vault. @default the deploying identity's tenant (getClientConfig) */
@@ -284,7 +272,7 @@ export class HubSecurity extends pulumi.ComponentResource {
             "allow-load-balancer": { description: "Bastion: health probes from AzureLoadBalancer on 443", priority: 140, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["443"] },
             "allow-host-communication": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 150, direction: "Inbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
             "deny-all-inbound": DENY_ALL_INBOUND,
-            "allow-ssh-rdp-outbound": { description: "Bastion: sessions to target VMs (SSH only; no RDP targets exist)", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22"] },
+            "allow-ssh-outbound": { description: "Bastion: sessions to target VMs (SSH only; no RDP targets exist)", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22"] },
             "allow-azure-cloud-outbound": { description: "Bastion: diagnostics and metering to AzureCloud on 443", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["AzureCloud"], ports: ["443"] },
             "allow-host-communication-outbound": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 120, direction: "Outbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
             "allow-session-info-outbound": { description: "Bastion: session and certificate validation over HTTP 80", priority: 130, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["80"] },
@@ -617,17 +605,13 @@ export class HubSecurity extends pulumi.ComponentResource {
             }, child);
             flowStorageId = account.id;
             flowIdentityId = identity.id;
-            createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location }, {
-                enabled: true,
+            createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location }, flowLogArgs(flow, {
                 storageAccountResourceId: account.id,
                 userAssignedIdentityResourceId: identity.id,
                 workspaceResourceId: args.workspace.resourceId,
                 workspaceCustomerId: args.workspace.customerId,
                 workspaceRegion: location,
-                ...(flow.networkWatcherName !== undefined ? { networkWatcherName: flow.networkWatcherName } : {}),
-                ...(flow.networkWatcherResourceGroupName !== undefined ? { networkWatcherResourceGroupName: flow.networkWatcherResourceGroupName } : {}),
-                ...(flow.retentionInDays !== undefined ? { retentionInDays: flow.retentionInDays } : {}),
-            }, tags, child);
+            }), tags, child);
         }
         this.flowLogStorageAccountId = flowStorageId;
         this.flowLogIdentityId = flowIdentityId;

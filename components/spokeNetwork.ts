@@ -3,7 +3,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { createDiagnosticSettings } from "./shared/diagnostics";
 import { validatedArgs } from "./shared/validation";
-import { createFlowLog } from "./shared/flowLogs";
+import { FlowLogSettingsArgs, createFlowLog, flowLogArgs } from "./shared/flowLogs";
 import { NamingArgs, resourceName } from "./shared/naming";
 import { DENY_ALL_INBOUND, NsgRuleSpec, nsgRuleProblems, toSecurityRules } from "./shared/nsgRules";
 import { addressPlanProblems } from "./shared/subnets";
@@ -21,22 +21,6 @@ export interface SpokeSubnetsArgs {
     functionIntegration: string;
     /** Container Apps environment with workload profiles (delegated to Microsoft.App/environments, /27 or larger). */
     containerApps: string;
-}
-
-/** VNet flow logs for the spoke, written to the hub's flow-log storage. */
-export interface SpokeFlowLogsArgs {
-    /** Record spoke VNet flow logs. @default false */
-    enabled?: boolean;
-    /** Flow-log storage account (HubSecurity.flowLogStorageAccountId). @default none (required when enabled) */
-    storageAccountResourceId?: pulumi.Input<string>;
-    /** Identity that writes to it (HubSecurity.flowLogIdentityId). @default none (Network Watcher's trusted-service access) */
-    userAssignedIdentityResourceId?: pulumi.Input<string>;
-    /** Days to keep flow-log blobs (0 = forever, max 365). @default 90 */
-    retentionInDays?: number;
-    /** Network Watcher of the region. @default "NetworkWatcher_<location>" */
-    networkWatcherName?: string;
-    /** Its resource group. @default "NetworkWatcherRG" */
-    networkWatcherResourceGroupName?: string;
 }
 
 export interface SpokeNetworkArgs {
@@ -59,7 +43,11 @@ export interface SpokeNetworkArgs {
     /** Central workspace for NSG/VNet diagnostics and traffic analytics. */
     workspace: WorkspaceReferenceArgs;
     /** VNet flow logs. @default off */
-    flowLogs?: SpokeFlowLogsArgs;
+    flowLogs?: FlowLogSettingsArgs;
+    /** Flow-log storage account (HubSecurity.flowLogStorageAccountId). @default none (required when flow logs are enabled) */
+    flowLogStorageAccountResourceId?: pulumi.Input<string>;
+    /** Identity that writes flow logs (HubSecurity.flowLogIdentityId). @default none (Network Watcher's trusted-service access) */
+    flowLogIdentityResourceId?: pulumi.Input<string>;
     /** Sources allowed to reach the Application Gateway listeners on 443 (service tags or CIDRs). @default ["Internet"] */
     appGatewayInboundSources?: string[];
 }
@@ -132,7 +120,7 @@ export function spokeNetworkProblems(args: SpokeNetworkArgs): string[] {
     const rules = spokeNsgRules(args.subnets, args.appGatewayInboundSources ?? ["Internet"]);
     for (const k of Object.keys(rules) as SpokeSubnetKey[]) p.push(...nsgRuleProblems(`nsg.${k}`, rules[k]));
     if ((args.appGatewayInboundSources ?? ["Internet"]).length === 0) p.push("appGatewayInboundSources must not be empty (use a CIDR list to restrict)");
-    if (args.flowLogs?.enabled === true && args.flowLogs.storageAccountResourceId === undefined) p.push("flowLogs.storageAccountResourceId is required when flow logs are enabled");
+    if (args.flowLogs?.enabled === true && args.flowLogStorageAccountResourceId === undefined) p.push("flowLogStorageAccountResourceId is required when flow logs are enabled");
     for (const zone of Object.keys(args.privateDnsZoneIds ?? {})) if (!/^privatelink\.[a-z0-9.-]+[a-z]$/.test(zone)) p.push(`privateDnsZoneIds: "${zone}" is not a privatelink zone name`);
     return p;
 }
@@ -270,19 +258,15 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         }
 
         // ---- flow logs ----
-        const f = args.flowLogs;
-        if (f?.enabled === true && f.storageAccountResourceId !== undefined) {
-            createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location }, {
-                enabled: true,
-                storageAccountResourceId: f.storageAccountResourceId,
+        const storageId = args.flowLogStorageAccountResourceId;
+        if (args.flowLogs?.enabled === true && storageId !== undefined) {
+            createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location }, flowLogArgs(args.flowLogs, {
+                storageAccountResourceId: storageId,
+                ...(args.flowLogIdentityResourceId !== undefined ? { userAssignedIdentityResourceId: args.flowLogIdentityResourceId } : {}),
                 workspaceResourceId: args.workspace.resourceId,
                 workspaceCustomerId: args.workspace.customerId,
                 workspaceRegion: location,
-                ...(f.userAssignedIdentityResourceId !== undefined ? { userAssignedIdentityResourceId: f.userAssignedIdentityResourceId } : {}),
-                ...(f.networkWatcherName !== undefined ? { networkWatcherName: f.networkWatcherName } : {}),
-                ...(f.networkWatcherResourceGroupName !== undefined ? { networkWatcherResourceGroupName: f.networkWatcherResourceGroupName } : {}),
-                ...(f.retentionInDays !== undefined ? { retentionInDays: f.retentionInDays } : {}),
-            }, tags, child);
+            }), tags, child);
         }
 
         this.spokeVirtualNetworkId = vnet.id;

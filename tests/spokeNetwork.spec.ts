@@ -109,7 +109,9 @@ describe("SpokeNetwork component", () => {
                 ...BASE,
                 naming: { ...BASE.naming, environment: "prod" },
                 privateDnsZoneIds: { "privatelink.vaultcore.azure.net": ZONE("privatelink.vaultcore.azure.net"), "privatelink.fhir.azurehealthcareapis.com": ZONE("privatelink.fhir.azurehealthcareapis.com") },
-                flowLogs: { enabled: true, storageAccountResourceId: `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Storage/storageAccounts/stflow`, userAssignedIdentityResourceId: `${SUB}/resourceGroups/rg-hub/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-flow`, retentionInDays: 365 },
+                flowLogs: { enabled: true, retentionInDays: 365 },
+                flowLogStorageAccountResourceId: `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Storage/storageAccounts/stflow`,
+                flowLogIdentityResourceId: `${SUB}/resourceGroups/rg-hub/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-flow`,
             });
             expect(r.error).to.equal(undefined);
             g = r.graph;
@@ -133,7 +135,8 @@ describe("SpokeNetwork component", () => {
             const r = await run({
                 ...BASE,
                 appGatewayInboundSources: ["203.0.113.0/24", "198.51.100.0/24"],
-                flowLogs: { enabled: true, storageAccountResourceId: "/st", networkWatcherName: "nw-custom", networkWatcherResourceGroupName: "rg-nw", retentionInDays: 0 },
+                flowLogs: { enabled: true, networkWatcherName: "nw-custom", networkWatcherResourceGroupName: "rg-nw", retentionInDays: 0 },
+                flowLogStorageAccountResourceId: "/st",
             });
             expect(r.error).to.equal(undefined);
             expect(rule(r.graph, "appGateway", "allow-https-listeners")).to.deep.include({ sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.0/24"] });
@@ -154,7 +157,7 @@ describe("SpokeNetwork component", () => {
             expect(msg).to.include("subnets.apim: \"10.1.1.0/30\" is too small: API Management VNet injection needs at least /29")
                 .and.include("subnets.functionIntegration: \"10.1.3.0/29\" is too small: Functions/App Service VNet integration needs at least /28")
                 .and.include("subnets.containerApps: \"10.1.2.0/27\" overlaps subnets.privateEndpoints")
-                .and.include("flowLogs.storageAccountResourceId is required")
+                .and.include("flowLogStorageAccountResourceId is required")
                 .and.include("\"contoso.com\" is not a privatelink zone name");
             expect(r.graph.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")).to.deep.equal([]);
         });

@@ -26,6 +26,32 @@ export interface FlowLogArgs {
     trafficAnalyticsIntervalInMinutes?: number;
 }
 
+/** Where and how long flow logs are kept: the settings a component exposes (storage and identity come from the hub). */
+export interface FlowLogSettingsArgs {
+    /** Record VNet flow logs with traffic analytics. @default false */
+    enabled?: boolean;
+    /** Days to keep flow-log blobs (0 = forever, max 365). @default 90 */
+    retentionInDays?: number;
+    /** Network Watcher of the region. @default "NetworkWatcher_<location>" */
+    networkWatcherName?: string;
+    /** Its resource group. @default "NetworkWatcherRG" */
+    networkWatcherResourceGroupName?: string;
+}
+
+/** Full flow-log args from a component's settings plus the storage, identity and workspace it writes to. */
+export function flowLogArgs(
+    settings: FlowLogSettingsArgs,
+    sink: { storageAccountResourceId: pulumi.Input<string>; userAssignedIdentityResourceId?: pulumi.Input<string>; workspaceResourceId: pulumi.Input<string>; workspaceCustomerId: pulumi.Input<string>; workspaceRegion: string },
+): FlowLogArgs {
+    return {
+        enabled: settings.enabled === true,
+        ...sink,
+        ...(settings.networkWatcherName !== undefined ? { networkWatcherName: settings.networkWatcherName } : {}),
+        ...(settings.networkWatcherResourceGroupName !== undefined ? { networkWatcherResourceGroupName: settings.networkWatcherResourceGroupName } : {}),
+        ...(settings.retentionInDays !== undefined ? { retentionInDays: settings.retentionInDays } : {}),
+    };
+}
+
 export function flowLogProblems(label: string, f: FlowLogArgs | undefined): string[] {
     if (f === undefined) return [];
     const p: string[] = [];
