@@ -16,7 +16,7 @@ import { validatedArgs } from "./shared/validation";
 import { FlowLogSettingsArgs, createFlowLog, flowLogArgs } from "./shared/flowLogs";
 import { LockArgs, createLock, lockProblems } from "./shared/lock";
 import { NamingArgs, resourceName } from "./shared/naming";
-import { DENY_ALL_INBOUND, NsgRuleSpec, nsgRuleProblems, toSecurityRules } from "./shared/nsgRules";
+import { DENY_ALL_INBOUND, NsgRuleSpec, createSubnetNsg, nsgRuleProblems } from "./shared/nsgRules";
 import { createPrivateEndpoints } from "./shared/privateEndpoint";
 import { createRoleAssignments } from "./shared/roleAssignment";
 import { addressAt, mustParseCidr, parseCidr } from "./shared/cidr";
@@ -179,6 +179,34 @@ const BASTION_SKUS = ["Basic", "Standard", "Premium"];
 const PRIVATE_ZONE = /^privatelink\.[a-z0-9.-]+[a-z]$/;
 const ZONES = ["1", "2", "3"];
 
+/** NSG rules of the hub subnets, each with the document that requires it. Pure, so tests read exactly what Azure receives. */
+export function hubNsgRules(n: HubNetworkArgs): { bastion: Record<string, NsgRuleSpec>; jumpbox: Record<string, NsgRuleSpec>; pe: Record<string, NsgRuleSpec> } {
+    const bastionRules: Record<string, NsgRuleSpec> = {
+        // Azure Bastion NSG requirements (learn.microsoft.com/azure/bastion/bastion-nsg).
+        "allow-https-inbound": { description: "Bastion: users reach the Bastion portal/native client over 443", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["Internet"], destinations: ["*"], ports: ["443"] },
+        "allow-gateway-manager": { description: "Bastion: control plane from GatewayManager on 443", priority: 130, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["GatewayManager"], destinations: ["*"], ports: ["443"] },
+        "allow-load-balancer": { description: "Bastion: health probes from AzureLoadBalancer on 443", priority: 140, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["443"] },
+        "allow-host-communication": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 150, direction: "Inbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
+        "deny-all-inbound": DENY_ALL_INBOUND,
+        "allow-ssh-outbound": { description: "Bastion: sessions to target VMs (SSH only; no RDP targets exist)", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22"] },
+        "allow-azure-cloud-outbound": { description: "Bastion: diagnostics and metering to AzureCloud on 443", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["AzureCloud"], ports: ["443"] },
+        "allow-host-communication-outbound": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 120, direction: "Outbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
+        "allow-session-info-outbound": { description: "Bastion: session and certificate validation over HTTP 80", priority: 130, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["80"] },
+        "deny-all-outbound": { description: "Bastion: nothing else leaves the Bastion subnet", priority: 4096, direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["*"], ports: ["*"] },
+    };
+    const jumpboxRules: Record<string, NsgRuleSpec> = {
+        // Admin access only from Bastion (SSH); never from the internet (HITRUST 01.j, CIS Azure 6.2).
+        "allow-ssh-from-bastion": { description: "SSH only from AzureBastionSubnet", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [n.bastionSubnet], destinations: [n.jumpboxSubnet], ports: ["22"] },
+        "deny-all-inbound": DENY_ALL_INBOUND,
+    };
+    const peRules: Record<string, NsgRuleSpec> = {
+        // Private endpoints serve HTTPS only; callers are in the hub or peered spokes (VirtualNetwork includes peered VNets).
+        "allow-https-from-vnet": { description: "HTTPS to private endpoints from the hub and peered spokes", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [n.privateEndpointSubnet], ports: ["443"] },
+        "deny-all-inbound": DENY_ALL_INBOUND,
+    };
+    return { bastion: bastionRules, jumpbox: jumpboxRules, pe: peRules };
+}
+
 /** Plain-value validation of the whole component, before any child is created. */
 export function hubSecurityProblems(args: HubSecurityArgs): string[] {
     const n = args.network;
@@ -205,6 +233,8 @@ export function hubSecurityProblems(args: HubSecurityArgs): string[] {
     const j = args.jumpbox ?? {};
     if (j.adminUsername !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(j.adminUsername)) p.push(`jumpbox.adminUsername "${j.adminUsername}" must be 1-32 lowercase letters, digits, _ or -`);
     for (const id of j.loginGroupObjectIds ?? []) if (!/^[0-9a-f-]{36}$/i.test(id)) p.push(`jumpbox.loginGroupObjectIds: "${id}" is not an object ID`);
+    const rules = hubNsgRules(n);
+    for (const k of ["bastion", "jumpbox", "pe"] as const) p.push(...nsgRuleProblems(`nsg.${k}`, rules[k]));
     p.push(...lockProblems(args.lock));
     return p;
 }
@@ -257,49 +287,19 @@ export class HubSecurity extends pulumi.ComponentResource {
         const flow = args.flowLogs ?? {};
         const child: pulumi.CustomResourceOptions = { parent: this };
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect: args.protectStatefulResources === true, retainOnDelete: args.retainStatefulResourcesOnDelete === true };
-        const diag = (key: string, uri: pulumi.Input<string>, metrics = true) => createDiagnosticSettings(`${name}-${key}`, uri, {
-            law: { workspaceResourceId: args.workspace.resourceId, ...(metrics ? {} : { metricCategories: [] }) },
+        const diag = (key: string, uri: pulumi.Input<string>) => createDiagnosticSettings(`${name}-${key}`, uri, {
+            law: { workspaceResourceId: args.workspace.resourceId },
         }, child);
         const client = authorization.getClientConfigOutput({ parent: this });
         const tenantId = args.tenantId ?? client.tenantId;
 
         // ---- NSGs and the jumpbox route table (subnets are created inline with the VNet, so no subnet ever exists
         //      without its NSG and routes) ----
-        const bastionRules: Record<string, NsgRuleSpec> = {
-            // Azure Bastion NSG requirements (learn.microsoft.com/azure/bastion/bastion-nsg).
-            "allow-https-inbound": { description: "Bastion: users reach the Bastion portal/native client over 443", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["Internet"], destinations: ["*"], ports: ["443"] },
-            "allow-gateway-manager": { description: "Bastion: control plane from GatewayManager on 443", priority: 130, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["GatewayManager"], destinations: ["*"], ports: ["443"] },
-            "allow-load-balancer": { description: "Bastion: health probes from AzureLoadBalancer on 443", priority: 140, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["443"] },
-            "allow-host-communication": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 150, direction: "Inbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
-            "deny-all-inbound": DENY_ALL_INBOUND,
-            "allow-ssh-outbound": { description: "Bastion: sessions to target VMs (SSH only; no RDP targets exist)", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22"] },
-            "allow-azure-cloud-outbound": { description: "Bastion: diagnostics and metering to AzureCloud on 443", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["AzureCloud"], ports: ["443"] },
-            "allow-host-communication-outbound": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 120, direction: "Outbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
-            "allow-session-info-outbound": { description: "Bastion: session and certificate validation over HTTP 80", priority: 130, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["80"] },
-            "deny-all-outbound": { description: "Bastion: nothing else leaves the Bastion subnet", priority: 4096, direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["*"], ports: ["*"] },
-        };
-        const jumpboxRules: Record<string, NsgRuleSpec> = {
-            // Admin access only from Bastion (SSH); never from the internet (HITRUST 01.j, CIS Azure 6.2).
-            "allow-ssh-from-bastion": { description: "SSH only from AzureBastionSubnet", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [args.network.bastionSubnet], destinations: [args.network.jumpboxSubnet], ports: ["22"] },
-            "deny-all-inbound": DENY_ALL_INBOUND,
-        };
-        const peRules: Record<string, NsgRuleSpec> = {
-            // Private endpoints serve HTTPS only; callers are in the hub or peered spokes (VirtualNetwork includes peered VNets).
-            "allow-https-from-vnet": { description: "HTTPS to private endpoints from the hub and peered spokes", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [args.network.privateEndpointSubnet], ports: ["443"] },
-            "deny-all-inbound": DENY_ALL_INBOUND,
-        };
-        const ruleProblems = [...nsgRuleProblems("bastion", bastionRules), ...nsgRuleProblems("jumpbox", jumpboxRules), ...nsgRuleProblems("privateEndpoints", peRules)];
-        if (ruleProblems.length > 0) throw new Error(`HubSecurity ${name}: invalid NSG rules:\n  ${ruleProblems.join("\n  ")}`);
-
-        const nsg = (key: string, instance: string, rules: Record<string, NsgRuleSpec>) => new network.NetworkSecurityGroup(`${name}-nsg-${key}`, {
-            networkSecurityGroupName: resourceName("networkSecurityGroup", naming, instance),
-            resourceGroupName: rg,
-            location,
-            securityRules: toSecurityRules(rules),
-            tags,
+        const nsgRules = hubNsgRules(args.network);
+        const nsg = (key: keyof typeof nsgRules, instance: string) => createSubnetNsg(`${name}-nsg-${key}`, nsgRules[key], {
+            name: resourceName("networkSecurityGroup", naming, instance), resourceGroupName: rg, location, tags, workspaceResourceId: args.workspace.resourceId,
         }, child);
-        const nsgs = { bastion: nsg("bastion", "bas", bastionRules), jumpbox: nsg("jumpbox", "jump", jumpboxRules), pe: nsg("pe", "hpe", peRules) };
-        for (const [key, g] of Object.entries(nsgs)) diag(`nsg-${key}`, g.id, false);
+        const nsgs = { bastion: nsg("bastion", "bas"), jumpbox: nsg("jumpbox", "jump"), pe: nsg("pe", "hpe") };
 
         // Azure Firewall's private (load-balancer frontend) IP is the first usable address of AzureFirewallSubnet
         // (.4: Azure reserves .0-.3 in every subnet). Knowing it before the firewall exists lets the jumpbox route be

@@ -5,7 +5,7 @@ import { createDiagnosticSettings } from "./shared/diagnostics";
 import { validatedArgs } from "./shared/validation";
 import { FlowLogSettingsArgs, createFlowLog, flowLogArgs } from "./shared/flowLogs";
 import { NamingArgs, resourceName } from "./shared/naming";
-import { DENY_ALL_INBOUND, NsgRuleSpec, nsgRuleProblems, toSecurityRules } from "./shared/nsgRules";
+import { DENY_ALL_INBOUND, NsgRuleSpec, createSubnetNsg, nsgRuleProblems } from "./shared/nsgRules";
 import { addressPlanProblems } from "./shared/subnets";
 import { WorkspaceReferenceArgs, parseResourceId } from "./shared/workspace";
 
@@ -155,14 +155,9 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         const nsgs = new Map<SpokeSubnetKey, network.NetworkSecurityGroup>();
         const routeTables = new Map<SpokeSubnetKey, network.RouteTable>();
         for (const k of keys) {
-            const g = new network.NetworkSecurityGroup(`${name}-nsg-${k}`, {
-                networkSecurityGroupName: resourceName("networkSecurityGroup", naming, SUBNETS[k].instance),
-                resourceGroupName: rg,
-                location,
-                securityRules: toSecurityRules(rules[k]),
-                tags,
+            const g = createSubnetNsg(`${name}-nsg-${k}`, rules[k], {
+                name: resourceName("networkSecurityGroup", naming, SUBNETS[k].instance), resourceGroupName: rg, location, tags, workspaceResourceId: args.workspace.resourceId,
             }, child);
-            createDiagnosticSettings(`${name}-nsg-${k}`, g.id, { law: { workspaceResourceId: args.workspace.resourceId, metricCategories: [] } }, child);
             nsgs.set(k, g);
             if (ROUTE_EXCEPTIONS[k] !== undefined) continue;
             routeTables.set(k, new network.RouteTable(`${name}-rt-${k}`, {

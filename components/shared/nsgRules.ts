@@ -1,4 +1,8 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
 import * as inputs from "@pulumi/azure-native/types/input";
+import { createDiagnosticSettings } from "./diagnostics";
+import { throwIfProblems } from "./validation";
 
 /** One NSG rule in a compact, reviewable form; `ports` and `sources` become the singular or plural ARM fields. */
 export interface NsgRuleSpec {
@@ -54,4 +58,32 @@ export function nsgRuleProblems(label: string, rules: Record<string, NsgRuleSpec
         if (r.description.length > 140) p.push(`${label}.${name}: description longer than 140 chars`);
     }
     return p;
+}
+
+/** What a subnet NSG needs besides its rules. */
+export interface SubnetNsgArgs {
+    /** Azure name of the NSG. */
+    name: pulumi.Input<string>;
+    /** Resource group of the NSG. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Region of the NSG (the subnet's VNet region). */
+    location: string;
+    /** Tags on the NSG. */
+    tags: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Workspace for the NSG's diagnostic logs (NSGs have no metrics). */
+    workspaceResourceId: pulumi.Input<string>;
+}
+
+/** Creates `<prefix>` (an NSG with the given rules, validated first) and its diagnostic setting `<prefix>-diag-law`. */
+export function createSubnetNsg(prefix: string, rules: Record<string, NsgRuleSpec>, a: SubnetNsgArgs, opts: pulumi.CustomResourceOptions): network.NetworkSecurityGroup {
+    throwIfProblems(prefix, "NSG rules", nsgRuleProblems(prefix, rules));
+    const nsg = new network.NetworkSecurityGroup(prefix, {
+        networkSecurityGroupName: a.name,
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        securityRules: toSecurityRules(rules),
+        tags: a.tags,
+    }, opts);
+    createDiagnosticSettings(prefix, nsg.id, { law: { workspaceResourceId: a.workspaceResourceId, metricCategories: [] } }, opts);
+    return nsg;
 }
