@@ -3,6 +3,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
 import { DEFAULT_PRIVATE_DNS_ZONES, HubSecurity } from "./components/hubSecurity";
+import { FhirWorkspace } from "./components/fhirWorkspace";
 import { SpokeNetwork } from "./components/spokeNetwork";
 import { createDiagnosticSettings } from "./components/shared/diagnostics";
 import { createLock } from "./components/shared/lock";
@@ -149,6 +150,41 @@ async function main() {
         flowLogIdentityResourceId: hub.flowLogIdentityId,
     });
 
+    // Persist: private Health Data Services workspace, FHIR R4 with $convert-data/$import/$export, optional DICOM/MedTech.
+    const fhirRoles: Record<string, { roleDefinitionIdOrName: string; principalId: string; principalType: string; description: string }> = {};
+    if (cfg.fhir.dataContributorGroupObjectId !== "") {
+        fhirRoles["contributors"] = { roleDefinitionIdOrName: "FHIR Data Contributor", principalId: cfg.fhir.dataContributorGroupObjectId, principalType: "Group", description: "Read and write FHIR data (stack config fhir.dataContributorGroupObjectId)" };
+    }
+    if (cfg.fhir.dataReaderGroupObjectId !== "") {
+        fhirRoles["readers"] = { roleDefinitionIdOrName: "FHIR Data Reader", principalId: cfg.fhir.dataReaderGroupObjectId, principalType: "Group", description: "Read FHIR data (stack config fhir.dataReaderGroupObjectId)" };
+    }
+    const persist = new FhirWorkspace("fhir", {
+        naming,
+        resourceGroupName: rg.data.name,
+        tags,
+        logAnalyticsWorkspaceResourceId: workspace.id,
+        network: {
+            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
+            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        },
+        ...(cfg.fhir.tenantId !== "" ? { tenantId: cfg.fhir.tenantId } : {}),
+        fhir: { corsOrigins: [...cfg.fhir.corsOrigins] },
+        importSettings: { enabled: true, initialImportMode: cfg.fhir.importMode === "initial" },
+        exportSettings: {
+            enabled: true,
+            ...(cfg.fhir.uploadAnonymizationConfig ? { anonymizationUploader: { virtualMachineResourceId: hub.jumpboxId, principalId: hub.jumpboxPrincipalId } } : {}),
+        },
+        // Soft delete as long as the audit retention: a deleted import or export blob stays recoverable for review.
+        storage: { softDeleteRetentionDays: cfg.environment === "prod" ? 365 : 30, versioning: true },
+        dicom: { enabled: cfg.fhir.dicom },
+        medtech: { enabled: cfg.fhir.medtech },
+        roleAssignments: fhirRoles,
+        lock: { kind: cfg.protect ? "CanNotDelete" : "None" },
+        zoneRedundant: cfg.zoneRedundant,
+        protectStatefulResources: cfg.protect,
+        retainStatefulResourcesOnDelete: cfg.retainOnDelete,
+    });
+
     return {
         resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
         logAnalyticsWorkspaceId: workspace.id,
@@ -161,6 +197,17 @@ async function main() {
         keyVaultId: hub.keyVaultId,
         keyVaultUri: hub.keyVaultUri,
         jumpboxId: hub.jumpboxId,
+        fhirUrl: persist.fhirUrl,
+        fhirAudience: persist.fhirAudience,
+        fhirServiceId: persist.fhirServiceId,
+        healthWorkspaceId: persist.workspaceId,
+        fhirPrincipalId: persist.fhirPrincipalId,
+        containerRegistryLoginServer: persist.containerRegistryLoginServer,
+        importStorageAccountName: persist.importStorageAccountName,
+        exportStorageAccountName: persist.exportStorageAccountName,
+        anonymizationConfigNames: persist.anonymizationConfigNames,
+        dicomUrl: persist.dicomUrl,
+        medtechEventHubNamespace: persist.medtechEventHubNamespace,
     };
 }
 

@@ -19,6 +19,7 @@ import { NamingArgs, resourceName } from "./shared/naming";
 import { DENY_ALL_INBOUND, NsgRuleSpec, createSubnetNsg, nsgRuleProblems } from "./shared/nsgRules";
 import { createPrivateEndpoints } from "./shared/privateEndpoint";
 import { createRoleAssignments } from "./shared/roleAssignment";
+import { createStorageDiagnostics } from "./shared/storageAccount";
 import { addressAt, mustParseCidr, parseCidr } from "./shared/cidr";
 
 /** Hub address plan. Subnet names are fixed where Azure requires them (AzureFirewallSubnet, AzureBastionSubnet). */
@@ -593,7 +594,8 @@ export class HubSecurity extends pulumi.ComponentResource {
                 encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } },
                 tags,
             }, stateful);
-            diag("st-flowlogs", account.id);
+            // Account-level settings take metrics only; the blob logs live on the blob service.
+            createStorageDiagnostics(`${name}-st-flowlogs`, account.id, pulumi.interpolate`${account.id}/blobServices/default`, args.workspace.resourceId, child);
             const identity = new managedidentity.UserAssignedIdentity(`${name}-id-flowlogs`, {
                 resourceName: resourceName("userAssignedIdentity", naming, "flow"),
                 resourceGroupName: rg,

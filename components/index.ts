@@ -11,3 +11,4 @@
  */
 export { HubSecurity } from "./hubSecurity";
 export { SpokeNetwork } from "./spokeNetwork";
+export { FhirWorkspace } from "./fhirWorkspace";

@@ -4,6 +4,7 @@ import { ENVIRONMENTS, REGIONS, WORKLOAD_PATTERN, worstCaseNames } from "../comp
 import { TAG_VALUE_MAX } from "../components/shared/tags";
 import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared/cidr";
 import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
+import { CORS_ORIGIN } from "../components/fhirWorkspace";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
@@ -97,6 +98,22 @@ const schema = z.strictObject({
     governance: z.strictObject({
         defenderPlans: bool,
         hitrustPolicyAssignment: bool,
+    }),
+    fhir: z.strictObject({
+        tenantId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID tenant ID (GUID) or empty"),
+        corsOrigins: z.string().transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")).superRefine((origins, ctx) => {
+            for (const o of origins) {
+                // A wildcard lets any web page read PHI with a signed-in user's token (Azure Policy fe1c9040).
+                if (o.includes("*")) ctx.addIssue({ code: "custom", message: `"${o}" is a wildcard; list each origin` });
+                else if (!CORS_ORIGIN.test(o)) ctx.addIssue({ code: "custom", message: `"${o}" must be https://host[:port] (lowercase, no path or trailing slash)` });
+            }
+        }),
+        importMode: z.enum(["incremental", "initial"]),
+        dataContributorGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
+        dataReaderGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
+        dicom: bool,
+        medtech: bool,
+        uploadAnonymizationConfig: bool,
     }),
 });
 
@@ -270,6 +287,10 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
         // Azure Firewall Basic has no DNS proxy (the spoke resolves private endpoints through the firewall's proxy)
         // and only alerts on threat intelligence, never denies (learn.microsoft.com/azure/firewall/features-by-sku).
         add("firewall.sku", `"Basic" has no DNS proxy and cannot deny on threat intelligence, both of which this platform needs; use Standard or Premium`);
+    }
+    if (getRaw(nested, "fhir.uploadAnonymizationConfig") === "true" && getRaw(nested, "jumpbox.enabled") === "false") {
+        // The export account is private and has no shared keys: only an identity inside the network can write the configs.
+        add("fhir.uploadAnonymizationConfig", `"true" needs jumpbox.enabled (the jumpbox uploads the configs through the private endpoint); set it to false and upload them as the README shows`);
     }
     const location = getRaw(nested, "location");
     if (getRaw(nested, "zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {

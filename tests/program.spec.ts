@@ -27,6 +27,16 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "keyvault:Vault": { kind: "keyVault", key: "vaultName" },
     "storage:StorageAccount": { kind: "storageAccount", key: "accountName" },
     "managedidentity:UserAssignedIdentity": { kind: "userAssignedIdentity", key: "resourceName" },
+    "healthcareapis:Workspace": { kind: "healthWorkspace", key: "workspaceName" },
+    "containerregistry:Registry": { kind: "containerRegistry", key: "registryName" },
+    "eventhub:Namespace": { kind: "eventHubNamespace", key: "namespaceName" },
+};
+/**
+ * Health Data Services workspace children: 3-24 lowercase letters and digits, and `<workspace>-<service>` must stay
+ * one DNS label (at most 63 characters) because it is the host of the service URL.
+ */
+const HEALTH_SERVICE_NAME_KEYS: Record<string, string> = {
+    "healthcareapis:FhirService": "fhirServiceName", "healthcareapis:DicomService": "dicomServiceName", "healthcareapis:IotConnector": "iotConnectorName",
 };
 /**
  * Types whose names follow their own rules, checked below, or are fixed by Azure: private DNS zones are named after
@@ -36,13 +46,15 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
 const OTHER_NAMES = new Set(["monitor:DiagnosticSetting", "authorization:ManagementLockByScope", "authorization:RoleAssignment",
     "privatedns:PrivateZone", "security:Pricing", "compute:VirtualMachineExtension", "network:FirewallPolicyRuleCollectionGroup",
     "network:PrivateDnsZoneGroup", "network:VirtualNetworkPeering", "privatedns:VirtualNetworkLink", "network:FlowLog",
-    "keyvault:Secret", "authorization:PolicyAssignment"]);
+    "keyvault:Secret", "authorization:PolicyAssignment", "eventhub:NamespaceNetworkRuleSet"]);
 /** Child-resource names: 1-80 chars of letters, digits, `_.-`, starting alphanumeric (ARM child name rule for network). */
 const CHILD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 const CHILD_NAME_KEYS: Record<string, string> = {
     "network:FirewallPolicyRuleCollectionGroup": "ruleCollectionGroupName", "network:PrivateDnsZoneGroup": "privateDnsZoneGroupName",
     "network:VirtualNetworkPeering": "virtualNetworkPeeringName", "privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
     "network:FlowLog": "flowLogName", "keyvault:Secret": "secretName", "compute:VirtualMachineExtension": "vmExtensionName",
+    "eventhub:EventHub": "eventHubName", "eventhub:ConsumerGroup": "consumerGroupName", "healthcareapis:IotConnectorFhirDestination": "fhirDestinationName",
+    "compute:VirtualMachineRunCommandByVirtualMachine": "runCommandName", "storage:BlobServiceProperties": "blobServicesName",
 };
 
 function checkNames(graph: Graph): void {
@@ -54,6 +66,14 @@ function checkNames(graph: Graph): void {
             const name = inputs[rule.key];
             expect(name, `${r.urn} has no ${rule.key}`).to.be.a("string");
             expect(nameProblems(rule.kind, name as string), `${r.urn} name ${String(name)}`).to.deep.equal([]);
+        } else if (HEALTH_SERVICE_NAME_KEYS[key] !== undefined) {
+            const name = String(inputs[HEALTH_SERVICE_NAME_KEYS[key] ?? ""]);
+            expect(name, r.urn).to.match(/^[a-z0-9]{3,24}$/);
+            const workspace = String(inputs["workspaceName"]);
+            expect(`${workspace}-${name}`.length, `${r.urn} URL host label`).to.be.at.most(63);
+        } else if (key === "storage:BlobContainer") {
+            // Container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.
+            expect(inputs["containerName"], r.urn).to.match(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/);
         } else if (key === "monitor:DiagnosticSetting") {
             expect(inputs["name"]).to.match(/^[^<>*%&:\\?+/]{1,260}$/);
         } else if (key === "authorization:ManagementLockByScope") {

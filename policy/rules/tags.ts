@@ -10,7 +10,10 @@ export const NON_TAGGABLE_TYPES = new Set([
     "authorization:ManagementLockByScope",
     "authorization:PolicyAssignment",
     "authorization:RoleAssignment",
-    "healthcareapis:FhirService",
+    "eventhub:ConsumerGroup",
+    "eventhub:EventHub",
+    "eventhub:NamespaceNetworkRuleSet",
+    "healthcareapis:IotConnectorFhirDestination",
     "monitor:DiagnosticSetting",
     "network:FirewallPolicyRuleCollectionGroup",
     "network:PrivateDnsZoneGroup",
@@ -21,6 +24,7 @@ export const NON_TAGGABLE_TYPES = new Set([
     "privatedns:PrivateRecordSet",
     "security:Pricing",
     "storage:BlobContainer",
+    "storage:BlobServiceProperties",
 ]);
 
 /** Tag keys every taggable resource carries (components/shared/tags.ts REQUIRED_TAG_KEYS). */

@@ -91,6 +91,17 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "network:FlowLog": { parentType: "networkWatchers", parentKey: "networkWatcherName", collection: "flowLogs" },
     "compute:VirtualMachineExtension": { parentType: "virtualMachines", parentKey: "vmName", collection: "extensions" },
     "keyvault:Secret": { parentType: "vaults", parentKey: "vaultName", collection: "secrets" },
+    "healthcareapis:IotConnector": { parentType: "workspaces", parentKey: "workspaceName", collection: "iotconnectors" },
+    "storage:BlobServiceProperties": { parentType: "storageAccounts", parentKey: "accountName", collection: "blobServices" },
+    "eventhub:EventHub": { parentType: "namespaces", parentKey: "namespaceName", collection: "eventhubs" },
+    "eventhub:NamespaceNetworkRuleSet": { parentType: "namespaces", parentKey: "namespaceName", collection: "networkRuleSets" },
+    "compute:VirtualMachineRunCommandByVirtualMachine": { parentType: "virtualMachines", parentKey: "vmName", collection: "runCommands" },
+};
+
+/** Grandchildren: ARM path of parent and grandparent, from the inputs that name them. */
+const GRANDCHILDREN: Record<string, { path: Array<{ segment: string; key: string }>; collection: string }> = {
+    "eventhub:ConsumerGroup": { path: [{ segment: "namespaces", key: "namespaceName" }, { segment: "eventhubs", key: "eventHubName" }], collection: "consumergroups" },
+    "healthcareapis:IotConnectorFhirDestination": { path: [{ segment: "workspaces", key: "workspaceName" }, { segment: "iotconnectors", key: "iotConnectorName" }], collection: "fhirdestinations" },
 };
 
 /** Resources whose ID hangs off another resource's ID (extension resources). */
@@ -103,7 +114,7 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
+const NAME_KEYS = ["name", "blobServicesName", "fhirDestinationName", "runCommandName", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
 
@@ -127,6 +138,11 @@ function armId(a: MockResourceArgs, name: string): string {
     if (scoped !== undefined) return `${String(inputs[scoped.scopeKey] ?? sub)}/${scoped.segment}/${name}`;
     const rg = typeof inputs["resourceGroupName"] === "string" ? inputs["resourceGroupName"] : "rg-unknown";
     const ns = NAMESPACES[mod.split("/")[0] ?? ""] ?? `Mock.${mod}`;
+    const grandchild = GRANDCHILDREN[key];
+    if (grandchild !== undefined) {
+        const parents = grandchild.path.map((p) => `${p.segment}/${String(inputs[p.key] ?? "parent")}`).join("/");
+        return `${sub}/resourceGroups/${rg}/providers/${ns}/${parents}/${grandchild.collection}/${name}`;
+    }
     const child = CHILDREN[key];
     if (child !== undefined) {
         return `${sub}/resourceGroups/${rg}/providers/${ns}/${child.parentType}/${String(inputs[child.parentKey] ?? "parent")}/${child.collection}/${name}`;
@@ -165,7 +181,12 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
             const props = (a.inputs["properties"] ?? {}) as Record<string, unknown>;
             return { properties: { ...props, vaultUri: `https://${name}.vault.azure.net/` } };
         }
+        case "azure-native:containerregistry:Registry":
+            return { loginServer: `${name.toLowerCase()}.azurecr.io` };
         case "azure-native:compute:VirtualMachine":
+        case "azure-native:healthcareapis:FhirService":
+        case "azure-native:healthcareapis:DicomService":
+        case "azure-native:healthcareapis:IotConnector":
         case "azure-native:managedidentity:UserAssignedIdentity": {
             const principal = { principalId: guid(`${id}/principal`), tenantId: MOCK_TENANT_ID };
             if (a.type.endsWith("UserAssignedIdentity")) return { ...principal, clientId: guid(`${id}/client`) };

@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as storage from "@pulumi/azure-native/storage";
+import { createDiagnosticSettings } from "./diagnostics";
+import { PrivateEndpointResources, createPrivateEndpoints } from "./privateEndpoint";
+
+/** An Azure resource that reaches the account through the trusted-services exception (a resource instance rule). */
+export interface TrustedResourceInstance {
+    resourceId: pulumi.Input<string>;
+    tenantId: pulumi.Input<string>;
+}
+
+/** Plain settings of a PHI storage account (a building block, not a component: the owning component's args map onto it). */
+export interface SecureStorageAccountSettings {
+    accountName: pulumi.Input<string>;
+    resourceGroupName: pulumi.Input<string>;
+    location: string;
+    tags: Record<string, pulumi.Input<string>>;
+    /** ZRS instead of LRS. */
+    zoneRedundant: boolean;
+    /**
+     * Azure services that must reach the account although they are not in any VNet (Health Data Services reads
+     * `$import` input and writes `$export` output this way). Empty: public network access is Disabled and only the
+     * private endpoint reaches the account.
+     */
+    trustedResourceInstances: TrustedResourceInstance[];
+    /** Blob soft delete for blobs and containers, in days (1-365). */
+    softDeleteRetentionDays: number;
+    /** Blob versioning: overwritten or deleted blobs stay recoverable. */
+    versioning: boolean;
+    /** Private containers to create. */
+    containers: string[];
+    /** Central Log Analytics workspace for account metrics and blob logs. */
+    workspaceResourceId: pulumi.Input<string>;
+    /** Blob private endpoint: subnet and `privatelink.blob.core.windows.net` zone. */
+    blobPrivateEndpoint: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
+}
+
+export interface SecureStorageAccount {
+    account: storage.StorageAccount;
+    blobService: storage.BlobServiceProperties;
+    containers: Record<string, storage.BlobContainer>;
+    /** The blob private endpoint and its DNS zone group (writers in the network depend on both). */
+    blobEndpoint: PrivateEndpointResources;
+}
+
+/**
+ * Diagnostics for a storage account. Azure exposes only metrics on the account itself; the read/write/delete logs
+ * that audit PHI access live on the blob service (`<account>/blobServices/default`, categories StorageRead,
+ * StorageWrite, StorageDelete), so both settings are needed (learn.microsoft.com/azure/storage/blobs/monitor-blob-storage).
+ */
+export function createStorageDiagnostics(prefix: string, accountId: pulumi.Input<string>, blobServiceId: pulumi.Input<string>, workspaceResourceId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): void {
+    createDiagnosticSettings(`${prefix}-account`, accountId, {
+        law: { workspaceResourceId, logCategoryGroups: [], metricCategories: ["Transaction"] },
+    }, opts);
+    createDiagnosticSettings(`${prefix}-blob`, blobServiceId, {
+        law: { workspaceResourceId, logCategoryGroups: ["allLogs"], metricCategories: ["Transaction"] },
+    }, opts);
+}
+
+/**
+ * A storage account for PHI: HTTPS only, TLS 1.2, no anonymous blob access, no shared keys (Entra ID only), double
+ * encryption at rest, no cross-tenant replication, blob soft delete + versioning, a blob private endpoint,
+ * diagnostics to Log Analytics.
+ *
+ * Network: with no trusted instances, public network access is Disabled. Health Data Services is outside every
+ * VNet and reaches storage only through the trusted-services exception scoped by a resource instance rule, which
+ * Azure evaluates only when public network access is Enabled with the firewall's default action Deny
+ * (learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data, configure-import-data: "allowing the FHIR
+ * service as a Microsoft trusted service"; learn.microsoft.com/azure/storage/common/storage-network-security).
+ * Such an account opens no IP or VNet rule: only the listed resource instances and the private endpoint get in.
+ */
+export function createSecureStorageAccount(prefix: string, s: SecureStorageAccountSettings, opts: pulumi.CustomResourceOptions, childOpts: pulumi.CustomResourceOptions): SecureStorageAccount {
+    const trusted = s.trustedResourceInstances.length > 0;
+    const account = new storage.StorageAccount(prefix, {
+        accountName: s.accountName,
+        resourceGroupName: s.resourceGroupName,
+        location: s.location,
+        kind: "StorageV2",
+        sku: { name: s.zoneRedundant ? "Standard_ZRS" : "Standard_LRS" },
+        accessTier: "Hot",
+        minimumTlsVersion: "TLS1_2",
+        enableHttpsTrafficOnly: true,
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        allowCrossTenantReplication: false,
+        // Copies only within the same Entra tenant, so data cannot be copied out with a SAS to a foreign account.
+        allowedCopyScope: "AAD",
+        isLocalUserEnabled: false,
+        isSftpEnabled: false,
+        publicNetworkAccess: trusted ? "Enabled" : "Disabled",
+        networkRuleSet: {
+            defaultAction: "Deny",
+            bypass: trusted ? "AzureServices" : "None",
+            ipRules: [],
+            virtualNetworkRules: [],
+            resourceAccessRules: s.trustedResourceInstances.map((r) => ({ resourceId: r.resourceId, tenantId: r.tenantId })),
+        },
+        encryption: {
+            keySource: "Microsoft.Storage",
+            requireInfrastructureEncryption: true,
+            services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
+        },
+        tags: s.tags,
+    }, opts);
+    const blobService = new storage.BlobServiceProperties(`${prefix}-blob`, {
+        accountName: account.name,
+        resourceGroupName: s.resourceGroupName,
+        blobServicesName: "default",
+        deleteRetentionPolicy: { enabled: true, days: s.softDeleteRetentionDays },
+        containerDeleteRetentionPolicy: { enabled: true, days: s.softDeleteRetentionDays },
+        isVersioningEnabled: s.versioning,
+        // Change feed: an append-only log of every blob change, kept for PHI audit and point-in-time investigations.
+        changeFeed: { enabled: true, retentionInDays: s.softDeleteRetentionDays },
+    }, childOpts);
+    const containers: Record<string, storage.BlobContainer> = {};
+    for (const c of s.containers) {
+        containers[c] = new storage.BlobContainer(`${prefix}-${c}`, {
+            accountName: account.name,
+            resourceGroupName: s.resourceGroupName,
+            containerName: c,
+            publicAccess: "None",
+        }, { ...childOpts, dependsOn: [blobService] });
+    }
+    createStorageDiagnostics(prefix, account.id, blobService.id, s.workspaceResourceId, childOpts);
+    const endpoints = createPrivateEndpoints(prefix, { id: account.id, name: account.name, resourceGroupName: s.resourceGroupName, location: s.location, tags: s.tags }, {
+        blob: { subnetResourceId: s.blobPrivateEndpoint.subnetResourceId, service: "blob", privateDnsZoneResourceIds: [s.blobPrivateEndpoint.privateDnsZoneResourceId] },
+    }, childOpts);
+    const blobEndpoint = endpoints["blob"];
+    if (blobEndpoint === undefined) throw new Error(`${prefix}: blob private endpoint was not created`);
+    return { account, blobService, containers, blobEndpoint };
+}

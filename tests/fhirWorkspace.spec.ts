@@ -1,0 +1,406 @@
+import * as child_process from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { DEFAULT_ANONYMIZATION_CONFIGS, FhirWorkspace, FhirWorkspaceArgs, WORKSPACE_ZONES } from "../components/fhirWorkspace";
+import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
+import { blobUploadScript } from "../components/shared/blobUpload";
+import { DEFAULT_PRIVATE_DNS_ZONES } from "../components/hubSecurity";
+import { Graph } from "./harness/graph";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
+import { promiseOf } from "./harness/outputs";
+import { runInStack } from "./harness/run";
+import { Json } from "./harness/values";
+
+const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
+const LAW = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
+const PE_SUBNET = `${SUB}/resourceGroups/rg-spoke/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints`;
+const ZONE = (z: string) => `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/privateDnsZones/${z}`;
+const JUMPBOX = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Compute/virtualMachines/vm-ahds-prod-weu-jump`;
+const JUMPBOX_PRINCIPAL = "55555555-5555-4555-8555-555555555555";
+const READERS = "66666666-6666-4666-8666-666666666666";
+const BASE: FhirWorkspaceArgs = {
+    naming: { workload: "ahds", environment: "dev", location: "westeurope", uniqueSuffix: "abc12" },
+    resourceGroupName: "rg-data",
+    tags: { environment: "dev" },
+    logAnalyticsWorkspaceResourceId: LAW,
+    network: { privateEndpointSubnetResourceId: PE_SUBNET, privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, ZONE(z)])) },
+};
+/** What a production stack passes (index.ts with Pulumi.prod.yaml): protected, locked, zone-redundant, uploader on. */
+const WAF: FhirWorkspaceArgs = {
+    ...BASE,
+    naming: { ...BASE.naming, environment: "prod" },
+    exportSettings: { anonymizationUploader: { virtualMachineResourceId: JUMPBOX, principalId: JUMPBOX_PRINCIPAL } },
+    storage: { softDeleteRetentionDays: 365 },
+    roleAssignments: { readers: { roleDefinitionIdOrName: "FHIR Data Reader", principalId: READERS, principalType: "Group" } },
+    lock: { kind: "CanNotDelete" },
+    zoneRedundant: true,
+    protectStatefulResources: true,
+    retainStatefulResourcesOnDelete: true,
+};
+
+interface Outputs { [k: string]: unknown }
+async function run(args: FhirWorkspaceArgs) {
+    let outputs: Outputs = {};
+    const result = await runInStack(async () => {
+        const c = new FhirWorkspace("fhir", args);
+        outputs = await promiseOf(pulumi.output({
+            fhirUrl: c.fhirUrl, fhirAudience: c.fhirAudience, fhirPrincipalId: c.fhirPrincipalId, containerRegistryLoginServer: c.containerRegistryLoginServer,
+            importStorageAccountName: c.importStorageAccountName, exportStorageAccountName: c.exportStorageAccountName, anonymizationConfigNames: c.anonymizationConfigNames,
+            dicomUrl: c.dicomUrl, medtechEventHubNamespace: c.medtechEventHubNamespace, workspaceId: c.workspaceId,
+        }));
+    });
+    return { ...result, outputs };
+}
+
+const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(type, name));
+const fhir = (g: Graph) => inputs(g, "azure-native:healthcareapis:FhirService");
+const account = (g: Graph, instance: "imp" | "exp") => g.one("azure-native:storage:StorageAccount", `fhir-st-${instance}`);
+const roleAssignments = (g: Graph) => g.byType("azure-native:authorization:RoleAssignment").map((r) => g.plainInputs(r));
+const roleOn = (g: Graph, scope: string, role: string) => roleAssignments(g).filter((r) => r["scope"] === scope && String(r["roleDefinitionId"]).endsWith(role));
+const diagOn = (g: Graph, uri: string) => g.byType("azure-native:monitor:DiagnosticSetting").map((r) => g.plainInputs(r)).filter((d) => d["resourceUri"] === uri);
+const endpointsTo = (g: Graph, targetId: string) => g.byType("azure-native:network:PrivateEndpoint").filter((r) => {
+    const conns = g.plainInputs(r)["privateLinkServiceConnections"] as Array<Record<string, Json>>;
+    return conns.some((c) => c["privateLinkServiceId"] === targetId);
+});
+const zoneGroupOf = (g: Graph, endpoint: RecordedResource) => g.byType("azure-native:network:PrivateDnsZoneGroup").find((z) => z.dependencies.includes(endpoint.urn) || Object.values(z.propertyDependencies).flat().includes(endpoint.urn));
+
+function assertPrivateStores(g: Graph): void {
+    const ws = g.one("azure-native:healthcareapis:Workspace");
+    for (const instance of ["imp", "exp"] as const) {
+        const st = account(g, instance);
+        const i = g.plainInputs(st);
+        expect(i, instance).to.deep.include({ enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, allowSharedKeyAccess: false, allowCrossTenantReplication: false });
+        // Trusted-services-only: default Deny, no IP or VNet rule, one resource instance rule for this workspace.
+        expect(i["networkRuleSet"]).to.deep.equal({ defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: ws.id, tenantId: MOCK_TENANT_ID }] });
+        const pe = endpointsTo(g, String(st.id));
+        expect(pe, instance).to.have.length(1);
+        const peInputs = g.plainInputs(pe[0] as RecordedResource);
+        expect((peInputs["privateLinkServiceConnections"] as Array<Record<string, Json>>)[0]?.["groupIds"]).to.deep.equal(["blob"]);
+        expect(peInputs["subnet"]).to.deep.include({ id: PE_SUBNET });
+        // Account metrics only (Azure offers no account-level logs); blob read/write/delete logs on the blob service.
+        expect(diagOn(g, String(st.id))[0]?.["logs"]).to.deep.equal([]);
+        expect(diagOn(g, `${String(st.id)}/blobServices/default`)[0]?.["logs"]).to.deep.equal([{ categoryGroup: "allLogs", enabled: true }]);
+    }
+    const registry = g.byType("azure-native:containerregistry:Registry");
+    for (const r of registry) {
+        expect(g.plainInputs(r)).to.deep.include({ publicNetworkAccess: "Disabled", adminUserEnabled: false, anonymousPullEnabled: false, networkRuleBypassOptions: "AzureServices" });
+        expect(endpointsTo(g, String(r.id))).to.have.length(1);
+    }
+}
+
+describe("FhirWorkspace component", () => {
+    describe("defaults", () => {
+        let g: Graph;
+        let out: Outputs;
+        before(async () => {
+            const r = await run(BASE);
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+            out = r.outputs;
+        });
+
+        it("creates an R4 FHIR service with the tenant's Entra ID authority, its own URL as audience, a system identity and versioning", () => {
+            const ws = inputs(g, "azure-native:healthcareapis:Workspace");
+            expect(ws["workspaceName"]).to.equal("hwahdsdevabc12");
+            const url = "https://hwahdsdevabc12-fhir.fhir.azurehealthcareapis.com";
+            expect(fhir(g)).to.deep.include({ kind: "fhir-R4", fhirServiceName: "fhir", identity: { type: "SystemAssigned" }, resourceVersionPolicyConfiguration: { default: "versioned" } });
+            expect(fhir(g)["authenticationConfiguration"]).to.deep.equal({ authority: `https://login.microsoftonline.com/${MOCK_TENANT_ID}`, audience: url, smartProxyEnabled: false });
+            expect(out["fhirUrl"]).to.equal(url);
+            expect(out["fhirAudience"]).to.equal(url);
+        });
+
+        it("has no CORS configuration unless origins are allowed", () => {
+            expect(fhir(g)).to.not.have.key("corsConfiguration");
+        });
+
+        it("makes the workspace private: an endpoint with group healthcareworkspace in the given subnet, registered in the workspace, fhir and dicom zones", () => {
+            const ws = g.one("azure-native:healthcareapis:Workspace");
+            const [pe] = endpointsTo(g, String(ws.id));
+            expect(pe).to.not.equal(undefined);
+            const i = g.plainInputs(pe as RecordedResource);
+            expect(i["subnet"]).to.deep.include({ id: PE_SUBNET });
+            expect((i["privateLinkServiceConnections"] as Array<Record<string, Json>>)[0]?.["groupIds"]).to.deep.equal(["healthcareworkspace"]);
+            const group = zoneGroupOf(g, pe as RecordedResource);
+            expect(group).to.not.equal(undefined);
+            const configs = g.plainInputs(group as RecordedResource)["privateDnsZoneConfigs"] as Array<Record<string, Json>>;
+            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ZONES.map(ZONE));
+        });
+
+        it("wires $convert-data: the Premium registry's login server in acrConfiguration and AcrPull for the FHIR identity", () => {
+            const registry = g.one("azure-native:containerregistry:Registry");
+            expect(g.plainInputs(registry)).to.deep.include({ sku: { name: "Premium" }, registryName: "crahdsdevabc12" });
+            expect(fhir(g)["acrConfiguration"]).to.deep.equal({ loginServers: ["crahdsdevabc12.azurecr.io"] });
+            expect(out["containerRegistryLoginServer"]).to.equal("crahdsdevabc12.azurecr.io");
+            const pull = roleOn(g, String(registry.id), BUILT_IN_ROLES.AcrPull);
+            expect(pull).to.have.length(1);
+            expect(pull[0]?.["principalId"]).to.equal(out["fhirPrincipalId"]);
+        });
+
+        it("wires $import in incremental mode to the import account, where the FHIR identity is Storage Blob Data Contributor", () => {
+            const st = account(g, "imp");
+            expect(fhir(g)["importConfiguration"]).to.deep.equal({ enabled: true, initialImportMode: false, integrationDataStore: g.plainInputs(st)["accountName"] });
+            expect(out["importStorageAccountName"]).to.equal("stahdsdevimpabc12");
+            const grants = roleOn(g, String(st.id), BUILT_IN_ROLES["Storage Blob Data Contributor"]);
+            expect(grants.map((r) => r["principalId"])).to.deep.equal([out["fhirPrincipalId"]]);
+            expect(g.plainInputs(g.one("azure-native:storage:BlobContainer", "fhir-st-imp-import"))).to.deep.include({ containerName: "import", publicAccess: "None" });
+        });
+
+        it("wires $export to the export account with an anonymization container, and the FHIR identity can write there", () => {
+            const st = account(g, "exp");
+            expect(fhir(g)["exportConfiguration"]).to.deep.equal({ storageAccountName: "stahdsdevexpabc12" });
+            expect(roleOn(g, String(st.id), BUILT_IN_ROLES["Storage Blob Data Contributor"]).map((r) => r["principalId"])).to.deep.equal([out["fhirPrincipalId"]]);
+            expect(g.plainInputs(g.one("azure-native:storage:BlobContainer", "fhir-st-exp-anonymization"))).to.deep.include({ containerName: "anonymization", publicAccess: "None" });
+            expect(out["anonymizationConfigNames"]).to.deep.equal(["safe-harbor.json"]);
+        });
+
+        it("uploads nothing without an in-network uploader (the README shows the manual command)", () => {
+            expect(g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine")).to.have.length(0);
+        });
+
+        it("keeps storage and registry off the internet: no shared keys, trusted-service access scoped to this workspace, private endpoints", () => {
+            assertPrivateStores(g);
+        });
+
+        it("keeps deleted and overwritten blobs recoverable: soft delete, container soft delete, versioning, change feed", () => {
+            for (const b of g.byType("azure-native:storage:BlobServiceProperties").map((r) => g.plainInputs(r))) {
+                expect(b).to.deep.include({ blobServicesName: "default", isVersioningEnabled: true, deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } });
+                expect(b["changeFeed"]).to.deep.include({ enabled: true });
+            }
+        });
+
+        it("sends FHIR audit logs (allLogs) and metrics to the central workspace", () => {
+            const d = diagOn(g, String(g.one("azure-native:healthcareapis:FhirService").id));
+            expect(d).to.have.length(1);
+            expect(d[0]).to.deep.include({ workspaceId: LAW, logs: [{ categoryGroup: "allLogs", enabled: true }], metrics: [{ category: "AllMetrics", enabled: true }] });
+        });
+
+        it("creates no DICOM or MedTech resources and protects nothing in dev", () => {
+            for (const t of ["DicomService", "IotConnector", "IotConnectorFhirDestination"]) expect(g.byType(`azure-native:healthcareapis:${t}`), t).to.have.length(0);
+            expect(g.byType("azure-native:eventhub:Namespace")).to.have.length(0);
+            expect(g.custom.filter((r) => r.protect)).to.have.length(0);
+            expect(g.byType("azure-native:authorization:ManagementLockByScope")).to.have.length(0);
+            expect(out["dicomUrl"]).to.equal("");
+        });
+
+        it("parents every child under the component with names prefixed by it", () => {
+            const component = g.one("ahds:index:FhirWorkspace");
+            for (const r of g.custom) {
+                expect(r.name.startsWith("fhir-"), r.name).to.equal(true);
+                let p = r.parent;
+                while (p !== null && p !== component.urn) p = g.byUrn(p)?.parent ?? null;
+                expect(p, `${r.name} is not under the component`).to.equal(component.urn);
+            }
+        });
+    });
+
+    describe("waf-aligned (prod)", () => {
+        let g: Graph;
+        let out: Outputs;
+        before(async () => {
+            const r = await run(WAF);
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+            out = r.outputs;
+        });
+
+        it("protects and retains every stateful resource and locks the workspace, stores and registry", () => {
+            for (const t of ["healthcareapis:Workspace", "healthcareapis:FhirService", "storage:StorageAccount", "containerregistry:Registry"]) {
+                const rs = g.byType(`azure-native:${t}`);
+                expect(rs.length, t).to.be.greaterThan(0);
+                for (const r of rs) expect({ protect: r.protect, retain: r.retainOnDelete }, r.name).to.deep.equal({ protect: true, retain: true });
+            }
+            const locked = g.byType("azure-native:authorization:ManagementLockByScope").map((r) => g.plainInputs(r));
+            const targets = [g.one("azure-native:healthcareapis:Workspace"), account(g, "imp"), account(g, "exp"), g.one("azure-native:containerregistry:Registry")].map((r) => r.id);
+            expect(locked.map((l) => l["scope"])).to.have.members(targets);
+            for (const l of locked) expect(l["level"]).to.equal("CanNotDelete");
+        });
+
+        it("uses zone-redundant storage and registry", () => {
+            for (const i of ["imp", "exp"] as const) expect(g.plainInputs(account(g, i))["sku"]).to.deep.equal({ name: "Standard_ZRS" });
+            expect(inputs(g, "azure-native:containerregistry:Registry")["zoneRedundancy"]).to.equal("Enabled");
+        });
+
+        it("uploads the Safe Harbor config from the uploader VM, with a role on the anonymization container only, after the endpoint and role exist", () => {
+            const container = g.one("azure-native:storage:BlobContainer", "fhir-st-exp-anonymization");
+            const grants = roleAssignments(g).filter((r) => r["principalId"] === JUMPBOX_PRINCIPAL);
+            expect(grants).to.have.length(1);
+            expect(grants[0]).to.deep.include({ scope: container.id, principalType: "ServicePrincipal" });
+            expect(String(grants[0]?.["roleDefinitionId"])).to.match(new RegExp(`${BUILT_IN_ROLES["Storage Blob Data Contributor"]}$`));
+
+            const cmd = g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
+            const i = g.plainInputs(cmd);
+            expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", treatFailureAsDeploymentFailure: true, asyncExecution: false });
+            const script = String((i["source"] as Record<string, Json>)["script"]);
+            expect(script).to.equal(blobUploadScript("stahdsprodexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content: DEFAULT_ANONYMIZATION_CONFIGS["safe-harbor.json"] ?? "" }]));
+            const deps = g.allDependencies(cmd);
+            const grant = g.byType("azure-native:authorization:RoleAssignment").find((r) => g.plainInputs(r)["principalId"] === JUMPBOX_PRINCIPAL);
+            const zoneGroup = zoneGroupOf(g, endpointsTo(g, String(account(g, "exp").id))[0] as RecordedResource);
+            for (const d of [container, grant, zoneGroup]) expect(deps.has(String(d?.urn)), String(d?.name)).to.equal(true);
+        });
+
+        it("grants the configured principals FHIR data roles on the FHIR service", () => {
+            const reader = roleOn(g, String(g.one("azure-native:healthcareapis:FhirService").id), BUILT_IN_ROLES["FHIR Data Reader"]);
+            expect(reader).to.have.length(1);
+            expect(reader[0]).to.deep.include({ principalId: READERS, principalType: "Group" });
+        });
+
+        it("keeps soft-deleted blobs for the audit retention and still has no public path", () => {
+            for (const b of g.byType("azure-native:storage:BlobServiceProperties").map((r) => g.plainInputs(r))) expect(b["deleteRetentionPolicy"]).to.deep.equal({ enabled: true, days: 365 });
+            assertPrivateStores(g);
+            expect(out["exportStorageAccountName"]).to.equal("stahdsprodexpabc12");
+        });
+    });
+
+    describe("max (CORS, initial import, custom configs, DICOM, MedTech)", () => {
+        let g: Graph;
+        let out: Outputs;
+        const custom = JSON.stringify({ fhirVersion: "R4", fhirPathRules: [{ path: "Patient.name", method: "redact" }] });
+        before(async () => {
+            const r = await run({
+                ...WAF,
+                tenantId: "77777777-7777-4777-8777-777777777777",
+                fhir: { name: "fhirr4", corsOrigins: ["https://portal.example.org", "https://app.example.org:8443"], corsAllowCredentials: false, resourceVersionPolicy: "versioned-update" },
+                importSettings: { initialImportMode: true },
+                exportSettings: { ...WAF.exportSettings, anonymizationConfigs: { "safe-harbor.json": DEFAULT_ANONYMIZATION_CONFIGS["safe-harbor.json"] ?? "", "research.json": custom } },
+                containerRegistry: { untaggedRetentionDays: 30 },
+                dicom: { enabled: true },
+                medtech: { enabled: true, eventHubPartitionCount: 4 },
+            });
+            expect(r.error).to.equal(undefined);
+            g = r.graph;
+            out = r.outputs;
+        });
+
+        it("allows exactly the listed CORS origins, never a wildcard", () => {
+            const cors = fhir(g)["corsConfiguration"] as Record<string, Json>;
+            expect(cors["origins"]).to.deep.equal(["https://portal.example.org", "https://app.example.org:8443"]);
+            expect(JSON.stringify(cors)).to.not.include("*");
+            expect(cors).to.deep.include({ allowCredentials: false, maxAge: 600 });
+        });
+
+        it("uses the given tenant, service name, version policy and initial import mode", () => {
+            expect(fhir(g)["authenticationConfiguration"]).to.deep.include({ authority: "https://login.microsoftonline.com/77777777-7777-4777-8777-777777777777", audience: "https://hwahdsprodabc12-fhirr4.fhir.azurehealthcareapis.com" });
+            expect(fhir(g)["importConfiguration"]).to.deep.include({ initialImportMode: true });
+            expect(fhir(g)["resourceVersionPolicyConfiguration"]).to.deep.equal({ default: "versioned-update" });
+        });
+
+        it("uploads every anonymization config", () => {
+            const script = String((inputs(g, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")["source"] as Record<string, Json>)["script"]);
+            expect(script).to.include(`upload 'research.json' 'application/json' '${Buffer.from(custom).toString("base64")}'`);
+            expect(out["anonymizationConfigNames"]).to.deep.equal(["safe-harbor.json", "research.json"]);
+        });
+
+        it("adds a DICOM service behind the same workspace endpoint, with its audit logs", () => {
+            const dicom = g.one("azure-native:healthcareapis:DicomService");
+            expect(g.plainInputs(dicom)).to.deep.include({ dicomServiceName: "dicom", identity: { type: "SystemAssigned" } });
+            expect(diagOn(g, String(dicom.id))).to.have.length(1);
+            expect(out["dicomUrl"]).to.equal("https://hwahdsprodabc12-dicom.dicom.azurehealthcareapis.com");
+            expect(g.byType("azure-native:network:PrivateEndpoint").filter((r) => JSON.stringify(g.plainInputs(r)).includes("healthcareworkspace"))).to.have.length(1);
+        });
+
+        it("adds MedTech: private Event Hubs without SAS keys, the repo's mappings, a FHIR destination and least-privilege roles", () => {
+            const ns = g.one("azure-native:eventhub:Namespace");
+            expect(g.plainInputs(ns)).to.deep.include({ disableLocalAuth: true, minimumTlsVersion: "1.2", zoneRedundant: true });
+            expect(inputs(g, "azure-native:eventhub:NamespaceNetworkRuleSet")).to.deep.include({ defaultAction: "Deny", trustedServiceAccessEnabled: true, ipRules: [], virtualNetworkRules: [] });
+            const [pe] = endpointsTo(g, String(ns.id));
+            expect((g.plainInputs(pe as RecordedResource)["privateLinkServiceConnections"] as Array<Record<string, Json>>)[0]?.["groupIds"]).to.deep.equal(["namespace"]);
+            expect(inputs(g, "azure-native:eventhub:EventHub")).to.deep.include({ partitionCount: 4, messageRetentionInDays: 1 });
+
+            const connector = g.one("azure-native:healthcareapis:IotConnector");
+            const ci = g.plainInputs(connector);
+            expect(ci["ingestionEndpointConfiguration"]).to.deep.equal({ eventHubName: "devicedata", consumerGroup: "medtech", fullyQualifiedEventHubNamespace: "evhns-ahds-prod-mt-abc12.servicebus.windows.net" });
+            const repoMapping = JSON.parse(fs.readFileSync(path.join(__dirname, "../components/assets/medtech/device-mapping.json"), "utf8")) as Json;
+            expect((ci["deviceMapping"] as Record<string, Json>)["content"]).to.deep.equal(repoMapping);
+            const dest = inputs(g, "azure-native:healthcareapis:IotConnectorFhirDestination");
+            expect(dest).to.deep.include({ fhirServiceResourceId: g.one("azure-native:healthcareapis:FhirService").id, resourceIdentityResolutionType: "Create" });
+            expect(((dest["fhirMapping"] as Record<string, Json>)["content"] as Record<string, Json>)["templateType"]).to.equal("CollectionFhir");
+
+            const principal = (g.byUrn(connector.urn)?.outputs["identity"] as Record<string, unknown>)["principalId"];
+            const mine = roleAssignments(g).filter((r) => r["principalId"] === principal);
+            expect(mine.map((r) => [String(r["scope"]).split("/").slice(-2).join("/"), String(r["roleDefinitionId"]).split("/").pop()])).to.have.deep.members([
+                ["eventhubs/devicedata", BUILT_IN_ROLES["Azure Event Hubs Data Receiver"]],
+                ["fhirservices/fhirr4", BUILT_IN_ROLES["FHIR Data Writer"]],
+            ]);
+            expect(out["medtechEventHubNamespace"]).to.equal("evhns-ahds-prod-mt-abc12.servicebus.windows.net");
+        });
+    });
+
+    describe("invalid args", () => {
+        it("lists every problem and registers nothing", async () => {
+            const r = await run({
+                ...BASE,
+                network: { ...BASE.network, privateDnsZoneResourceIds: {} },
+                fhir: { name: "FHIR-Service", corsOrigins: ["*", "http://insecure.example.org", "https://ok.example.org/"], corsHeaders: ["*"], resourceVersionPolicy: "no-version" },
+                importSettings: { enabled: false, initialImportMode: true },
+                exportSettings: { anonymizationConfigs: { "../evil.json": "{}", "bad.json": "not json" } },
+                medtech: { enabled: true, deviceMapping: "{\"templateType\":\"Nope\"}" },
+                privateEndpoints: { other: { subnetResourceId: PE_SUBNET, service: "fhir" } },
+                diagnosticSettings: {},
+                roleAssignments: { x: { roleDefinitionIdOrName: "Not A Role", principalId: READERS } },
+            });
+            expect(r.error).to.be.instanceOf(Error);
+            const msg = String((r.error as Error).message);
+            for (const needle of [
+                "must include privatelink.workspace.azurehealthcareapis.com", "must include privatelink.servicebus.windows.net",
+                "fhir.name \"FHIR-Service\"", "\"*\" is a wildcard", "\"http://insecure.example.org\" must be https", "\"https://ok.example.org/\" must be https",
+                "fhir.corsHeaders: \"*\"", "no-version", "initialImportMode needs importSettings.enabled", "\"../evil.json\" must be a plain file name",
+                "[\"bad.json\"] is not valid JSON", "medtech.deviceMapping must have templateType CollectionContent",
+                "service \"healthcareworkspace\"", "diagnosticSettings must not be empty", "unknown role \"Not A Role\"",
+            ]) expect(msg, needle).to.include(needle);
+            expect(r.graph.custom).to.have.length(0);
+        });
+    });
+
+    describe("upload script (runs under bash with curl and the metadata service stubbed)", () => {
+        let dir: string;
+        before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-upload-")); });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        /** Stub `curl` (records every call, serves a token, answers PUTs with the given status sequence) and `sleep`. */
+        function runScript(script: string, statuses: string[]): { code: number; calls: string[]; bodies: string[]; stderr: string } {
+            const bin = path.join(dir, "bin");
+            fs.mkdirSync(bin, { recursive: true });
+            fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
+            fs.writeFileSync(path.join(bin, "curl"), `#!/bin/bash
+echo "$*" >> "${dir}/calls"
+for a in "$@"; do case "$a" in http://169.254.169.254*) echo '{"access_token":"tok-123"}'; exit 0;; esac; done
+prev=""; for a in "$@"; do if [ "$prev" = "--data-binary" ]; then cat "\${a#@}" >> "${dir}/bodies"; echo >> "${dir}/bodies"; fi; prev="$a"; done
+status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "\${status:-201}"
+`, { mode: 0o755 });
+            fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
+            for (const f of ["calls", "bodies"]) fs.writeFileSync(path.join(dir, f), "");
+            const r = child_process.spawnSync("bash", ["-c", script], { env: { ...process.env, PATH: `${bin}:${process.env["PATH"] ?? ""}` }, encoding: "utf8" });
+            return { code: r.status ?? -1, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), bodies: fs.readFileSync(path.join(dir, "bodies"), "utf8").trim().split("\n"), stderr: r.stderr };
+        }
+
+        it("PUTs each blob with a bearer token from the VM identity, retrying until RBAC has propagated", () => {
+            const content = "{\"fhirVersion\": \"R4\", \"note\": \"it's $(not) `run`\"}";
+            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content }]), ["403", "403", "201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            const puts = r.calls.filter((c) => c.includes("-X PUT"));
+            expect(puts).to.have.length(3);
+            for (const p of puts) {
+                expect(p).to.include("https://stahdsdevexpabc12.blob.core.windows.net/anonymization/safe-harbor.json");
+                expect(p).to.include("Authorization: Bearer tok-123");
+                expect(p).to.include("x-ms-blob-type: BlockBlob");
+            }
+            expect(r.calls.some((c) => c.includes("resource=https%3A%2F%2Fstorage.azure.com%2F"))).to.equal(true);
+            expect(r.bodies.at(-1)).to.equal(content);
+            expect(r.stderr).to.include("attempt 1: HTTP 403");
+        });
+
+        it("fails (so pulumi up fails) when the blob cannot be written", () => {
+            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }]), Array(40).fill("403") as string[]);
+            expect(r.code).to.not.equal(0);
+            expect(r.stderr).to.include("could not upload a.json");
+        });
+
+        it("refuses names that could reach the shell", () => {
+            expect(() => blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "x'; rm -rf /", contentType: "application/json", content: "" }])).to.throw(/plain blob file name/);
+            expect(() => blobUploadScript("Bad_Account", "anonymization", [])).to.throw(/storage account name/);
+        });
+    });
+});
