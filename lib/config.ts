@@ -104,8 +104,8 @@ const schema = z.strictObject({
         corsOrigins: z.string().transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")).superRefine((origins, ctx) => {
             for (const o of origins) {
                 // A wildcard lets any web page read PHI with a signed-in user's token (Azure Policy fe1c9040).
-                if (o.includes("*")) ctx.addIssue({ code: "custom", message: `"${o}" is a wildcard; list each origin` });
-                else if (!CORS_ORIGIN.test(o)) ctx.addIssue({ code: "custom", message: `"${o}" must be https://host[:port] (lowercase, no path or trailing slash)` });
+                if (o.includes("*")) ctx.addIssue({ code: "custom", message: `has the wildcard entry "${o}"; list each origin` });
+                else if (!CORS_ORIGIN.test(o)) ctx.addIssue({ code: "custom", message: `has the entry "${o}", which must be https://host[:port] (lowercase, no path or trailing slash)` });
             }
         }),
         importMode: z.enum(["incremental", "initial"]),

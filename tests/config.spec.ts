@@ -37,6 +37,11 @@ describe("stack config", () => {
             expect(c.logAnalytics.retentionInDays).to.equal(365);
             expect(c.firewall.sku).to.equal("Premium");
         });
+        it("splits the CORS allow-list and defaults $import to incremental", () => {
+            const c = parseConfig({ ...dev(), "ahds:fhir.corsOrigins": " https://a.example.org ,https://b.example.org:8443," });
+            expect(c.fhir.corsOrigins).to.deep.equal(["https://a.example.org", "https://b.example.org:8443"]);
+            expect(parseConfig(dev()).fhir).to.deep.include({ corsOrigins: [], importMode: "incremental", dicom: false, medtech: false, uploadAnonymizationConfig: true });
+        });
         it("ignores keys of other namespaces (provider config)", () => {
             expect(() => parseConfig({ ...dev(), "azure-native:location": "westeurope" })).not.to.throw();
         });
@@ -80,6 +85,12 @@ describe("stack config", () => {
             ["zone redundancy in a region without zones", { location: "westcentralus", zoneRedundant: "true" }, 'ahds:zoneRedundant: "true" is not possible in westcentralus'],
             ["min autoscale above max", { "appGateway.minCapacity": "5", "appGateway.maxCapacity": "3" }, 'ahds:appGateway.minCapacity: "5" is greater than appGateway.maxCapacity "3"'],
             ["key conflicts with a nested key", { hub: "10.0.0.0/16" }, "ahds:hub"],
+            ["a wildcard CORS origin", { "fhir.corsOrigins": "https://app.example.org, *" }, 'ahds:fhir.corsOrigins: "https://app.example.org, *" has the wildcard entry "*"; list each origin'],
+            ["a plain-HTTP CORS origin", { "fhir.corsOrigins": "http://app.example.org" }, 'ahds:fhir.corsOrigins: "http://app.example.org" has the entry "http://app.example.org", which must be https://host[:port]'],
+            ["an unknown $import mode", { "fhir.importMode": "bulk" }, 'ahds:fhir.importMode: "bulk" is not one of incremental, initial'],
+            ["a FHIR tenant that is not a GUID", { "fhir.tenantId": "contoso.onmicrosoft.com" }, 'ahds:fhir.tenantId: "contoso.onmicrosoft.com" must be an Entra ID tenant ID'],
+            ["a FHIR reader group that is not an object ID", { "fhir.dataReaderGroupObjectId": "readers" }, 'ahds:fhir.dataReaderGroupObjectId: "readers" must be an Entra ID group object ID'],
+            ["anonymization upload without the jumpbox", { "jumpbox.enabled": "false", "fhir.uploadAnonymizationConfig": "true" }, 'ahds:fhir.uploadAnonymizationConfig: "true" needs jumpbox.enabled'],
         ];
         for (const [title, overrides, expected] of cases) {
             it(`rejects ${title}`, () => {

@@ -393,9 +393,10 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
         });
 
         it("fails (so pulumi up fails) when the blob cannot be written", () => {
-            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }]), Array(40).fill("403") as string[]);
+            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }], "core.windows.net", 3), ["403", "403", "403", "201"]);
             expect(r.code).to.not.equal(0);
             expect(r.stderr).to.include("could not upload a.json");
+            expect(r.calls.filter((c) => c.includes("-X PUT"))).to.have.length(3);
         });
 
         it("refuses names that could reach the shell", () => {

@@ -20,6 +20,13 @@ function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
     });
 }
 
+/**
+ * The CLI run (the seeded insecure program, typed as a user would) takes ~15 s of subprocess time: ts-node compiles
+ * the plan script, then the policy pack process compiles the pack. It starts when mocha loads this file, so it runs
+ * alongside the other specs instead of after them; the tests below await it.
+ */
+const cliInsecure = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]);
+
 describe("npm run plan", () => {
     const results: Record<string, { code: number; out: string }> = {};
     const plans: Record<string, { code: number; json: PlanJson; log: string }> = {};
@@ -27,19 +34,20 @@ describe("npm run plan", () => {
 
     before(async () => {
         fs.writeFileSync(broken, "config:\n  ahds:owner: me\n  ahds:costCenter: cc\n  ahds:spoke.addressSpace: 10.1.0.0/33\n  ahds:hub.bastionSubnet: 10.0.0.64/28\n");
-        // The CLI run (seeded insecure program, as a user would type it) goes in parallel with the in-process plans.
-        const cli = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]).then((r) => { results["insecure"] = r; });
         let brokenLog = "";
         const brokenCode = await plan({ stack: "broken", stackFile: broken, mode: "preview", json: path.join(tmp, "broken.json"), policyPack: path.join(PROJECT_DIR, "policy") }, (s) => { brokenLog += s; });
         results["broken"] = { code: brokenCode, out: brokenLog };
-        for (const stack of ["dev", "prod"]) {
+        // dev and prod each start a policy pack process; they run concurrently. Program runs cannot (the Pulumi
+        // runtime is process-global), so both graphs are captured first.
+        for (const stack of ["dev", "prod"]) await sharedProgramRun(stack, true);
+        await Promise.all(["dev", "prod"].map(async (stack) => {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
             const code = await plan({ stack, mode: "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
                 (o) => sharedProgramRun(o.stack, o.preview));
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
-        }
-        await cli;
+        }));
+        results["insecure"] = await cliInsecure;
     });
 
     for (const stack of ["dev", "prod"]) {

@@ -58,6 +58,17 @@ describe("policy pack rules", () => {
             expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: { ...base, virtualNetworkRules: [{ virtualNetworkResourceId: "x" }] } })).to.have.length(1);
             expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Allow" } })).to.have.length(1);
         });
+        it("passes trusted-service access narrowed to a named resource instance (Health Data Services $import/$export)", () => {
+            const ws = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-data/providers/Microsoft.HealthcareApis/workspaces/hwahdsdev01234";
+            const acl = { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: ws, tenantId: "t" }] };
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: acl })).to.deep.equal([]);
+        });
+        it("fails a resource-instance rule with a wildcard or without a resource ID", () => {
+            const any = "/subscriptions/*/resourceGroups/*/providers/Microsoft.HealthcareApis/workspaces/*";
+            const acl = (rule: Record<string, string>) => ({ defaultAction: "Deny", bypass: "AzureServices", resourceAccessRules: [rule] });
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: acl({ resourceId: any, tenantId: "t" }) })).to.have.length(1);
+            expect(check(storageNoPublicNetworkAccess, T, { publicNetworkAccess: "Enabled", networkRuleSet: acl({ tenantId: "t" }) })).to.have.length(1);
+        });
         it("fails an omitted setting (Azure's default is Enabled)", () => expect(check(storageNoPublicNetworkAccess, T, {})[0]).to.include("Azure default: Enabled"));
         it("checks versioned tokens and ignores other types", () => {
             expect(check(storageNoPublicNetworkAccess, "azure-native:storage/v20240101:StorageAccount", {})).to.have.length(1);

@@ -32,9 +32,10 @@ export const UPLOAD_RETRY_SECONDS = 20;
  * reach the shell. Exits non-zero when any blob cannot be written after the retries, so `pulumi up` fails visibly
  * (with `treatFailureAsDeploymentFailure`).
  */
-export function blobUploadScript(accountName: string, containerName: string, blobs: BlobToUpload[], storageSuffix = "core.windows.net"): string {
+export function blobUploadScript(accountName: string, containerName: string, blobs: BlobToUpload[], storageSuffix = "core.windows.net", attempts = UPLOAD_ATTEMPTS): string {
     if (!ACCOUNT.test(accountName)) throw new Error(`blobUploadScript: "${accountName}" is not a storage account name`);
     if (!CONTAINER.test(containerName)) throw new Error(`blobUploadScript: "${containerName}" is not a container name`);
+    if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`blobUploadScript: attempts must be a positive integer`);
     if (!/^[a-z0-9.-]+$/.test(storageSuffix)) throw new Error(`blobUploadScript: "${storageSuffix}" is not a DNS suffix`);
     for (const b of blobs) {
         if (!BLOB_FILE_NAME.test(b.name)) throw new Error(`blobUploadScript: "${b.name}" is not a plain blob file name`);
@@ -53,7 +54,7 @@ export function blobUploadScript(accountName: string, containerName: string, blo
         "  local name=\"$1\" type=\"$2\" body code=\"\" bearer",
         "  body=\"$(mktemp)\"",
         "  printf '%s' \"$3\" | base64 -d > \"$body\"",
-        `  for attempt in $(seq 1 ${UPLOAD_ATTEMPTS}); do`,
+        `  for attempt in $(seq 1 ${attempts}); do`,
         "    bearer=\"$(token || true)\"",
         "    code=\"$(curl -sS -o /dev/null -w '%{http_code}' -X PUT -H \"Authorization: Bearer ${bearer}\" -H 'x-ms-version: 2023-11-03' -H 'x-ms-blob-type: BlockBlob' -H \"Content-Type: ${type}\" --data-binary \"@${body}\" \"${base}/${name}\" || true)\"",
         "    if [ \"$code\" = \"201\" ]; then echo \"uploaded ${name}\"; rm -f \"$body\"; return 0; fi",

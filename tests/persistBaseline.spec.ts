@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
+import { WORKSPACE_ZONES } from "../components/fhirWorkspace";
+import { Graph } from "./harness/graph";
+import { RecordedResource } from "./harness/mocks";
+import { ProgramRun, sharedProgramRun } from "./harness/run";
+import { Json } from "./harness/values";
+
+/**
+ * The Persist block on the whole program's graph for dev and prod: issue 4's "done when", checked across components
+ * (FhirWorkspace wired to the spoke's subnet, the hub's DNS zones and the hub's jumpbox by index.ts).
+ */
+
+type Obj = Record<string, Json>;
+const one = (g: Graph, type: string) => g.one(`azure-native:${type}`);
+const roleGuid = (r: Obj) => String(r["roleDefinitionId"]).split("/").pop();
+const rolesOf = (g: Graph, principal: unknown) => g.byType("azure-native:authorization:RoleAssignment").map((r) => g.plainInputs(r)).filter((r) => r["principalId"] === principal);
+const principalOf = (r: RecordedResource | undefined) => (r?.outputs["identity"] as Record<string, unknown> | undefined)?.["principalId"];
+
+for (const stack of ["dev", "prod"]) {
+    describe(`Persist baseline (${stack})`, () => {
+        let run: ProgramRun;
+        let g: Graph;
+        before(async () => {
+            run = await sharedProgramRun(stack);
+            expect(run.error).to.equal(undefined);
+            g = run.graph;
+        });
+
+        it("puts the workspace's only endpoint in the spoke's private-endpoint subnet, registered in the hub's workspace/fhir/dicom zones", () => {
+            const ws = one(g, "healthcareapis:Workspace");
+            const spokeVnet = g.one("azure-native:network:VirtualNetwork", "spoke-vnet");
+            const endpoints = g.byType("azure-native:network:PrivateEndpoint").filter((r) => JSON.stringify(g.plainInputs(r)["privateLinkServiceConnections"]).includes(String(ws.id)));
+            expect(endpoints).to.have.length(1);
+            const pe = g.plainInputs(endpoints[0] as RecordedResource);
+            expect((pe["subnet"] as Obj)["id"]).to.equal(`${String(spokeVnet.id)}/subnets/snet-private-endpoints`);
+            expect(((pe["privateLinkServiceConnections"] as Obj[])[0] as Obj)["groupIds"]).to.deep.equal(["healthcareworkspace"]);
+            const zoneIds = new Map(g.byType("azure-native:privatedns:PrivateZone").map((z) => [String(g.plainInputs(z)["privateZoneName"]), z.id]));
+            const group = g.byType("azure-native:network:PrivateDnsZoneGroup").find((z) => g.allDependencies(z).has((endpoints[0] as RecordedResource).urn));
+            const configs = g.plainInputs(group as RecordedResource)["privateDnsZoneConfigs"] as Obj[];
+            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ZONES.map((z) => zoneIds.get(z)));
+        });
+
+        it("wires $convert-data, $import and $export to the component's own registry and accounts, with the FHIR identity's roles on each", () => {
+            const fhir = one(g, "healthcareapis:FhirService");
+            const i = g.plainInputs(fhir);
+            const registry = one(g, "containerregistry:Registry");
+            const accounts = new Map(g.byType("azure-native:storage:StorageAccount").map((a) => [a.name, a]));
+            const imp = accounts.get("fhir-st-imp");
+            const exp = accounts.get("fhir-st-exp");
+            expect((i["acrConfiguration"] as Obj)["loginServers"]).to.deep.equal([registry.outputs["loginServer"]]);
+            expect(i["importConfiguration"]).to.deep.equal({ enabled: true, initialImportMode: false, integrationDataStore: imp?.outputs["name"] });
+            expect(i["exportConfiguration"]).to.deep.equal({ storageAccountName: exp?.outputs["name"] });
+            const grants = rolesOf(g, principalOf(fhir)).map((r) => `${roleGuid(r)} on ${String(r["scope"])}`);
+            expect(grants).to.have.members([
+                `${BUILT_IN_ROLES.AcrPull} on ${String(registry.id)}`,
+                `${BUILT_IN_ROLES["Storage Blob Data Contributor"]} on ${String(imp?.id)}`,
+                `${BUILT_IN_ROLES["Storage Blob Data Contributor"]} on ${String(exp?.id)}`,
+            ]);
+        });
+
+        it("uploads the anonymization config from the hub jumpbox, whose identity may write only the anonymization container", () => {
+            const vm = one(g, "compute:VirtualMachine");
+            const cmd = g.plainInputs(one(g, "compute:VirtualMachineRunCommandByVirtualMachine"));
+            expect(cmd["vmName"]).to.equal(g.plainInputs(vm)["vmName"]);
+            expect(String((cmd["source"] as Obj)["script"])).to.include("upload 'safe-harbor.json' 'application/json'");
+            const container = g.byType("azure-native:storage:BlobContainer").find((c) => c.name === "fhir-st-exp-anonymization");
+            const writes = rolesOf(g, principalOf(vm)).filter((r) => roleGuid(r) === BUILT_IN_ROLES["Storage Blob Data Contributor"]);
+            expect(writes.map((r) => r["scope"])).to.deep.equal([container?.id]);
+        });
+
+        it("leaves no storage account or registry reachable from the internet, and no shared keys anywhere", () => {
+            for (const a of g.byType("azure-native:storage:StorageAccount")) {
+                const i = g.plainInputs(a);
+                expect(i, a.name).to.deep.include({ allowSharedKeyAccess: false, enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false });
+                if (i["publicNetworkAccess"] === "Disabled") continue;
+                const acl = i["networkRuleSet"] as Obj;
+                expect(acl, a.name).to.deep.include({ defaultAction: "Deny", ipRules: [], virtualNetworkRules: [] });
+                for (const rule of (acl["resourceAccessRules"] as Obj[] | undefined) ?? []) expect(String(rule["resourceId"]), a.name).to.not.include("*");
+            }
+            for (const r of g.byType("azure-native:containerregistry:Registry")) expect(g.plainInputs(r)).to.deep.include({ publicNetworkAccess: "Disabled", adminUserEnabled: false, anonymousPullEnabled: false });
+            expect(JSON.stringify(g.plainInputs(one(g, "healthcareapis:FhirService"))["corsConfiguration"] ?? {})).to.not.include("*");
+        });
+
+        it(stack === "prod" ? "runs DICOM and MedTech and protects every PHI store" : "runs neither DICOM nor MedTech and protects nothing", () => {
+            const persist = ["healthcareapis:Workspace", "healthcareapis:FhirService", "healthcareapis:DicomService", "healthcareapis:IotConnector", "containerregistry:Registry"];
+            const present = persist.filter((t) => g.byType(`azure-native:${t}`).length > 0);
+            expect(present.includes("healthcareapis:DicomService")).to.equal(stack === "prod");
+            expect(present.includes("healthcareapis:IotConnector")).to.equal(stack === "prod");
+            const stores = [...present.flatMap((t) => g.byType(`azure-native:${t}`)), ...g.byType("azure-native:storage:StorageAccount").filter((a) => a.name.startsWith("fhir-"))];
+            for (const r of stores) expect({ protect: r.protect, retain: r.retainOnDelete }, r.name).to.deep.equal({ protect: stack === "prod", retain: stack === "prod" });
+        });
+    });
+}
