@@ -8,6 +8,7 @@ import { SpokeNetwork } from "./components/spokeNetwork";
 import { createDiagnosticSettings } from "./components/shared/diagnostics";
 import { createLock } from "./components/shared/lock";
 import { NamingArgs, UNIQUE_SUFFIX_LENGTH, resourceName } from "./components/shared/naming";
+import { RoleAssignmentArgs } from "./components/shared/roleAssignment";
 import { standardTags } from "./components/shared/tags";
 import { StackConfig, loadConfig } from "./lib/config";
 
@@ -151,7 +152,7 @@ async function main() {
     });
 
     // Persist: private Health Data Services workspace, FHIR R4 with $convert-data/$import/$export, optional DICOM/MedTech.
-    const fhirRoles: Record<string, { roleDefinitionIdOrName: string; principalId: string; principalType: string; description: string }> = {};
+    const fhirRoles: Record<string, RoleAssignmentArgs> = {};
     if (cfg.fhir.dataContributorGroupObjectId !== "") {
         fhirRoles["contributors"] = { roleDefinitionIdOrName: "FHIR Data Contributor", principalId: cfg.fhir.dataContributorGroupObjectId, principalType: "Group", description: "Read and write FHIR data (stack config fhir.dataContributorGroupObjectId)" };
     }

@@ -196,6 +196,11 @@ function jsonProblems(label: string, text: string, check: (v: Record<string, unk
     return problem === undefined ? [] : [`${label} ${problem}`];
 }
 
+/** `<label> must be an integer lo-hi<why>` when `v` is set and out of range. */
+function intRangeProblems(label: string, v: number | undefined, lo: number, hi: number, why = ""): string[] {
+    return v === undefined || (Number.isInteger(v) && v >= lo && v <= hi) ? [] : [`${label} must be an integer ${lo}-${hi}${why}`];
+}
+
 /** Plain-value validation of the whole component, before any child is created. */
 export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
     const p: string[] = [];
@@ -220,7 +225,7 @@ export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
     }
     for (const m of fhir.corsMethods ?? []) if (!HTTP_METHODS.includes(m)) p.push(`fhir.corsMethods: "${m}" is not one of ${HTTP_METHODS.join(", ")}`);
     for (const h of fhir.corsHeaders ?? []) if (!HEADER.test(h)) p.push(`fhir.corsHeaders: "${h}" is not a header name (wildcards are not allowed)`);
-    if (fhir.corsMaxAgeSeconds !== undefined && (!Number.isInteger(fhir.corsMaxAgeSeconds) || fhir.corsMaxAgeSeconds < 0 || fhir.corsMaxAgeSeconds > 99999)) p.push("fhir.corsMaxAgeSeconds must be an integer 0-99999");
+    p.push(...intRangeProblems("fhir.corsMaxAgeSeconds", fhir.corsMaxAgeSeconds, 0, 99999));
     if (fhir.resourceVersionPolicy !== undefined && !VERSION_POLICIES.includes(fhir.resourceVersionPolicy)) {
         p.push(`fhir.resourceVersionPolicy "${fhir.resourceVersionPolicy}" must be one of ${VERSION_POLICIES.join(", ")} (no-version would drop the history HIPAA integrity controls rely on)`);
     }
@@ -234,15 +239,13 @@ export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
     }
     if (exp.enabled === false && (exp.anonymizationUploader !== undefined || exp.anonymizationConfigs !== undefined)) p.push("exportSettings.anonymizationConfigs/anonymizationUploader need exportSettings.enabled");
 
-    const days = args.storage?.softDeleteRetentionDays;
-    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 365)) p.push("storage.softDeleteRetentionDays must be an integer 1-365");
-    const keep = args.containerRegistry?.untaggedRetentionDays;
-    if (keep !== undefined && (!Number.isInteger(keep) || keep < 0 || keep > 365)) p.push("containerRegistry.untaggedRetentionDays must be an integer 0-365");
+    p.push(...intRangeProblems("storage.softDeleteRetentionDays", args.storage?.softDeleteRetentionDays, 1, 365));
+    p.push(...intRangeProblems("containerRegistry.untaggedRetentionDays", args.containerRegistry?.untaggedRetentionDays, 0, 365));
 
     const mt = args.medtech ?? {};
     if (mt.resourceIdentityResolutionType !== undefined && !RESOLUTION_TYPES.includes(mt.resourceIdentityResolutionType)) p.push(`medtech.resourceIdentityResolutionType "${mt.resourceIdentityResolutionType}" must be Create or Lookup`);
-    if (mt.eventHubPartitionCount !== undefined && (!Number.isInteger(mt.eventHubPartitionCount) || mt.eventHubPartitionCount < 1 || mt.eventHubPartitionCount > 32)) p.push("medtech.eventHubPartitionCount must be an integer 1-32");
-    if (mt.eventHubRetentionDays !== undefined && (!Number.isInteger(mt.eventHubRetentionDays) || mt.eventHubRetentionDays < 1 || mt.eventHubRetentionDays > 7)) p.push("medtech.eventHubRetentionDays must be an integer 1-7 (Event Hubs Standard)");
+    p.push(...intRangeProblems("medtech.eventHubPartitionCount", mt.eventHubPartitionCount, 1, 32));
+    p.push(...intRangeProblems("medtech.eventHubRetentionDays", mt.eventHubRetentionDays, 1, 7, " (Event Hubs Standard)"));
     if (mt.deviceMapping !== undefined) p.push(...jsonProblems("medtech.deviceMapping", mt.deviceMapping, (v) => v["templateType"] === "CollectionContent" ? undefined : "must have templateType CollectionContent"));
     if (mt.fhirMapping !== undefined) p.push(...jsonProblems("medtech.fhirMapping", mt.fhirMapping, (v) => v["templateType"] === "CollectionFhir" ? undefined : "must have templateType CollectionFhir"));
 

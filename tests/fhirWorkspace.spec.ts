@@ -336,7 +336,8 @@ describe("FhirWorkspace component", () => {
                 fhir: { name: "FHIR-Service", corsOrigins: ["*", "http://insecure.example.org", "https://ok.example.org/"], corsHeaders: ["*"], resourceVersionPolicy: "no-version" },
                 importSettings: { enabled: false, initialImportMode: true },
                 exportSettings: { anonymizationConfigs: { "../evil.json": "{}", "bad.json": "not json" } },
-                medtech: { enabled: true, deviceMapping: "{\"templateType\":\"Nope\"}" },
+                medtech: { enabled: true, deviceMapping: "{\"templateType\":\"Nope\"}", eventHubPartitionCount: 64 },
+                storage: { softDeleteRetentionDays: 0 },
                 privateEndpoints: { other: { subnetResourceId: PE_SUBNET, service: "fhir" } },
                 diagnosticSettings: {},
                 roleAssignments: { x: { roleDefinitionIdOrName: "Not A Role", principalId: READERS } },
@@ -349,6 +350,7 @@ describe("FhirWorkspace component", () => {
                 "fhir.corsHeaders: \"*\"", "no-version", "initialImportMode needs importSettings.enabled", "\"../evil.json\" must be a plain file name",
                 "[\"bad.json\"] is not valid JSON", "medtech.deviceMapping must have templateType CollectionContent",
                 "service \"healthcareworkspace\"", "diagnosticSettings must not be empty", "unknown role \"Not A Role\"",
+                "medtech.eventHubPartitionCount must be an integer 1-32", "storage.softDeleteRetentionDays must be an integer 1-365",
             ]) expect(msg, needle).to.include(needle);
             expect(r.graph.custom).to.have.length(0);
         });
