@@ -50,7 +50,11 @@ export interface FhirImportArgs {
     initialImportMode?: boolean;
 }
 
-/** The in-network identity that writes the anonymization configs (a VM with a system-assigned identity, such as the hub jumpbox). */
+/**
+ * The in-network identity that writes the anonymization configs: a Linux VM (curl, python3) with a system-assigned
+ * identity, in the component's region, that resolves the platform's private DNS zones and reaches the private-endpoint
+ * subnet (the hub jumpbox does: firewall DNS proxy, peering).
+ */
 export interface AnonymizationUploaderArgs {
     /** Resource ID of the VM (HubSecurity.jumpboxId). */
     virtualMachineResourceId: pulumi.Input<string>;
