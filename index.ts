@@ -4,6 +4,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
 import { DEFAULT_PRIVATE_DNS_ZONES, HubSecurity } from "./components/hubSecurity";
 import { FhirWorkspace } from "./components/fhirWorkspace";
+import { Ingress } from "./components/ingress";
 import { SpokeNetwork } from "./components/spokeNetwork";
 import { createDiagnosticSettings } from "./components/shared/diagnostics";
 import { createLock } from "./components/shared/lock";
@@ -186,6 +187,28 @@ async function main() {
         retainStatefulResourcesOnDelete: cfg.retainOnDelete,
     });
 
+    // Ingress: Application Gateway WAF_v2 → internal stv2 API Management → FHIR over its private endpoint.
+    const ingress = new Ingress("ingress", {
+        naming,
+        resourceGroupName: rg.spoke.name,
+        tags,
+        logAnalyticsWorkspaceResourceId: workspace.id,
+        network: {
+            appGatewaySubnetResourceId: spoke.subnetIds.apply((ids) => ids["appGateway"] ?? ""),
+            apimSubnetResourceId: spoke.subnetIds.apply((ids) => ids["apim"] ?? ""),
+            // The spoke resolves through the firewall's DNS proxy in the hub, so the hub link is the one that matters.
+            dnsLinkedVirtualNetworkIds: { hub: hub.hubVirtualNetworkId, spoke: spoke.spokeVirtualNetworkId },
+        },
+        fhirUrl: persist.fhirUrl,
+        ...(cfg.fhir.tenantId !== "" ? { tenantId: cfg.fhir.tenantId } : {}),
+        apim: { sku: cfg.apim.sku, capacity: cfg.apim.capacity, publisherEmail: cfg.apim.publisherEmail, publisherName: cfg.apim.publisherName, callsPerMinute: cfg.apim.callsPerMinute },
+        appGateway: { minCapacity: cfg.appGateway.minCapacity, maxCapacity: cfg.appGateway.maxCapacity, hostName: cfg.appGateway.hostName },
+        certificate: cfg.appGateway.certificateSecretId !== ""
+            ? { keyVaultSecretId: cfg.appGateway.certificateSecretId, keyVaultResourceId: cfg.appGateway.certificateKeyVaultId }
+            : { keyVaultResourceId: hub.keyVaultId, keyVaultUri: hub.keyVaultUri },
+        zoneRedundant: cfg.zoneRedundant,
+    });
+
     return {
         resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
         logAnalyticsWorkspaceId: workspace.id,
@@ -209,6 +232,10 @@ async function main() {
         anonymizationConfigNames: persist.anonymizationConfigNames,
         dicomUrl: persist.dicomUrl,
         medtechEventHubNamespace: persist.medtechEventHubNamespace,
+        gatewayPublicIp: ingress.publicIpAddress,
+        gatewayFqdn: ingress.publicFqdn,
+        fhirBaseUrl: ingress.fhirBaseUrl,
+        apimGatewayUrl: ingress.apimGatewayUrl,
     };
 }
 

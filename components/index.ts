@@ -12,3 +12,4 @@
 export { HubSecurity } from "./hubSecurity";
 export { SpokeNetwork } from "./spokeNetwork";
 export { FhirWorkspace } from "./fhirWorkspace";
+export { Ingress } from "./ingress";

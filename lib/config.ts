@@ -78,8 +78,23 @@ const schema = z.strictObject({
     }),
     firewall: z.strictObject({ sku: z.enum(FIREWALL_SKUS) }),
     bastion: z.strictObject({ sku: z.enum(BASTION_SKUS) }),
-    apim: z.strictObject({ sku: z.enum(APIM_SKUS), capacity: int(1, 12) }),
-    appGateway: z.strictObject({ minCapacity: int(0, 125), maxCapacity: int(1, 125) }),
+    apim: z.strictObject({
+        sku: z.enum(APIM_SKUS),
+        capacity: int(1, 12),
+        publisherEmail: z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be an e-mail address"),
+        publisherName: z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"),
+        callsPerMinute: int(1, 100000),
+    }),
+    appGateway: z.strictObject({
+        minCapacity: int(0, 125),
+        maxCapacity: int(1, 125),
+        hostName: z.string().refine((v) => v === "" || /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(v), "must be a lowercase DNS name (or empty)"),
+        // A versioned ID pins one certificate version: renewals would need a redeploy (reference defect 5).
+        certificateSecretId: z.string().refine((v) => v === "" || /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}$/.test(v),
+            "must be a versionless Key Vault secret ID https://<vault>.vault.azure.net/secrets/<name> (or empty)"),
+        certificateKeyVaultId: z.string().refine((v) => v === "" || /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[A-Za-z0-9-]{3,24}$/i.test(v),
+            "must be a Key Vault resource ID (or empty)"),
+    }),
     jumpbox: z.strictObject({
         enabled: bool,
         vmSize: z.string().regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size such as Standard_D2s_v5"),
@@ -275,6 +290,10 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
     if (apimSku === "Developer" && apimUnits !== undefined && apimUnits !== 1) {
         add("apim.capacity", `"${apimUnits}" is not possible: the Developer tier has exactly one unit`);
     }
+    if (apimSku === "Premium" && apimUnits !== undefined && getRaw(nested, "zoneRedundant") === "true" && apimUnits % 2 !== 0 && apimUnits % 3 !== 0) {
+        // Zone-redundant Premium spreads units evenly over the zones (learn.microsoft.com/azure/reliability/migrate-api-mgt).
+        add("apim.capacity", `"${apimUnits}" cannot be spread evenly over 2 or 3 availability zones (zoneRedundant is on)`);
+    }
     if (apim && apimUnits !== undefined && (apimSku === "Developer" || apimSku === "Premium")) {
         // One IP per Developer unit, two per Premium unit, plus one for the internal load balancer
         // (virtual-network-injection-resources#subnet-size).
@@ -288,6 +307,12 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
         // and only alerts on threat intelligence, never denies (learn.microsoft.com/azure/firewall/features-by-sku).
         add("firewall.sku", `"Basic" has no DNS proxy and cannot deny on threat intelligence, both of which this platform needs; use Standard or Premium`);
     }
+    const certId = getRaw(nested, "appGateway.certificateSecretId") ?? "";
+    const certVault = getRaw(nested, "appGateway.certificateKeyVaultId") ?? "";
+    if ((certId === "") !== (certVault === "")) add(certId === "" ? "appGateway.certificateSecretId" : "appGateway.certificateKeyVaultId", "appGateway.certificateSecretId and appGateway.certificateKeyVaultId go together (the secret, and the vault the gateway identity is granted on)");
+    if (certId !== "" && certVault !== "" && certId.split("/")[2]?.split(".")[0]?.toLowerCase() !== certVault.split("/").pop()?.toLowerCase()) {
+        add("appGateway.certificateKeyVaultId", `"${certVault}" is not the vault of appGateway.certificateSecretId "${certId}"`);
+    }
     if (getRaw(nested, "fhir.uploadAnonymizationConfig") === "true" && getRaw(nested, "jumpbox.enabled") === "false") {
         // The export account is private and has no shared keys: only an identity inside the network can write the configs.
         add("fhir.uploadAnonymizationConfig", `"true" needs jumpbox.enabled (the jumpbox uploads the configs through the private endpoint); set it to false and upload them as the README shows`);
@@ -300,6 +325,8 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
         for (const k of ["protect", "retainOnDelete"]) {
             if (getRaw(nested, k) !== "true") add(k, `"${getRaw(nested, k) ?? ""}" must be true in prod: stateful PHI resources must not be deletable by a stray \`pulumi destroy\``);
         }
+        // Clients must be able to trust the gateway: prod serves the organisation's certificate, never a self-signed one.
+        if ((getRaw(nested, "appGateway.certificateSecretId") ?? "") === "") add("appGateway.certificateSecretId", `must be set in prod (a self-signed certificate is for dev only)`);
         // HIPAA §164.312(b) audit controls: production network traffic must be recorded.
         if (getRaw(nested, "flowLogs.enabled") !== "true") add("flowLogs.enabled", `"${getRaw(nested, "flowLogs.enabled") ?? ""}" must be true in prod (VNet flow logs are the network audit trail)`);
     }

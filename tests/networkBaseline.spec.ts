@@ -69,10 +69,13 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it("has public IPs only on the firewall and Bastion", () => {
+        it("has public IPs only on the firewall, Bastion, the WAF gateway and APIM's management endpoint", () => {
+            // The firewall (egress), Bastion (admin entry), Application Gateway WAF_v2 (the only client entry) and APIM
+            // stv2's management IP (port 3443 from the ApiManagement tag only; its gateway is internal).
             const pips = new Set(g.byType("azure-native:network:PublicIPAddress").map((r) => String(r.id)));
             const users = g.custom.filter((r) => r.type !== "azure-native:monitor:DiagnosticSetting" && [...pips].some((id) => JSON.stringify(g.plainInputs(r)).includes(id)));
-            expect([...new Set(users.map((r) => r.type))].sort()).to.deep.equal(["azure-native:network:AzureFirewall", "azure-native:network:BastionHost"]);
+            expect([...new Set(users.map((r) => r.type))].sort()).to.deep.equal(["azure-native:apimanagement:ApiManagementService", "azure-native:network:ApplicationGateway", "azure-native:network:AzureFirewall", "azure-native:network:BastionHost"]);
+            expect(g.plainInputs(g.one("azure-native:apimanagement:ApiManagementService"))["virtualNetworkType"]).to.equal("Internal");
             for (const nic of g.byType("azure-native:network:NetworkInterface")) expect(JSON.stringify(g.plainInputs(nic))).to.not.include("publicIPAddress");
         });
 

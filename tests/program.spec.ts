@@ -30,6 +30,9 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "healthcareapis:Workspace": { kind: "healthWorkspace", key: "workspaceName" },
     "containerregistry:Registry": { kind: "containerRegistry", key: "registryName" },
     "eventhub:Namespace": { kind: "eventHubNamespace", key: "namespaceName" },
+    "network:WebApplicationFirewallPolicy": { kind: "wafPolicy", key: "policyName" },
+    "network:ApplicationGateway": { kind: "applicationGateway", key: "applicationGatewayName" },
+    "apimanagement:ApiManagementService": { kind: "apiManagement", key: "serviceName" },
 };
 /**
  * Health Data Services workspace children: 3-24 lowercase letters and digits, and `<workspace>-<service>` must stay
@@ -46,7 +49,9 @@ const HEALTH_SERVICE_NAME_KEYS: Record<string, string> = {
 const OTHER_NAMES = new Set(["monitor:DiagnosticSetting", "authorization:ManagementLockByScope", "authorization:RoleAssignment",
     "privatedns:PrivateZone", "security:Pricing", "compute:VirtualMachineExtension", "network:FirewallPolicyRuleCollectionGroup",
     "network:PrivateDnsZoneGroup", "network:VirtualNetworkPeering", "privatedns:VirtualNetworkLink", "network:FlowLog",
-    "keyvault:Secret", "authorization:PolicyAssignment", "eventhub:NamespaceNetworkRuleSet"]);
+    "keyvault:Secret", "authorization:PolicyAssignment", "eventhub:NamespaceNetworkRuleSet",
+    // APIM children are named by fixed IDs checked in tests/ingress.spec.ts; the APIM zone is named after the service.
+    "apimanagement:Api", "apimanagement:ApiOperation", "apimanagement:ApiPolicy", "apimanagement:Logger", "apimanagement:ApiDiagnostic"]);
 /** Child-resource names: 1-80 chars of letters, digits, `_.-`, starting alphanumeric (ARM child name rule for network). */
 const CHILD_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
 const CHILD_NAME_KEYS: Record<string, string> = {
@@ -71,6 +76,9 @@ function checkNames(graph: Graph): void {
             expect(name, r.urn).to.match(/^[a-z0-9]{3,24}$/);
             const workspace = String(inputs["workspaceName"]);
             expect(`${workspace}-${name}`.length, `${r.urn} URL host label`).to.be.at.most(63);
+        } else if (key === "privatedns:PrivateRecordSet") {
+            // Relative record names: "@" (zone apex) or DNS labels.
+            expect(inputs["relativeRecordSetName"], r.urn).to.match(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/);
         } else if (key === "storage:BlobContainer") {
             // Container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.
             expect(inputs["containerName"], r.urn).to.match(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/);

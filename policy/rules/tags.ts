@@ -7,6 +7,11 @@ import { azureTypeKey } from "./common";
  * against this list.
  */
 export const NON_TAGGABLE_TYPES = new Set([
+    "apimanagement:Api",
+    "apimanagement:ApiDiagnostic",
+    "apimanagement:ApiOperation",
+    "apimanagement:ApiPolicy",
+    "apimanagement:Logger",
     "authorization:ManagementLockByScope",
     "authorization:PolicyAssignment",
     "authorization:RoleAssignment",

@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import * as forge from "node-forge";
 import { MockCallArgs, MockCallResult, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { addressAt, mustParseCidr } from "../../components/shared/cidr";
@@ -96,12 +97,17 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "eventhub:EventHub": { parentType: "namespaces", parentKey: "namespaceName", collection: "eventhubs" },
     "eventhub:NamespaceNetworkRuleSet": { parentType: "namespaces", parentKey: "namespaceName", collection: "networkRuleSets" },
     "compute:VirtualMachineRunCommandByVirtualMachine": { parentType: "virtualMachines", parentKey: "vmName", collection: "runCommands" },
+    "apimanagement:Api": { parentType: "service", parentKey: "serviceName", collection: "apis" },
+    "apimanagement:Logger": { parentType: "service", parentKey: "serviceName", collection: "loggers" },
 };
 
 /** Grandchildren: ARM path of parent and grandparent, from the inputs that name them. */
 const GRANDCHILDREN: Record<string, { path: Array<{ segment: string; key: string }>; collection: string }> = {
     "eventhub:ConsumerGroup": { path: [{ segment: "namespaces", key: "namespaceName" }, { segment: "eventhubs", key: "eventHubName" }], collection: "consumergroups" },
     "healthcareapis:IotConnectorFhirDestination": { path: [{ segment: "workspaces", key: "workspaceName" }, { segment: "iotconnectors", key: "iotConnectorName" }], collection: "fhirdestinations" },
+    "apimanagement:ApiOperation": { path: [{ segment: "service", key: "serviceName" }, { segment: "apis", key: "apiId" }], collection: "operations" },
+    "apimanagement:ApiPolicy": { path: [{ segment: "service", key: "serviceName" }, { segment: "apis", key: "apiId" }], collection: "policies" },
+    "apimanagement:ApiDiagnostic": { path: [{ segment: "service", key: "serviceName" }, { segment: "apis", key: "apiId" }], collection: "diagnostics" },
 };
 
 /** Resources whose ID hangs off another resource's ID (extension resources). */
@@ -114,7 +120,7 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "blobServicesName", "fhirDestinationName", "runCommandName", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
+const NAME_KEYS = ["name", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
 
@@ -156,6 +162,30 @@ function stableHex(seed: string, length: number): string {
     return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
 }
 
+/**
+ * One real RSA key per process: code under test parses PEMs (the gateway's PFX), so the mock key must be genuine.
+ * Generated lazily and reused, because key generation is the slow part.
+ */
+let realKeyPem: string | undefined;
+function realPrivateKeyPem(): string {
+    realKeyPem ??= crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    return realKeyPem;
+}
+
+/** A genuine self-signed certificate for the given key and common name, fixed validity (what tls:SelfSignedCert returns). */
+function selfSignedPem(privateKeyPem: string, commonName: string): string {
+    const key = forge.pki.privateKeyFromPem(privateKeyPem);
+    const cert = forge.pki.createCertificate();
+    cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+    cert.serialNumber = "01";
+    cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
+    cert.validity.notAfter = new Date("2027-01-01T00:00:00Z");
+    cert.setSubject([{ name: "commonName", value: commonName }]);
+    cert.setIssuer([{ name: "commonName", value: commonName }]);
+    cert.sign(key, forge.md.sha256.create());
+    return forge.pki.certificateToPem(cert);
+}
+
 /** Extra outputs some resources have that are not inputs (what the real provider would return). */
 function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, string>, id: string): Record<string, unknown> {
     const guid = (seed: string) => `${stableHex(seed, 8)}-0000-4000-8000-${stableHex(seed + "g", 12)}`;
@@ -164,8 +194,23 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
             return {
                 publicKeyOpenssh: `ssh-rsa AAAAB3NzaC1yc2E${stableHex(a.name, 40)} generated`,
                 privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${stableHex(a.name + "k", 64)}\n-----END OPENSSH PRIVATE KEY-----\n`,
-                privateKeyPem: `-----BEGIN RSA PRIVATE KEY-----\n${stableHex(a.name + "p", 64)}\n-----END RSA PRIVATE KEY-----\n`,
+                privateKeyPem: realPrivateKeyPem(),
             };
+        case "tls:index/selfSignedCert:SelfSignedCert": {
+            const subject = (a.inputs["subject"] ?? {}) as Record<string, unknown>;
+            const keyPem = typeof a.inputs["privateKeyPem"] === "string" ? a.inputs["privateKeyPem"] : realPrivateKeyPem();
+            return { certPem: selfSignedPem(keyPem, String(subject["commonName"] ?? "localhost")) };
+        }
+        case "azure-native:apimanagement:ApiManagementService":
+            return { privateIPAddresses: ["10.1.1.4"], gatewayUrl: `https://${name}.azure-api.net` };
+        case "azure-native:network:PublicIPAddress": {
+            const dns = (a.inputs["dnsSettings"] ?? undefined) as Record<string, unknown> | undefined;
+            const location = String(a.inputs["location"] ?? "westeurope");
+            return {
+                ipAddress: `20.${parseInt(stableHex(name, 2), 16)}.${parseInt(stableHex(name + "b", 2), 16)}.${parseInt(stableHex(name + "c", 2), 16) % 250 + 1}`,
+                ...(dns !== undefined ? { dnsSettings: { ...dns, fqdn: `${String(dns["domainNameLabel"])}.${location}.cloudapp.azure.com` } } : {}),
+            };
+        }
         case "azure-native:network:AzureFirewall": {
             // Azure gives the firewall the first usable address of AzureFirewallSubnet (.4).
             const configs = Array.isArray(a.inputs["ipConfigurations"]) ? (a.inputs["ipConfigurations"] as Array<Record<string, unknown>>) : [];

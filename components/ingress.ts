@@ -1,0 +1,559 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as apimanagement from "@pulumi/azure-native/apimanagement";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as keyvault from "@pulumi/azure-native/keyvault";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import * as tls from "@pulumi/tls";
+import { FHIR_OPERATIONS, fhirApiPolicy, templateParameters } from "./fhirApi";
+import { createDiagnosticSettings } from "./shared/diagnostics";
+import { NamingArgs, resourceName } from "./shared/naming";
+import { createRoleAssignments } from "./shared/roleAssignment";
+import { pfxBase64 } from "./shared/selfSignedPfx";
+import { validatedArgs } from "./shared/validation";
+import { parseResourceId } from "./shared/workspace";
+
+/** Where the gateway and API Management live. */
+export interface IngressNetworkArgs {
+    /** The spoke's Application Gateway subnet (SpokeNetwork.subnetIds.appGateway). */
+    appGatewaySubnetResourceId: pulumi.Input<string>;
+    /** The spoke's API Management subnet (SpokeNetwork.subnetIds.apim). */
+    apimSubnetResourceId: pulumi.Input<string>;
+    /** VNets that resolve APIM's private hostnames (the hub, whose DNS proxy serves the spoke, and the spoke), by key. */
+    dnsLinkedVirtualNetworkIds: Record<string, pulumi.Input<string>>;
+}
+
+/** API Management, internal VNet mode on the stv2 platform. */
+export interface IngressApimArgs {
+    /** `Developer` (no SLA, dev only) or `Premium` (zones, SLA). @default "Developer" */
+    sku?: string;
+    /** Units: exactly 1 for Developer; for Premium with zones, a multiple of the zone count. @default 1 */
+    capacity?: number;
+    /** Publisher e-mail (APIM notifications). */
+    publisherEmail: string;
+    /** Publisher name. @default "Health Data Platform" */
+    publisherName?: string;
+    /** Calls per caller (token `oid`) per minute before the gateway answers 429. @default 600 */
+    callsPerMinute?: number;
+}
+
+/** The gateway's TLS certificate: an existing Key Vault secret, or a generated self-signed one (dev). */
+export interface IngressCertificateArgs {
+    /** Versionless Key Vault secret ID of an existing certificate (`https://<vault>.vault.azure.net/secrets/<name>`), so renewals roll out without a deploy. @default none (a self-signed certificate is generated into `keyVaultResourceId`) */
+    keyVaultSecretId?: string;
+    /** Resource ID of the Key Vault that holds (or receives) the certificate; the gateway identity gets Key Vault Secrets User on the secret only. */
+    keyVaultResourceId: pulumi.Input<string>;
+    /** Vault URI (`https://<vault>.vault.azure.net/`) for the generated certificate's secret ID. @default none (required without keyVaultSecretId) */
+    keyVaultUri?: pulumi.Input<string>;
+}
+
+/** Application Gateway WAF_v2. */
+export interface IngressAppGatewayArgs {
+    /** Autoscale minimum instances (0-125). @default 0 */
+    minCapacity?: number;
+    /** Autoscale maximum instances (1-125). @default 2 */
+    maxCapacity?: number;
+    /** Public host name clients use (the certificate's name). @default "" (the public IP's Azure DNS name) */
+    hostName?: string;
+}
+
+export interface IngressArgs {
+    /** Naming parts (workload, environment, location, stack suffix). */
+    naming: NamingArgs;
+    /** Resource group for the gateway, API Management and their DNS zone. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Tags for every taggable child. @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
+    /** Central Log Analytics workspace. */
+    logAnalyticsWorkspaceResourceId: pulumi.Input<string>;
+    /** Subnets and DNS links. */
+    network: IngressNetworkArgs;
+    /** FHIR service URL (FhirWorkspace.fhirUrl): the APIM backend and the token audience. */
+    fhirUrl: pulumi.Input<string>;
+    /** Entra ID tenant that issues client tokens. @default the deploying identity's tenant (getClientConfig) */
+    tenantId?: pulumi.Input<string>;
+    /** API Management settings. */
+    apim: IngressApimArgs;
+    /** Application Gateway settings. @default 0-2 instances, no host name */
+    appGateway?: IngressAppGatewayArgs;
+    /** TLS certificate. */
+    certificate: IngressCertificateArgs;
+    /** Zone-redundant gateway, public IPs and (Premium) API Management. @default false */
+    zoneRedundant?: boolean;
+}
+
+const APIM_SKUS = ["Developer", "Premium"];
+const VERSIONLESS_SECRET = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}$/;
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** The public paths the gateway publishes; everything else is blocked by the WAF and has no backend. */
+export const PUBLISHED_PATH_PREFIX = "/fhir/";
+
+/**
+ * Content types FHIR clients send (hl7.org/fhir/R4/http.html#mime-type): FHIR JSON, plain JSON, JSON Patch, and form
+ * posts for `_search`. Replaces DRS rule 920420, whose built-in allow-list lacks the FHIR and JSON Patch types.
+ */
+export const ALLOWED_CONTENT_TYPES = ["application/fhir+json", "application/json", "application/json-patch+json", "application/x-www-form-urlencoded"];
+
+/** Legacy TLS/SSL and weak ciphers off on the APIM gateway (client side) and towards backends (learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers). */
+export const APIM_PROTOCOL_SETTINGS: Record<string, string> = {
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_128_CBC_SHA256": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_256_CBC_SHA256": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_128_GCM_SHA256": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TLS_RSA_WITH_AES_256_GCM_SHA384": "False",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2": "True",
+};
+
+/** Records APIM needs in its private zone (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration). */
+export const APIM_DNS_RECORDS = ["@", "portal", "developer", "management", "scm"];
+
+const DRS = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
+
+/**
+ * The WAF policy: Prevention mode, Microsoft Default Rule Set 2.1 + Bot Manager 1.1, and the FHIR tuning, each item
+ * with the rule it touches and why. Pure, so tests read exactly what Azure receives.
+ */
+export function wafPolicyProperties() {
+    return {
+        policySettings: {
+            state: "Enabled",
+            mode: "Prevention",
+            requestBodyCheck: true,
+            requestBodyEnforcement: true,
+            // Transaction bundles carry many resources: 2 MB is the DRS 2.1 maximum for inspected bodies; larger
+            // loads belong in $import or the bulk loader, not in one API call.
+            maxRequestBodySizeInKb: 2000,
+            requestBodyInspectLimitInKB: 2000,
+            fileUploadLimitInMb: 100,
+            // WAF logs go to Log Analytics; request values there could be PHI, so every matched value is masked.
+            logScrubbing: {
+                state: "Enabled",
+                scrubbingRules: [
+                    ...["RequestArgNames", "RequestPostArgNames", "RequestJSONArgNames", "RequestCookieNames"].map((matchVariable) => ({ matchVariable, selectorMatchOperator: "EqualsAny", state: "Enabled" })),
+                    { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", state: "Enabled" },
+                ],
+            },
+        },
+        customRules: [
+            {
+                // Nothing but the FHIR path is published: the RI exposed the whole storage blob endpoint on /* (defect 5).
+                name: "BlockUnpublishedPaths", priority: 10, ruleType: "MatchRule", action: "Block", state: "Enabled",
+                matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: [PUBLISHED_PATH_PREFIX], transforms: ["Lowercase"] }],
+            },
+            {
+                // Bodies must be a FHIR content type (replaces DRS 920420, disabled below).
+                name: "AllowOnlyFhirContentTypes", priority: 20, ruleType: "MatchRule", action: "Block", state: "Enabled",
+                matchConditions: [
+                    { matchVariables: [{ variableName: "RequestMethod" }], operator: "Equal", negationConditon: false, matchValues: ["POST", "PUT", "PATCH"] },
+                    { matchVariables: [{ variableName: "RequestHeaders", selector: "Content-Type" }], operator: "BeginsWith", negationConditon: true, matchValues: ALLOWED_CONTENT_TYPES, transforms: ["Lowercase"] },
+                ],
+            },
+        ],
+        managedRules: {
+            managedRuleSets: [
+                {
+                    ...DRS,
+                    ruleGroupOverrides: [{
+                        // 920420 "Request content type is not allowed by policy": its list has application/json but not
+                        // application/fhir+json or application/json-patch+json, so every FHIR write would be blocked.
+                        // The custom rule AllowOnlyFhirContentTypes enforces the FHIR list instead.
+                        ruleGroupName: "PROTOCOL-ENFORCEMENT", rules: [{ ruleId: "920420", state: "Disabled" }],
+                    }],
+                },
+                { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
+            ],
+            exclusions: [
+                {
+                    // Bearer tokens are base64url JWTs; "--" and long hex-like runs trip 942440 (SQL comment sequence)
+                    // and 942450 (SQL hex encoding). Excluded for the Authorization header only, for those two rules only;
+                    // APIM validates the token's signature right behind the gateway.
+                    matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization",
+                    exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942440" }, { ruleId: "942450" }] }] }],
+                },
+                {
+                    // FHIR Narrative `text.div` is XHTML by definition (hl7.org/fhir/R4/narrative.html), which 941100
+                    // (libinjection XSS) and 941160 (HTML injection) flag on every resource with a narrative. Only JSON
+                    // fields named `div`, only those two rules; the FHIR service itself rejects active content in
+                    // narratives (script, event attributes) per the specification's XHTML rules.
+                    matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div",
+                    exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941160" }] }] }],
+                },
+            ],
+        },
+    };
+}
+
+/** Plain-value validation of the whole component, before any child is created. */
+export function ingressProblems(args: IngressArgs): string[] {
+    const p: string[] = [];
+    const sku = args.apim.sku ?? "Developer";
+    const capacity = args.apim.capacity ?? 1;
+    if (!APIM_SKUS.includes(sku)) p.push(`apim.sku "${sku}" must be Developer or Premium (the tiers with internal VNet injection on stv2)`);
+    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 12) p.push("apim.capacity must be an integer 1-12");
+    if (sku === "Developer" && capacity !== 1) p.push("apim.capacity must be 1 on the Developer tier");
+    if (args.zoneRedundant === true && sku === "Premium" && capacity % 2 !== 0 && capacity % 3 !== 0) p.push(`apim.capacity ${capacity} cannot be spread evenly over 2 or 3 availability zones`);
+    if (!EMAIL.test(args.apim.publisherEmail)) p.push(`apim.publisherEmail "${args.apim.publisherEmail}" is not an e-mail address`);
+    const calls = args.apim.callsPerMinute;
+    if (calls !== undefined && (!Number.isInteger(calls) || calls < 1 || calls > 100000)) p.push("apim.callsPerMinute must be an integer 1-100000");
+    const gw = args.appGateway ?? {};
+    const min = gw.minCapacity ?? 0;
+    const max = gw.maxCapacity ?? 2;
+    if (!Number.isInteger(min) || min < 0 || min > 125) p.push("appGateway.minCapacity must be an integer 0-125");
+    if (!Number.isInteger(max) || max < 1 || max > 125) p.push("appGateway.maxCapacity must be an integer 1-125");
+    if (min > max) p.push(`appGateway.minCapacity ${min} is greater than maxCapacity ${max}`);
+    if (gw.hostName !== undefined && gw.hostName !== "" && !HOST_NAME.test(gw.hostName)) p.push(`appGateway.hostName "${gw.hostName}" is not a lowercase DNS name`);
+    const id = args.certificate.keyVaultSecretId;
+    // A versioned secret ID pins one certificate version: renewals would need a deploy (reference defect 5).
+    if (id !== undefined && !VERSIONLESS_SECRET.test(id)) p.push(`certificate.keyVaultSecretId "${id}" must be a versionless secret ID https://<vault>.vault.azure.net/secrets/<name>`);
+    if (id === undefined && args.certificate.keyVaultUri === undefined) p.push("certificate.keyVaultUri is required to store a generated certificate when no keyVaultSecretId is given");
+    if (Object.keys(args.network.dnsLinkedVirtualNetworkIds).length === 0) p.push("network.dnsLinkedVirtualNetworkIds must link at least the VNet whose DNS the gateway uses");
+    return p;
+}
+
+/**
+ * Ingress: Application Gateway WAF_v2 (Prevention, FHIR-tuned) in front of an internal stv2 API Management that
+ * exposes the whole FHIR REST surface with JWT validation and per-caller throttling, forwarding the caller's token to
+ * the FHIR service over its private endpoint.
+ *
+ * Deploy critical path: the gateway's backend is APIM's private host name (computed from its name), never an APIM
+ * output, so the gateway deploys in parallel with the 30-40 minutes APIM takes to create.
+ */
+export class Ingress extends pulumi.ComponentResource {
+    /** Public IP address of the gateway. */
+    public readonly publicIpAddress: pulumi.Output<string>;
+    /** Azure DNS name of the gateway's public IP (`<label>.<region>.cloudapp.azure.com`). */
+    public readonly publicFqdn: pulumi.Output<string>;
+    /** FHIR base URL clients use (`https://<host>/fhir`). */
+    public readonly fhirBaseUrl: pulumi.Output<string>;
+    /** APIM gateway URL (private, `https://<apim>.azure-api.net`). */
+    public readonly apimGatewayUrl: pulumi.Output<string>;
+    public readonly apimName: pulumi.Output<string>;
+    public readonly appGatewayId: pulumi.Output<string>;
+    public readonly wafPolicyId: pulumi.Output<string>;
+
+    constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything: invalid args leave no half-built component behind.
+        super("ahds:index:Ingress", name, validatedArgs("Ingress", name, args, ingressProblems), opts);
+
+        // ---- defaults, applied in one place ----
+        const naming = args.naming;
+        const location = naming.location;
+        const rg = args.resourceGroupName;
+        const tags = args.tags ?? {};
+        const law = args.logAnalyticsWorkspaceResourceId;
+        const zoneRedundant = args.zoneRedundant === true;
+        const apimSku = args.apim.sku ?? "Developer";
+        const apimCapacity = args.apim.capacity ?? 1;
+        const apimZones = zoneRedundant && apimSku === "Premium" ? (apimCapacity % 3 === 0 ? ["1", "2", "3"] : ["1", "2"]) : undefined;
+        const publicZones = zoneRedundant ? ["1", "2", "3"] : undefined;
+        const callsPerMinute = args.apim.callsPerMinute ?? 600;
+        const gw = { minCapacity: args.appGateway?.minCapacity ?? 0, maxCapacity: args.appGateway?.maxCapacity ?? 2, hostName: args.appGateway?.hostName ?? "" };
+        const child: pulumi.CustomResourceOptions = { parent: this };
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const tenantId = args.tenantId ?? client.tenantId;
+        const diag = (key: string, uri: pulumi.Input<string>) => createDiagnosticSettings(`${name}-${key}`, uri, { law: { workspaceResourceId: law } }, child);
+
+        // ---- API Management: internal VNet mode on stv2 ----
+        const apimName = resourceName("apiManagement", naming);
+        const apimHost = pulumi.interpolate`${apimName}.azure-api.net`;
+        // stv2 in a VNet takes a Standard, static public IP with a DNS label for its management endpoint (port 3443)
+        // (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet, prerequisites).
+        const apimPip = new network.PublicIPAddress(`${name}-pip-apim`, {
+            publicIpAddressName: resourceName("publicIpAddress", naming, "apim"),
+            resourceGroupName: rg,
+            location,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            dnsSettings: { domainNameLabel: apimName },
+            ...(apimZones !== undefined ? { zones: apimZones } : {}),
+            tags,
+        }, child);
+        diag("pip-apim", apimPip.id);
+        const apim = new apimanagement.ApiManagementService(`${name}-apim`, {
+            serviceName: apimName,
+            resourceGroupName: rg,
+            location,
+            sku: { name: apimSku, capacity: apimCapacity },
+            ...(apimZones !== undefined ? { zones: apimZones } : {}),
+            publisherEmail: args.apim.publisherEmail,
+            publisherName: args.apim.publisherName ?? "Health Data Platform",
+            identity: { type: "SystemAssigned" },
+            virtualNetworkType: "Internal",
+            virtualNetworkConfiguration: { subnetResourceId: args.network.apimSubnetResourceId },
+            publicIpAddressId: apimPip.id,
+            // Must be Enabled when the service is created; in internal mode the gateway has no public endpoint anyway.
+            publicNetworkAccess: "Enabled",
+            // Management API calls older than 2021-08-01 (which could read secrets without RBAC) are refused.
+            apiVersionConstraint: { minApiVersion: "2021-08-01" },
+            customProperties: APIM_PROTOCOL_SETTINGS,
+            developerPortalStatus: "Disabled",
+            legacyPortalStatus: "Disabled",
+            tags,
+        }, child);
+        diag("apim", apim.id);
+
+        // Private DNS for APIM's host names, in a zone of its own (`<apim>.azure-api.net`) so the rest of azure-api.net
+        // still resolves publicly (the RI's zone for all of azure-api.net shadowed every other APIM instance).
+        const apimZone = new privatedns.PrivateZone(`${name}-dns-apim`, {
+            privateZoneName: apimHost,
+            resourceGroupName: rg,
+            location: "global",
+            tags,
+        }, child);
+        for (const [key, vnetId] of Object.entries(args.network.dnsLinkedVirtualNetworkIds)) {
+            new privatedns.VirtualNetworkLink(`${name}-dns-apim-${key}`, {
+                privateZoneName: apimZone.name,
+                resourceGroupName: rg,
+                virtualNetworkLinkName: `link-${key}`,
+                location: "global",
+                registrationEnabled: false,
+                virtualNetwork: { id: vnetId },
+                tags,
+            }, child);
+        }
+        const apimIp = apim.privateIPAddresses.apply((ips) => ips?.[0] ?? "");
+        for (const record of APIM_DNS_RECORDS) {
+            new privatedns.PrivateRecordSet(`${name}-dns-apim-${record === "@" ? "gateway" : record}`, {
+                privateZoneName: apimZone.name,
+                resourceGroupName: rg,
+                recordType: "A",
+                relativeRecordSetName: record,
+                ttl: 300,
+                aRecords: [{ ipv4Address: apimIp }],
+            }, child);
+        }
+
+        // ---- the FHIR API ----
+        const api = new apimanagement.Api(`${name}-api-fhir`, {
+            apiId: "fhir",
+            serviceName: apim.name,
+            resourceGroupName: rg,
+            displayName: "FHIR R4",
+            description: "The FHIR service's REST API: Entra ID token validated here, authorised by FHIR RBAC.",
+            path: "fhir",
+            protocols: ["https"],
+            apiType: "http",
+            serviceUrl: args.fhirUrl,
+            // Callers authenticate with Entra ID tokens (validate-jwt), not APIM subscription keys.
+            subscriptionRequired: false,
+        }, child);
+        for (const op of FHIR_OPERATIONS) {
+            new apimanagement.ApiOperation(`${name}-op-${op.id}`, {
+                operationId: op.id,
+                apiId: api.name,
+                serviceName: apim.name,
+                resourceGroupName: rg,
+                displayName: op.displayName,
+                method: op.method,
+                urlTemplate: op.urlTemplate,
+                templateParameters: templateParameters(op.urlTemplate).map((p) => ({ name: p, type: "string", required: true })),
+            }, child);
+        }
+        new apimanagement.ApiPolicy(`${name}-api-fhir-policy`, {
+            apiId: api.name,
+            serviceName: apim.name,
+            resourceGroupName: rg,
+            policyId: "policy",
+            format: "rawxml",
+            value: pulumi.all([tenantId, args.fhirUrl]).apply(([t, audience]) => fhirApiPolicy({ tenantId: t, audience, callsPerMinute })),
+        }, child);
+
+        // Request logs to Log Analytics (ApiManagementGatewayLogs) without headers or bodies: FHIR payloads are PHI.
+        const logger = new apimanagement.Logger(`${name}-apim-logger`, {
+            loggerId: "azuremonitor",
+            loggerType: "azureMonitor",
+            serviceName: apim.name,
+            resourceGroupName: rg,
+            isBuffered: true,
+        }, child);
+        const noPayload = { headers: [], body: { bytes: 0 } };
+        new apimanagement.ApiDiagnostic(`${name}-api-fhir-diagnostic`, {
+            diagnosticId: "azuremonitor",
+            apiId: api.name,
+            serviceName: apim.name,
+            resourceGroupName: rg,
+            loggerId: logger.id,
+            alwaysLog: "allErrors",
+            sampling: { samplingType: "fixed", percentage: 100 },
+            frontend: { request: noPayload, response: noPayload },
+            backend: { request: noPayload, response: noPayload },
+            logClientIp: true,
+            verbosity: "information",
+        }, child);
+
+        // ---- the gateway's certificate: Key Vault, versionless, read by a user-assigned identity ----
+        const identity = new managedidentity.UserAssignedIdentity(`${name}-id-agw`, {
+            resourceName: resourceName("userAssignedIdentity", naming, "agw"),
+            resourceGroupName: rg,
+            location,
+            tags,
+        }, child);
+        const vaultId = args.certificate.keyVaultResourceId;
+        let secretId: pulumi.Output<string>;
+        const certDependencies: pulumi.Resource[] = [];
+        if (args.certificate.keyVaultSecretId !== undefined) {
+            secretId = pulumi.output(args.certificate.keyVaultSecretId);
+        } else {
+            // Dev: a self-signed certificate. @pulumi/tls keeps key and certificate in state (renewed in the last 30 days
+            // of its year), and the PFX built from them is byte-identical on every run, so there is no perpetual diff.
+            const commonName = gw.hostName !== "" ? pulumi.output(gw.hostName) : pulumi.interpolate`${resourceName("applicationGateway", naming)}.${location}.cloudapp.azure.com`;
+            const key = new tls.PrivateKey(`${name}-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
+            const cert = new tls.SelfSignedCert(`${name}-tls-cert`, {
+                privateKeyPem: key.privateKeyPem,
+                subject: { commonName, organization: "ahds self-signed (dev)" },
+                dnsNames: [commonName],
+                validityPeriodHours: 24 * 365,
+                earlyRenewalHours: 24 * 30,
+                allowedUses: ["key_encipherment", "digital_signature", "server_auth"],
+            }, child);
+            const vault = pulumi.output(vaultId).apply(parseResourceId);
+            const secret = new keyvault.Secret(`${name}-tls-secret`, {
+                secretName: "gateway-tls",
+                vaultName: vault.name,
+                resourceGroupName: vault.resourceGroupName,
+                properties: {
+                    value: pulumi.secret(pulumi.all([key.privateKeyPem, cert.certPem]).apply(([k, c]) => pfxBase64(k, c, "gateway-tls"))),
+                    contentType: "application/x-pkcs12",
+                },
+                tags,
+            }, { parent: this, additionalSecretOutputs: ["properties"] });
+            certDependencies.push(secret);
+            secretId = pulumi.interpolate`${args.certificate.keyVaultUri ?? ""}secrets/gateway-tls`;
+        }
+        const secretName = secretId.apply((s) => s.split("/").pop() ?? "");
+        const [reader] = Object.values(createRoleAssignments(`${name}-agw-kv`, pulumi.interpolate`${vaultId}/secrets/${secretName}`, {
+            gateway: { roleDefinitionIdOrName: "Key Vault Secrets User", principalId: identity.principalId, description: "Application Gateway reads its TLS certificate (this secret only)" },
+        }, child));
+        if (reader !== undefined) certDependencies.push(reader);
+
+        // ---- WAF policy ----
+        const waf = new network.WebApplicationFirewallPolicy(`${name}-waf`, {
+            policyName: resourceName("wafPolicy", naming),
+            resourceGroupName: rg,
+            location,
+            ...wafPolicyProperties(),
+            tags,
+        }, child);
+
+        // ---- Application Gateway WAF_v2 ----
+        const agwName = resourceName("applicationGateway", naming);
+        const agwPip = new network.PublicIPAddress(`${name}-pip-agw`, {
+            publicIpAddressName: resourceName("publicIpAddress", naming, "agw"),
+            resourceGroupName: rg,
+            location,
+            sku: { name: "Standard", tier: "Regional" },
+            publicIPAllocationMethod: "Static",
+            publicIPAddressVersion: "IPv4",
+            dnsSettings: { domainNameLabel: agwName },
+            ...(publicZones !== undefined ? { zones: publicZones } : {}),
+            tags,
+        }, child);
+        diag("pip-agw", agwPip.id);
+        // Sub-resource IDs are built from the gateway's own (deterministic) ID: ARM needs them inside the same request.
+        const agwId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/applicationGateways/${agwName}`;
+        const sub = (collection: string, item: string) => ({ id: pulumi.interpolate`${agwId}/${collection}/${item}` });
+        const agw = new network.ApplicationGateway(`${name}-agw`, {
+            applicationGatewayName: agwName,
+            resourceGroupName: rg,
+            location,
+            sku: { name: "WAF_v2", tier: "WAF_v2" },
+            autoscaleConfiguration: { minCapacity: gw.minCapacity, maxCapacity: gw.maxCapacity },
+            ...(publicZones !== undefined ? { zones: publicZones } : {}),
+            identity: { type: "UserAssigned", userAssignedIdentities: [identity.id] },
+            firewallPolicy: { id: waf.id },
+            enableHttp2: true,
+            gatewayIPConfigurations: [{ name: "gateway", subnet: { id: args.network.appGatewaySubnetResourceId } }],
+            frontendIPConfigurations: [{ name: "public", publicIPAddress: { id: agwPip.id } }],
+            frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
+            sslCertificates: [{ name: "gateway-tls", keyVaultSecretId: secretId }],
+            // TLS 1.2+ with forward-secret AEAD suites only (learn.microsoft.com/azure/application-gateway/application-gateway-ssl-policy-overview).
+            sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" },
+            httpListeners: [
+                {
+                    name: "https",
+                    frontendIPConfiguration: sub("frontendIPConfigurations", "public"),
+                    frontendPort: sub("frontendPorts", "https"),
+                    protocol: "Https",
+                    sslCertificate: sub("sslCertificates", "gateway-tls"),
+                    ...(gw.hostName !== "" ? { hostName: gw.hostName, requireServerNameIndication: true } : {}),
+                },
+                // Port 80 only redirects to HTTPS; it never reaches a backend.
+                { name: "http", frontendIPConfiguration: sub("frontendIPConfigurations", "public"), frontendPort: sub("frontendPorts", "http"), protocol: "Http" },
+            ],
+            redirectConfigurations: [{ name: "http-to-https", redirectType: "Permanent", targetListener: sub("httpListeners", "https"), includePath: true, includeQueryString: true }],
+            backendAddressPools: [
+                { name: "apim", backendAddresses: [{ fqdn: apimHost }] },
+                // Default target of the path map: no members, so nothing outside /fhir/* is served.
+                { name: "unpublished", backendAddresses: [] },
+            ],
+            backendHttpSettingsCollection: [{
+                name: "apim-https",
+                port: 443,
+                protocol: "Https",
+                hostName: apimHost,
+                pickHostNameFromBackendAddress: false,
+                cookieBasedAffinity: "Disabled",
+                requestTimeout: 180,
+                probe: sub("probes", "apim-status"),
+            }],
+            probes: [{
+                name: "apim-status",
+                protocol: "Https",
+                host: apimHost,
+                // APIM's built-in health endpoint (no authentication, no backend call).
+                path: "/status-0123456789abcdef",
+                interval: 30,
+                timeout: 30,
+                unhealthyThreshold: 3,
+                pickHostNameFromBackendHttpSettings: false,
+                match: { statusCodes: ["200-399"] },
+            }],
+            urlPathMaps: [{
+                name: "fhir-only",
+                defaultBackendAddressPool: sub("backendAddressPools", "unpublished"),
+                defaultBackendHttpSettings: sub("backendHttpSettingsCollection", "apim-https"),
+                pathRules: [{ name: "fhir", paths: [`${PUBLISHED_PATH_PREFIX}*`], backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https") }],
+            }],
+            requestRoutingRules: [
+                { name: "https-fhir", ruleType: "PathBasedRouting", priority: 100, httpListener: sub("httpListeners", "https"), urlPathMap: sub("urlPathMaps", "fhir-only") },
+                { name: "http-redirect", ruleType: "Basic", priority: 200, httpListener: sub("httpListeners", "http"), redirectConfiguration: sub("redirectConfigurations", "http-to-https") },
+            ],
+            tags,
+        }, { parent: this, dependsOn: certDependencies });
+        diag("agw", agw.id);
+
+        const host = gw.hostName !== "" ? pulumi.output(gw.hostName) : agwPip.dnsSettings.apply((d) => d?.fqdn ?? "");
+        this.publicIpAddress = agwPip.ipAddress.apply((ip) => ip ?? "");
+        this.publicFqdn = agwPip.dnsSettings.apply((d) => d?.fqdn ?? "");
+        this.fhirBaseUrl = pulumi.interpolate`https://${host}/fhir`;
+        this.apimGatewayUrl = pulumi.interpolate`https://${apimHost}`;
+        this.apimName = apim.name;
+        this.appGatewayId = agw.id;
+        this.wafPolicyId = waf.id;
+        this.registerOutputs({
+            publicIpAddress: this.publicIpAddress,
+            publicFqdn: this.publicFqdn,
+            fhirBaseUrl: this.fhirBaseUrl,
+            apimGatewayUrl: this.apimGatewayUrl,
+            apimName: this.apimName,
+            appGatewayId: this.appGatewayId,
+            wafPolicyId: this.wafPolicyId,
+        });
+    }
+}
