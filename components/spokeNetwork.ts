@@ -48,7 +48,7 @@ export interface SpokeNetworkArgs {
     flowLogStorageAccountResourceId?: pulumi.Input<string>;
     /** Identity that writes flow logs (HubSecurity.flowLogIdentityId). @default none (Network Watcher's trusted-service access) */
     flowLogIdentityResourceId?: pulumi.Input<string>;
-    /** Sources allowed to reach the Application Gateway listeners on 443 (service tags or CIDRs). @default ["Internet"] */
+    /** Sources allowed to reach the Application Gateway listeners on 443 (and 80, redirect only) (service tags or CIDRs). @default ["Internet"] */
     appGatewayInboundSources?: string[];
 }
 
@@ -80,7 +80,8 @@ export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: str
             // learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups
             "allow-gateway-manager": { description: "App Gateway v2 control plane: GatewayManager on 65200-65535", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["GatewayManager"], destinations: ["*"], ports: ["65200-65535"] },
             "allow-load-balancer": { description: "App Gateway v2: Azure Load Balancer probes must not be blocked", priority: 110, direction: "Inbound", access: "Allow", protocol: "*", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["*"] },
-            "allow-https-listeners": { description: "Clients to the HTTPS listeners (TLS only; no port 80 listener)", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: appGatewayInboundSources, destinations: ["*"], ports: ["443"] },
+            "allow-https-listeners": { description: "Clients to the HTTPS listener", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: appGatewayInboundSources, destinations: ["*"], ports: ["443"] },
+            "allow-http-redirect": { description: "Clients to the port 80 listener, which only answers with a redirect to HTTPS", priority: 130, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: appGatewayInboundSources, destinations: ["*"], ports: ["80"] },
             "deny-all-inbound": DENY_ALL_INBOUND,
         },
         apim: {

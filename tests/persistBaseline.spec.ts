@@ -92,3 +92,33 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+for (const stack of ["dev", "prod"]) {
+    describe(`Ingress baseline (${stack})`, () => {
+        let g: Graph;
+        before(async () => {
+            const run = await sharedProgramRun(stack);
+            expect(run.error).to.equal(undefined);
+            g = run.graph;
+        });
+
+        it("fronts APIM (internal, in the spoke's APIM subnet) with a Prevention-mode WAF_v2 in the gateway subnet, backend the FHIR service", () => {
+            const spokeVnet = String(g.one("azure-native:network:VirtualNetwork", "spoke-vnet").id);
+            const apim = g.plainInputs(one(g, "apimanagement:ApiManagementService"));
+            expect(apim["virtualNetworkType"]).to.equal("Internal");
+            expect((apim["virtualNetworkConfiguration"] as Obj)["subnetResourceId"]).to.equal(`${spokeVnet}/subnets/snet-apim`);
+            const agw = g.plainInputs(one(g, "network:ApplicationGateway"));
+            expect(((agw["gatewayIPConfigurations"] as Obj[])[0]?.["subnet"] as Obj)["id"]).to.equal(`${spokeVnet}/subnets/snet-appgw`);
+            expect(g.plainInputs(one(g, "network:WebApplicationFirewallPolicy"))["policySettings"]).to.deep.include({ mode: "Prevention" });
+            const fhirName = String(g.plainInputs(one(g, "healthcareapis:Workspace"))["workspaceName"]);
+            expect(g.plainInputs(one(g, "apimanagement:Api"))["serviceUrl"]).to.equal(`https://${fhirName}-fhir.fhir.azurehealthcareapis.com`);
+        });
+
+        it(stack === "prod" ? "serves the configured certificate by versionless ID" : "serves a generated certificate from the hub Key Vault by versionless ID", () => {
+            const id = String(((g.plainInputs(one(g, "network:ApplicationGateway"))["sslCertificates"] as Obj[])[0] as Obj)["keyVaultSecretId"]);
+            expect(id).to.match(/^https:\/\/[a-z0-9-]+\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]+$/);
+            if (stack === "prod") expect(id).to.equal("https://kv-pki-prod.vault.azure.net/secrets/fhir-gateway-tls");
+            else expect(id).to.equal(`${String((one(g, "keyvault:Vault").outputs["properties"] as Record<string, unknown>)["vaultUri"])}secrets/gateway-tls`);
+        });
+    });
+}

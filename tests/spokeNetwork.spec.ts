@@ -70,6 +70,7 @@ describe("SpokeNetwork component", () => {
         it("opens exactly the ports each service needs (App Gateway v2, APIM stv2, Container Apps) and denies the rest", () => {
             expect(rule(g, "appGateway", "allow-gateway-manager")).to.deep.include({ sourceAddressPrefix: "GatewayManager", destinationPortRange: "65200-65535", access: "Allow" });
             expect(rule(g, "appGateway", "allow-https-listeners")).to.deep.include({ sourceAddressPrefix: "Internet", destinationPortRange: "443" });
+            expect(rule(g, "appGateway", "allow-http-redirect")).to.deep.include({ sourceAddressPrefix: "Internet", destinationPortRange: "80" });
             expect(rule(g, "apim", "allow-apim-management")).to.deep.include({ sourceAddressPrefix: "ApiManagement", destinationPortRange: "3443", destinationAddressPrefix: "VirtualNetwork" });
             expect(rule(g, "apim", "allow-load-balancer")).to.deep.include({ sourceAddressPrefix: "AzureLoadBalancer", destinationPortRange: "6390" });
             expect(rule(g, "containerApps", "allow-load-balancer")).to.deep.include({ destinationPortRange: "30000-32767" });
