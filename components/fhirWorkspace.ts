@@ -7,6 +7,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as eventhub from "@pulumi/azure-native/eventhub";
 import * as healthcareapis from "@pulumi/azure-native/healthcareapis";
 import { BLOB_FILE_NAME, blobUploadScript } from "./shared/blobUpload";
+import { CORS_ORIGIN } from "./shared/cors";
 import { DiagnosticSettingArgs, createDiagnosticSettings, diagnosticSettingProblems } from "./shared/diagnostics";
 import { LockArgs, createLock, lockProblems } from "./shared/lock";
 import { NamingArgs, resourceName } from "./shared/naming";
@@ -182,8 +183,6 @@ export const ANONYMIZATION_CONTAINER = "anonymization";
 
 /** Workspace child service names (FHIR, DICOM, MedTech): 3-24 lowercase letters and digits (Azure portal rule for Health Data Services). */
 const SERVICE_NAME = /^[a-z0-9]{3,24}$/;
-/** A CORS origin: `https://host[:port]`, lowercase, no path. */
-export const CORS_ORIGIN = /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"];
 const HEADER = /^[A-Za-z0-9-]+$/;
 const VERSION_POLICIES = ["versioned", "versioned-update"];

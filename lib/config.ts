@@ -4,7 +4,7 @@ import { ENVIRONMENTS, REGIONS, WORKLOAD_PATTERN, worstCaseNames } from "../comp
 import { TAG_VALUE_MAX } from "../components/shared/tags";
 import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared/cidr";
 import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
-import { CORS_ORIGIN } from "../components/fhirWorkspace";
+import { CORS_ORIGIN } from "../components/shared/cors";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and

@@ -37,13 +37,16 @@ describe("npm run plan", () => {
         let brokenLog = "";
         const brokenCode = await plan({ stack: "broken", stackFile: broken, mode: "preview", json: path.join(tmp, "broken.json"), policyPack: path.join(PROJECT_DIR, "policy") }, (s) => { brokenLog += s; });
         results["broken"] = { code: brokenCode, out: brokenLog };
-        // dev and prod each start a policy pack process; they run concurrently. Program runs cannot (the Pulumi
-        // runtime is process-global), so both graphs are captured first.
-        for (const stack of ["dev", "prod"]) await sharedProgramRun(stack, true);
+        // dev runs in `update` mode (every value known, stack policies see real ids), prod in `preview` mode (what
+        // `npm run plan` does by default; CI runs both stacks that way too). Both graphs are the shared runs other specs
+        // use. Program runs cannot overlap (the Pulumi runtime is process-global), so they are captured first; the two
+        // policy pack processes then run concurrently.
+        const modes: Record<string, "update" | "preview"> = { dev: "update", prod: "preview" };
+        for (const stack of ["dev", "prod"]) await sharedProgramRun(stack, modes[stack] === "preview");
         await Promise.all(["dev", "prod"].map(async (stack) => {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
-            const code = await plan({ stack, mode: "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
+            const code = await plan({ stack, mode: modes[stack] ?? "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
                 (o) => sharedProgramRun(o.stack, o.preview));
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
         }));
