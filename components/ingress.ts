@@ -119,8 +119,17 @@ export const APIM_PROTOCOL_SETTINGS: Record<string, string> = {
     "Microsoft.WindowsAzure.ApiManagement.Gateway.Protocols.Server.Http2": "True",
 };
 
-/** Records APIM needs in its private zone (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration). */
-export const APIM_DNS_RECORDS = ["@", "portal", "developer", "management", "scm"];
+/**
+ * APIM's host names in internal mode, `<apim>.<suffix>`, that need private A records
+ * (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration).
+ */
+export const APIM_HOST_SUFFIXES: Record<string, string> = {
+    gateway: "azure-api.net",
+    portal: "portal.azure-api.net",
+    developer: "developer.azure-api.net",
+    management: "management.azure-api.net",
+    scm: "scm.azure-api.net",
+};
 
 const DRS = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
 
@@ -308,32 +317,33 @@ export class Ingress extends pulumi.ComponentResource {
         }, child);
         diag("apim", apim.id);
 
-        // Private DNS for APIM's host names, in a zone of its own (`<apim>.azure-api.net`) so the rest of azure-api.net
-        // still resolves publicly (the RI's zone for all of azure-api.net shadowed every other APIM instance).
-        const apimZone = new privatedns.PrivateZone(`${name}-dns-apim`, {
-            privateZoneName: apimHost,
-            resourceGroupName: rg,
-            location: "global",
-            tags,
-        }, child);
-        for (const [key, vnetId] of Object.entries(args.network.dnsLinkedVirtualNetworkIds)) {
-            new privatedns.VirtualNetworkLink(`${name}-dns-apim-${key}`, {
-                privateZoneName: apimZone.name,
+        // Private DNS for APIM's host names: one zone per host name (`<apim>.azure-api.net`,
+        // `<apim>.management.azure-api.net`, ...) with an apex record, so the rest of azure-api.net still resolves
+        // publicly (the RI's zone for all of azure-api.net shadowed every other APIM instance).
+        const apimIp = apim.privateIPAddresses.apply((ips) => ips?.[0] ?? "");
+        for (const [key, suffix] of Object.entries(APIM_HOST_SUFFIXES)) {
+            const zone = new privatedns.PrivateZone(`${name}-dns-apim-${key}`, {
+                privateZoneName: pulumi.interpolate`${apimName}.${suffix}`,
                 resourceGroupName: rg,
-                virtualNetworkLinkName: `link-${key}`,
                 location: "global",
-                registrationEnabled: false,
-                virtualNetwork: { id: vnetId },
                 tags,
             }, child);
-        }
-        const apimIp = apim.privateIPAddresses.apply((ips) => ips?.[0] ?? "");
-        for (const record of APIM_DNS_RECORDS) {
-            new privatedns.PrivateRecordSet(`${name}-dns-apim-${record === "@" ? "gateway" : record}`, {
-                privateZoneName: apimZone.name,
+            for (const [vnetKey, vnetId] of Object.entries(args.network.dnsLinkedVirtualNetworkIds)) {
+                new privatedns.VirtualNetworkLink(`${name}-dns-apim-${key}-${vnetKey}`, {
+                    privateZoneName: zone.name,
+                    resourceGroupName: rg,
+                    virtualNetworkLinkName: `link-${vnetKey}`,
+                    location: "global",
+                    registrationEnabled: false,
+                    virtualNetwork: { id: vnetId },
+                    tags,
+                }, child);
+            }
+            new privatedns.PrivateRecordSet(`${name}-dns-apim-${key}-a`, {
+                privateZoneName: zone.name,
                 resourceGroupName: rg,
                 recordType: "A",
-                relativeRecordSetName: record,
+                relativeRecordSetName: "@",
                 ttl: 300,
                 aRecords: [{ ipv4Address: apimIp }],
             }, child);

@@ -3,7 +3,7 @@ import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { FHIR_OPERATIONS, fhirApiPolicy, templateParameters } from "../components/fhirApi";
-import { ALLOWED_CONTENT_TYPES, APIM_DNS_RECORDS, APIM_PROTOCOL_SETTINGS, Ingress, IngressArgs } from "../components/ingress";
+import { ALLOWED_CONTENT_TYPES, APIM_HOST_SUFFIXES, APIM_PROTOCOL_SETTINGS, Ingress, IngressArgs } from "../components/ingress";
 import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";
@@ -119,13 +119,17 @@ describe("Ingress component", () => {
             expect(apim["apiVersionConstraint"]).to.deep.equal({ minApiVersion: "2021-08-01" });
         });
 
-        it("resolves APIM's host names privately in a zone of its own, linked to hub and spoke", () => {
-            const zone = g.one("azure-native:privatedns:PrivateZone");
-            expect(g.plainInputs(zone)["privateZoneName"]).to.equal("apim-ahds-dev-abc12.azure-api.net");
-            expect(g.byType("azure-native:privatedns:VirtualNetworkLink").map((l) => (g.plainInputs(l)["virtualNetwork"] as Obj)["id"])).to.have.members([HUB, SPOKE]);
+        it("resolves each APIM host name privately in a zone of its own, linked to hub and spoke", () => {
+            const zones = g.byType("azure-native:privatedns:PrivateZone").map((z) => String(g.plainInputs(z)["privateZoneName"]));
+            expect(zones).to.have.members(Object.values(APIM_HOST_SUFFIXES).map((s) => `apim-ahds-dev-abc12.${s}`));
+            expect(zones).to.include.members(["apim-ahds-dev-abc12.azure-api.net", "apim-ahds-dev-abc12.management.azure-api.net"]);
+            expect(zones, "never the whole azure-api.net namespace").to.not.include("azure-api.net");
+            const links = g.byType("azure-native:privatedns:VirtualNetworkLink").map((l) => (g.plainInputs(l)["virtualNetwork"] as Obj)["id"]);
+            expect(links.filter((id) => id === HUB)).to.have.length(zones.length);
+            expect(links.filter((id) => id === SPOKE)).to.have.length(zones.length);
             const records = g.byType("azure-native:privatedns:PrivateRecordSet").map((r) => g.plainInputs(r));
-            expect(records.map((r) => r["relativeRecordSetName"])).to.have.members(APIM_DNS_RECORDS);
-            for (const r of records) expect(r["aRecords"]).to.deep.equal([{ ipv4Address: "10.1.1.4" }]);
+            expect(records).to.have.length(zones.length);
+            for (const r of records) expect(r).to.deep.include({ relativeRecordSetName: "@", aRecords: [{ ipv4Address: "10.1.1.4" }] });
         });
 
         it("defines the FHIR API over the whole REST surface: bundles, CRUD, PATCH, _search, history and $-operations", () => {
