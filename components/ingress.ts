@@ -276,24 +276,29 @@ export class Ingress extends pulumi.ComponentResource {
         const client = authorization.getClientConfigOutput({ parent: this });
         const tenantId = args.tenantId ?? client.tenantId;
         const diag = (key: string, uri: pulumi.Input<string>) => createDiagnosticSettings(`${name}-${key}`, uri, { law: { workspaceResourceId: law } }, child);
+        /** A Standard, static IPv4 public IP with an Azure DNS label, zonal when asked, with diagnostics. */
+        const publicIp = (key: string, label: pulumi.Input<string>, zones: string[] | undefined) => {
+            const ip = new network.PublicIPAddress(`${name}-pip-${key}`, {
+                publicIpAddressName: resourceName("publicIpAddress", naming, key),
+                resourceGroupName: rg,
+                location,
+                sku: { name: "Standard", tier: "Regional" },
+                publicIPAllocationMethod: "Static",
+                publicIPAddressVersion: "IPv4",
+                dnsSettings: { domainNameLabel: label },
+                ...(zones !== undefined ? { zones } : {}),
+                tags,
+            }, child);
+            diag(`pip-${key}`, ip.id);
+            return ip;
+        };
 
         // ---- API Management: internal VNet mode on stv2 ----
         const apimName = resourceName("apiManagement", naming);
         const apimHost = pulumi.interpolate`${apimName}.azure-api.net`;
         // stv2 in a VNet takes a Standard, static public IP with a DNS label for its management endpoint (port 3443)
         // (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet, prerequisites).
-        const apimPip = new network.PublicIPAddress(`${name}-pip-apim`, {
-            publicIpAddressName: resourceName("publicIpAddress", naming, "apim"),
-            resourceGroupName: rg,
-            location,
-            sku: { name: "Standard", tier: "Regional" },
-            publicIPAllocationMethod: "Static",
-            publicIPAddressVersion: "IPv4",
-            dnsSettings: { domainNameLabel: apimName },
-            ...(apimZones !== undefined ? { zones: apimZones } : {}),
-            tags,
-        }, child);
-        diag("pip-apim", apimPip.id);
+        const apimPip = publicIp("apim", apimName, apimZones);
         const apim = new apimanagement.ApiManagementService(`${name}-apim`, {
             serviceName: apimName,
             resourceGroupName: rg,
@@ -463,18 +468,7 @@ export class Ingress extends pulumi.ComponentResource {
 
         // ---- Application Gateway WAF_v2 ----
         const agwName = resourceName("applicationGateway", naming);
-        const agwPip = new network.PublicIPAddress(`${name}-pip-agw`, {
-            publicIpAddressName: resourceName("publicIpAddress", naming, "agw"),
-            resourceGroupName: rg,
-            location,
-            sku: { name: "Standard", tier: "Regional" },
-            publicIPAllocationMethod: "Static",
-            publicIPAddressVersion: "IPv4",
-            dnsSettings: { domainNameLabel: agwName },
-            ...(publicZones !== undefined ? { zones: publicZones } : {}),
-            tags,
-        }, child);
-        diag("pip-agw", agwPip.id);
+        const agwPip = publicIp("agw", agwName, publicZones);
         // Sub-resource IDs are built from the gateway's own (deterministic) ID: ARM needs them inside the same request.
         const agwId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/applicationGateways/${agwName}`;
         const sub = (collection: string, item: string) => ({ id: pulumi.interpolate`${agwId}/${collection}/${item}` });

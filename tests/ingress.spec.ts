@@ -7,7 +7,7 @@ import { ALLOWED_CONTENT_TYPES, APIM_HOST_SUFFIXES, APIM_PROTOCOL_SETTINGS, Ingr
 import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, selfSignedPem } from "./harness/mocks";
 import { promiseOf } from "./harness/outputs";
 import { runInStack } from "./harness/run";
 import { Json } from "./harness/values";
@@ -276,16 +276,7 @@ describe("Ingress component", () => {
         it("is byte-identical for the same key and certificate (no perpetual diff) and carries both", () => {
             const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
             const keyPem = keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-            const key = forge.pki.privateKeyFromPem(keyPem);
-            const cert = forge.pki.createCertificate();
-            cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-            cert.serialNumber = "02";
-            cert.validity.notBefore = new Date("2026-01-01T00:00:00Z");
-            cert.validity.notAfter = new Date("2027-01-01T00:00:00Z");
-            cert.setSubject([{ name: "commonName", value: "gw.example.org" }]);
-            cert.setIssuer([{ name: "commonName", value: "gw.example.org" }]);
-            cert.sign(key, forge.md.sha256.create());
-            const certPem = forge.pki.certificateToPem(cert);
+            const certPem = selfSignedPem(keyPem, "gw.example.org");
             const a = pfxBase64(keyPem, certPem, "gateway-tls");
             expect(pfxBase64(keyPem, certPem, "gateway-tls")).to.equal(a);
             const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.decode64(a)), false);

@@ -173,7 +173,7 @@ function realPrivateKeyPem(): string {
 }
 
 /** A genuine self-signed certificate for the given key and common name, fixed validity (what tls:SelfSignedCert returns). */
-function selfSignedPem(privateKeyPem: string, commonName: string): string {
+export function selfSignedPem(privateKeyPem: string, commonName: string): string {
     const key = forge.pki.privateKeyFromPem(privateKeyPem);
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
