@@ -586,6 +586,7 @@ export class HubSecurity extends pulumi.ComponentResource {
                 allowBlobPublicAccess: false,
                 allowSharedKeyAccess: false,
                 defaultToOAuthAuthentication: true,
+                allowCrossTenantReplication: false,
                 // Network Watcher writes as a trusted Azure service, which only works through the public endpoint's
                 // trusted-services exception; no IP or VNet rule opens it to anything else.
                 publicNetworkAccess: "Enabled",

@@ -4,6 +4,7 @@ import { README, configTable, section, wiringDiagram } from "../scripts/docs";
 import { parseConfig } from "../lib/config";
 import { loadStackConfig, readProject } from "./harness/stackConfig";
 import { sharedProgramRun } from "./harness/run";
+import { POLICY_DOC, policyDoc } from "../scripts/policyDocs";
 
 describe("documentation and schema stay in sync", () => {
     const readme = fs.readFileSync(README, "utf8");
@@ -13,6 +14,10 @@ describe("documentation and schema stay in sync", () => {
     });
     it("README's wiring diagram matches the dev graph (run `npm run docs`)", async () => {
         expect(section(readme, "wiring")).to.equal(await wiringDiagram((o) => sharedProgramRun(o.stack, o.preview)));
+    });
+    it("docs/policies.md matches the pack's metadata (run `npm run policy:docs`), and the README links it", () => {
+        expect(fs.readFileSync(POLICY_DOC, "utf8")).to.equal(policyDoc());
+        expect(readme).to.include("docs/policies.md");
     });
     it("README shows the two quick-start commands and the real deploy path", () => {
         expect(readme).to.include("npm ci && npm run plan").and.include("npm test");

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
+import { policies } from "../policy/policies";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
 import { sharedProgramRun } from "./harness/run";
@@ -63,7 +64,7 @@ describe("npm run plan", () => {
             it("writes the JSON contract", () => {
                 const j = plans[stack]!.json;
                 expect(j).to.include({ project: "ahds", stack });
-                expect(j.policy).to.include({ pack: "ahds-hipaa-hitrust", version: "0.1.0", policies: 3 });
+                expect(j.policy).to.include({ pack: "ahds-hipaa-hitrust", version: "0.1.0", policies: policies.length });
                 expect(j.resources.length).to.be.greaterThan(5);
                 for (const r of j.resources) {
                     expect(r).to.have.all.keys("urn", "type", "name", "custom", "parent", "inputs", "protect", "retainOnDelete", "dependencies", "propertyDependencies");
@@ -90,7 +91,10 @@ describe("npm run plan", () => {
         const j = JSON.parse(fs.readFileSync(path.join(tmp, "insecure.json"), "utf8")) as PlanJson;
         const v = j.policy.violations.find((x) => x.policy === "storage-no-public-network-access");
         expect(v).to.include({ enforcementLevel: "mandatory", urn: "urn:pulumi:dev::ahds::pulumi:pulumi:Stack$azure-native:storage:StorageAccount::insecure" });
-        expect(r.out).to.include("FAILED: 2 mandatory violation(s)");
+        // The account breaks every storage rule that has an insecure Azure default; the account is also untagged.
+        const violated = new Set(j.policy.violations.filter((x) => x.enforcementLevel === "mandatory").map((x) => x.policy));
+        expect([...violated]).to.include.members(["storage-no-public-network-access", "storage-https-only", "storage-min-tls-1-2", "storage-no-public-blob", "storage-no-shared-key", "storage-no-cross-tenant-replication", "required-tags"]);
+        expect(r.out).to.include(`FAILED: ${j.policy.violations.filter((x) => x.enforcementLevel === "mandatory").length} mandatory violation(s)`);
     });
 
     it("never writes secret values into the JSON", () => {

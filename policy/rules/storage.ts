@@ -1,5 +1,6 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { enumEquals, isAzureType, prop } from "./common";
+import { resourceRule } from "./define";
 
 /**
  * A resource instance rule names one Azure resource (`/subscriptions/<sub>/resourceGroups/<rg>/providers/...`).
@@ -45,3 +46,91 @@ export const storageNoPublicNetworkAccess: ResourceValidationPolicy = {
         reportViolation(`storage account "${args.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : `"${String(v)}"`} and its firewall is not limited to trusted services (default Deny, no IP/VNet rules, resource-instance rules without wildcards); set publicNetworkAccess to "Disabled"`);
     },
 };
+
+const ACCOUNT = ["storage:StorageAccount"];
+
+export const storageHttpsOnly = resourceRule({
+    name: "storage-https-only",
+    area: "storage",
+    description: "Storage accounts accept HTTPS only (set explicitly, so the plan shows it).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.y"], azurePolicy: ["404c3081"], checkov: ["CKV_AZURE_3"] },
+    types: ACCOUNT,
+    remediation: "Set enableHttpsTrafficOnly: true.",
+    check: (r, _c, report) => { if (r.props["enableHttpsTrafficOnly"] !== true) report(`storage account "${r.name}" does not set enableHttpsTrafficOnly: true`); },
+});
+
+export const storageMinTls = resourceRule({
+    name: "storage-min-tls-1-2",
+    area: "storage",
+    description: "Storage accounts refuse TLS below 1.2 (Azure's default for older API versions was TLS 1.0).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.y", "01.n"], azurePolicy: ["fe83a0eb"], checkov: ["CKV_AZURE_44"] },
+    types: ACCOUNT,
+    remediation: "Set minimumTlsVersion: \"TLS1_2\".",
+    check: (r, _c, report) => {
+        const v = r.props["minimumTlsVersion"];
+        if (!enumEquals(v, "TLS1_2") && !enumEquals(v, "TLS1_3")) report(`storage account "${r.name}" allows ${v === undefined ? "TLS 1.0 (unset)" : String(v)}`);
+    },
+});
+
+export const storageNoPublicBlob = resourceRule({
+    name: "storage-no-public-blob",
+    area: "storage",
+    description: "No anonymous blob access: accounts disallow it and containers never grant it.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "01.m", "01.n", "01.o", "09.ab", "09.w"], azurePolicy: ["4fa4b6c0"], checkov: ["CKV_AZURE_190", "CKV2_AZURE_47", "CKV_AZURE_34"] },
+    types: ["storage:StorageAccount", "storage:BlobContainer"],
+    remediation: "Set allowBlobPublicAccess: false on the account and publicAccess: \"None\" (or omit it) on containers.",
+    check: (r, _c, report) => {
+        if (r.typeKey === "storage:StorageAccount" && r.props["allowBlobPublicAccess"] !== false) report(`storage account "${r.name}" does not set allowBlobPublicAccess: false`);
+        const access = r.props["publicAccess"];
+        if (r.typeKey === "storage:BlobContainer" && access !== undefined && !enumEquals(access, "None")) report(`container "${r.name}" grants anonymous ${String(access)} access`);
+    },
+});
+
+export const storageNoSharedKey = resourceRule({
+    name: "storage-no-shared-key",
+    area: "storage",
+    description: "Storage accounts accept Entra ID only: no account keys or key-signed SAS that bypass RBAC and audit.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "01.q", "09.ab"], azurePolicy: ["8c6a50c6"], checkov: ["CKV2_AZURE_40"] },
+    types: ACCOUNT,
+    remediation: "Set allowSharedKeyAccess: false (and defaultToOAuthAuthentication: true).",
+    check: (r, _c, report) => { if (r.props["allowSharedKeyAccess"] !== false) report(`storage account "${r.name}" allows shared-key access`); },
+});
+
+export const storageNoCrossTenantReplication = resourceRule({
+    name: "storage-no-cross-tenant-replication",
+    area: "storage",
+    description: "Object replication to accounts in other Entra tenants is off (a PHI exfiltration path).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "09.ab"], azurePolicy: ["92a89a79"], checkov: [] },
+    types: ACCOUNT,
+    remediation: "Set allowCrossTenantReplication: false.",
+    check: (r, _c, report) => { if (r.props["allowCrossTenantReplication"] !== false) report(`storage account "${r.name}" allows cross-tenant replication`); },
+});
+
+export const storageBlobRecovery = resourceRule<{ minDays: number }>({
+    name: "storage-blob-recovery",
+    area: "storage",
+    description: "Blob services keep deleted blobs and containers recoverable (soft delete for at least the configured days) and version overwritten blobs.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.l", "12.b"], azurePolicy: [], checkov: ["CKV2_AZURE_38"] },
+    types: ["storage:BlobServiceProperties"],
+    remediation: "Set deleteRetentionPolicy and containerDeleteRetentionPolicy { enabled: true, days ≥ minDays } and isVersioningEnabled: true.",
+    config: { minDays: { type: "integer", minimum: 1, maximum: 365, default: 7 } },
+    check: (r, c, report) => {
+        for (const k of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
+            const p = r.props[k] as Record<string, unknown> | undefined;
+            if (p?.["enabled"] !== true || typeof p["days"] !== "number" || p["days"] < c.minDays) report(`blob service "${r.name}" ${k} is not enabled for at least ${c.minDays} days`);
+        }
+        if (r.props["isVersioningEnabled"] !== true) report(`blob service "${r.name}" has no blob versioning`);
+    },
+});

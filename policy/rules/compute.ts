@@ -1,0 +1,36 @@
+import { prop } from "./common";
+import { resourceRule } from "./define";
+
+const AREA = "compute";
+
+export const vmEncryptionAtHost = resourceRule({
+    name: "vm-encryption-at-host",
+    area: AREA,
+    description: "VMs encrypt temp disks and caches on the host (encryption at host).",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["06.c"], azurePolicy: ["fc4d8e41"], checkov: ["CKV_AZURE_97", "CKV_AZURE_151"] },
+    types: ["compute:VirtualMachine", "compute:VirtualMachineScaleSet"],
+    remediation: "Set securityProfile.encryptionAtHost: true (register the EncryptionAtHost feature once per subscription).",
+    check: (r, _c, report) => {
+        const v = r.typeKey === "compute:VirtualMachine" ? prop(r.props, "securityProfile.encryptionAtHost") : prop(r.props, "virtualMachineProfile.securityProfile.encryptionAtHost");
+        if (v !== true) report(`${r.typeKey} "${r.name}" has no encryption at host`);
+    },
+});
+
+export const vmSshKeyOnly = resourceRule({
+    name: "vm-ssh-key-only",
+    area: AREA,
+    description: "Linux VMs allow SSH keys only, never passwords.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.q", "01.d"], azurePolicy: [], checkov: ["CKV_AZURE_149", "CKV_AZURE_178", "CKV_AZURE_1"] },
+    types: ["compute:VirtualMachine"],
+    remediation: "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true and supply SSH public keys; do not set adminPassword.",
+    check: (r, _c, report) => {
+        const linux = prop(r.props, "osProfile.linuxConfiguration");
+        if (linux === undefined) return;
+        if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
+        if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
+    },
+});

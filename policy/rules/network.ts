@@ -1,0 +1,101 @@
+import { enumEquals, prop } from "./common";
+import { resourceRule } from "./define";
+
+const AREA = "network";
+/** Subnets Azure forbids or manages NSGs on (learn.microsoft.com/azure/virtual-network/network-security-groups-overview). */
+const NO_NSG_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
+/** Sources that mean "anyone on the internet". */
+const INTERNET = ["*", "internet", "any", "0.0.0.0/0", "::/0"];
+
+type Obj = Record<string, unknown>;
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : []);
+const strs = (...vs: unknown[]): string[] => vs.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((x): x is string => typeof x === "string");
+
+/** The subnets of a VNet (inline) or a standalone Subnet, as { name, props } (standalone subnet properties are flat). */
+function subnetsOf(typeKey: string, name: string, props: Obj): Array<{ name: string; props: Obj }> {
+    if (typeKey === "network:Subnet") return [{ name: String(props["subnetName"] ?? props["name"] ?? name), props }];
+    return arr(props["subnets"]).map((s) => ({ name: String(s["name"] ?? ""), props: s }));
+}
+
+export const subnetHasNsg = resourceRule<{ exemptSubnetNames: string[] }>({
+    name: "subnet-has-nsg",
+    area: AREA,
+    description: "Every subnet (inline in a VNet or standalone) has a network security group, except those where Azure forbids one.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "01.l", "01.m", "01.n", "09.j", "09.m", "10.m"], azurePolicy: ["e71308d3"], checkov: ["CKV2_AZURE_31"] },
+    types: ["network:VirtualNetwork", "network:Subnet"],
+    remediation: "Attach a networkSecurityGroup to the subnet.",
+    config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: NO_NSG_SUBNETS } },
+    check: (r, c, report) => {
+        for (const s of subnetsOf(r.typeKey, r.name, r.props)) {
+            if (c.exemptSubnetNames.includes(s.name)) continue;
+            if (prop(s.props, "networkSecurityGroup.id") === undefined) report(`subnet "${s.name}" of "${r.name}" has no network security group`);
+        }
+    },
+});
+
+/** True when a port range list covers the port (`*`, `22`, `20-30`). */
+function covers(ranges: string[], port: number): boolean {
+    return ranges.some((range) => {
+        if (range === "*") return true;
+        const [lo, hi] = range.split("-").map(Number);
+        return lo !== undefined && !Number.isNaN(lo) && port >= lo && port <= (hi ?? lo);
+    });
+}
+
+export const nsgNoInternetManagementPorts = resourceRule<{ ports: number[] }>({
+    name: "nsg-no-internet-mgmt-ports",
+    area: AREA,
+    description: "No NSG rule lets SSH, RDP (or other configured management ports) in from the internet.",
+    severity: "critical",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "01.j", "01.l", "09.m"], azurePolicy: ["22730e10", "b0f33259", "9daedab3"], checkov: ["CKV_AZURE_9", "CKV_AZURE_10"] },
+    types: ["network:NetworkSecurityGroup", "network:SecurityRule"],
+    remediation: "Reach machines through Bastion; remove inbound Allow rules from Internet/*/0.0.0.0/0 to management ports.",
+    config: { ports: { type: "array", items: { type: "integer" }, default: [22, 3389] } },
+    check: (r, c, report) => {
+        const rules = r.typeKey === "network:SecurityRule" ? [r.props] : arr(r.props["securityRules"]);
+        for (const rule of rules) {
+            if (!enumEquals(rule["direction"], "Inbound") || !enumEquals(rule["access"], "Allow")) continue;
+            const sources = strs(rule["sourceAddressPrefix"], rule["sourceAddressPrefixes"]).map((s) => s.toLowerCase());
+            if (!sources.some((s) => INTERNET.includes(s) || s.endsWith("/0"))) continue;
+            const ports = strs(rule["destinationPortRange"], rule["destinationPortRanges"]);
+            for (const port of c.ports) if (covers(ports, port)) report(`NSG rule "${String(rule["name"] ?? r.name)}" allows port ${port} from the internet`);
+        }
+    },
+});
+
+export const nicNoPublicIp = resourceRule({
+    name: "nic-no-public-ip",
+    area: AREA,
+    description: "Network interfaces and VMs carry no public IP: workloads are reached through the gateway or Bastion only.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["83a86a26"], checkov: ["CKV_AZURE_119", "CKV2_AZURE_39"] },
+    types: ["network:NetworkInterface", "compute:VirtualMachine"],
+    remediation: "Remove publicIPAddress from NIC IP configurations (and publicIPAddressConfiguration from VM NIC configurations).",
+    check: (r, _c, report) => {
+        const configs = r.typeKey === "network:NetworkInterface"
+            ? arr(r.props["ipConfigurations"]).filter((ip) => ip["publicIPAddress"] !== undefined)
+            : arr(prop(r.props, "networkProfile.networkInterfaceConfigurations")).flatMap((n) => arr(n["ipConfigurations"])).filter((ip) => ip["publicIPAddressConfiguration"] !== undefined);
+        if (configs.length > 0) report(`${r.typeKey} "${r.name}" has a public IP`);
+    },
+});
+
+export const routeDefaultViaFirewall = resourceRule({
+    name: "route-default-via-firewall",
+    area: AREA,
+    description: "A default route (0.0.0.0/0) in a route table goes to a virtual appliance (the firewall), never straight to the internet, and BGP cannot override it.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
+    types: ["network:RouteTable", "network:Route"],
+    remediation: "Route 0.0.0.0/0 with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true.",
+    check: (r, _c, report) => {
+        const routes = r.typeKey === "network:Route" ? [r.props] : arr(r.props["routes"]);
+        const defaults = routes.filter((x) => x["addressPrefix"] === "0.0.0.0/0");
+        for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance")) report(`route "${String(d["name"] ?? r.name)}" sends 0.0.0.0/0 to ${String(d["nextHopType"])} instead of the firewall`);
+        if (r.typeKey === "network:RouteTable" && defaults.length > 0 && r.props["disableBgpRoutePropagation"] !== true) report(`route table "${r.name}" lets BGP propagate routes over its default route`);
+    },
+});
