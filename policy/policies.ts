@@ -12,6 +12,7 @@ import {
     storageBlobRecovery, storageHttpsOnly, storageMinTls, storageNoCrossTenantReplication, storageNoPublicBlob, storageNoPublicNetworkAccess,
     storageNoSharedKey,
 } from "./rules/storage";
+import { phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected } from "./rules/stack";
 import { requiredTags } from "./rules/tags";
 
 /** Every policy in the pack, importable by tests without starting the analyzer server. */
@@ -37,4 +38,6 @@ export const policies: Policies = [
     vmEncryptionAtHost, vmSshKeyOnly,
     // Monitoring
     logAnalyticsRetention,
+    // Stack-level and data protection
+    phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, statefulProtected,
 ];

@@ -1,4 +1,5 @@
 import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { azureTypeKey } from "./common";
 
 /** The external controls a rule mirrors (policy-catalogue.md §5), kept on the rule so docs and tests read them. */
@@ -41,6 +42,23 @@ export interface Exemption {
     justification: string;
 }
 
+/** The `exemptions` setting every rule accepts; the engine validates it (a justification is required) at Configure. */
+export const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
+    type: "array",
+    default: [],
+    items: {
+        type: "object",
+        required: ["resourceName", "justification"],
+        properties: { resourceName: { type: "string", minLength: 1 }, justification: { type: "string", minLength: 20 } },
+        additionalProperties: false,
+    },
+};
+
+/** True when the resource name matches one of the exemptions' patterns in full. */
+export function isExempt(name: string, exemptions: Exemption[] | undefined): boolean {
+    return (exemptions ?? []).some((e) => new RegExp(`^(?:${e.resourceName})$`).test(name));
+}
+
 /** Rule metadata for docs and tests, by rule name. */
 export const RULE_METADATA = new Map<string, { area: string; controls: RuleControls; types: string[] }>();
 
@@ -63,23 +81,14 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         configSchema: {
             properties: {
                 ...(spec.config ?? {}),
-                exemptions: {
-                    type: "array",
-                    default: [],
-                    items: {
-                        type: "object",
-                        required: ["resourceName", "justification"],
-                        properties: { resourceName: { type: "string", minLength: 1 }, justification: { type: "string", minLength: 20 } },
-                        additionalProperties: false,
-                    },
-                },
+                exemptions: EXEMPTIONS_SCHEMA,
             },
         },
         validateResource: (args, reportViolation) => {
             const typeKey = azureTypeKey(args.type);
             if (typeKey === undefined || !spec.types.includes(typeKey)) return;
             const config = args.getConfig<C & { exemptions: Exemption[] }>();
-            if ((config.exemptions ?? []).some((e) => new RegExp(`^(?:${e.resourceName})$`).test(args.name))) return;
+            if (isExempt(args.name, config.exemptions)) return;
             spec.check({ typeKey, name: args.name, props: args.props, args }, config, reportViolation);
         },
     };

@@ -1,16 +1,17 @@
-import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { Graph } from "./graph";
 
 class NotApplicable extends Error {}
 
 /** Calls a resource policy the way @pulumi/policy 1.21 does, with config defaults filled in as the engine would. */
-export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r"): string[] {
+export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r", protect = false): string[] {
     const defaults: Record<string, unknown> = {};
     for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
         const d = (s as { default?: unknown }).default;
         if (d !== undefined) defaults[k] = d;
     }
     const args: ResourceValidationArgs = {
-        type, props, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        type, props, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
@@ -21,5 +22,42 @@ export function check(policy: ResourceValidationPolicy, type: string, props: Rec
     const v = policy.validateResource;
     if (v === undefined) throw new Error(`${policy.name} has no validateResource`);
     for (const fn of Array.isArray(v) ? v : [v]) void fn(args, (message: string) => { found.push(message); });
+    return found;
+}
+
+/** The graph's resources as a stack policy sees them (props = inputs + outputs; parents and dependencies linked by URN). */
+export function policyResources(graph: Graph): PolicyResource[] {
+    const byUrn = new Map<string, PolicyResource>();
+    for (const r of graph.resources) {
+        byUrn.set(r.urn, {
+            type: r.type, name: r.name, urn: r.urn, props: { ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) },
+            opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            dependencies: [], propertyDependencies: {},
+            isType: () => false, asType: () => undefined,
+        });
+    }
+    for (const r of graph.resources) {
+        const p = byUrn.get(r.urn) as PolicyResource;
+        const link = (urns: string[]) => urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
+        p.dependencies = link(r.dependencies);
+        p.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, link(v)]));
+        if (r.parent !== null) { const parent = byUrn.get(r.parent); if (parent !== undefined) p.parent = parent; }
+    }
+    return [...byUrn.values()];
+}
+
+/** Calls a stack policy the way @pulumi/policy 1.21 does; returns the violation messages. */
+export function checkStack(policy: StackValidationPolicy, resources: PolicyResource[], config: Record<string, unknown> = {}): string[] {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
+        const d = (s as { default?: unknown }).default;
+        if (d !== undefined) defaults[k] = d;
+    }
+    const found: string[] = [];
+    void policy.validateStack({
+        resources, stackTags: new Map(),
+        getConfig: <T>() => ({ ...defaults, ...config }) as T,
+        notApplicable: (reason?: string) => { throw new NotApplicable(reason); },
+    }, (message: string) => { found.push(message); });
     return found;
 }
