@@ -26,3 +26,8 @@ export function prop(props: Record<string, unknown>, path: string): unknown {
     for (const p of path.split(".")) v = typeof v === "object" && v !== null ? (v as Record<string, unknown>)[p] : undefined;
     return v;
 }
+
+/** The objects in an array property (anything else, including an unknown or missing value, gives none). */
+export function objects(v: unknown): Array<Record<string, unknown>> {
+    return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : [];
+}

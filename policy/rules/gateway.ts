@@ -1,9 +1,7 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, objects as arr, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "application-gateway";
-type Obj = Record<string, unknown>;
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : []);
 
 export const appGatewayWafAttached = resourceRule({
     name: "appgw-waf-policy-attached",

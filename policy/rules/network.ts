@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, objects as arr, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
@@ -8,7 +8,6 @@ const NO_NSG_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallMa
 const INTERNET = ["*", "internet", "any", "0.0.0.0/0", "::/0"];
 
 type Obj = Record<string, unknown>;
-const arr = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => typeof x === "object" && x !== null) : []);
 const strs = (...vs: unknown[]): string[] => vs.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((x): x is string => typeof x === "string");
 
 /** The subnets of a VNet (inline) or a standalone Subnet, as { name, props } (standalone subnet properties are flat). */
