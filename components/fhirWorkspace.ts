@@ -14,7 +14,7 @@ import { NamingArgs, resourceName } from "./shared/naming";
 import { PrivateEndpointArgs, createPrivateEndpoints } from "./shared/privateEndpoint";
 import { RoleAssignmentArgs, createRoleAssignments, roleAssignmentProblems } from "./shared/roleAssignment";
 import { createSecureStorageAccount } from "./shared/storageAccount";
-import { validatedArgs } from "./shared/validation";
+import { intRangeProblems, validatedArgs } from "./shared/validation";
 import { parseResourceId } from "./shared/workspace";
 
 /** Where the component's private endpoints go and which private DNS zones they register in. */
@@ -197,11 +197,6 @@ function jsonProblems(label: string, text: string, check: (v: Record<string, unk
     if (typeof v !== "object" || v === null || Array.isArray(v)) return [`${label} must be a JSON object`];
     const problem = check(v as Record<string, unknown>);
     return problem === undefined ? [] : [`${label} ${problem}`];
-}
-
-/** `<label> must be an integer lo-hi<why>` when `v` is set and out of range. */
-function intRangeProblems(label: string, v: number | undefined, lo: number, hi: number, why = ""): string[] {
-    return v === undefined || (Number.isInteger(v) && v >= lo && v <= hi) ? [] : [`${label} must be an integer ${lo}-${hi}${why}`];
 }
 
 /** Plain-value validation of the whole component, before any child is created. */

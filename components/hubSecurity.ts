@@ -19,7 +19,7 @@ import { NamingArgs, resourceName } from "./shared/naming";
 import { DENY_ALL_INBOUND, NsgRuleSpec, createSubnetNsg, nsgRuleProblems } from "./shared/nsgRules";
 import { createPrivateEndpoints } from "./shared/privateEndpoint";
 import { createRoleAssignments } from "./shared/roleAssignment";
-import { createStorageDiagnostics } from "./shared/storageAccount";
+import { STORAGE_ACCOUNT_BASELINE, createStorageDiagnostics } from "./shared/storageAccount";
 import { addressAt, mustParseCidr, parseCidr } from "./shared/cidr";
 
 /** Hub address plan. Subnet names are fixed where Azure requires them (AzureFirewallSubnet, AzureBastionSubnet). */
@@ -579,14 +579,8 @@ export class HubSecurity extends pulumi.ComponentResource {
                 accountName: resourceName("storageAccount", naming, "flow"),
                 resourceGroupName: rg,
                 location,
-                kind: "StorageV2",
+                ...STORAGE_ACCOUNT_BASELINE,
                 sku: { name: zones !== undefined ? "Standard_ZRS" : "Standard_LRS" },
-                minimumTlsVersion: "TLS1_2",
-                enableHttpsTrafficOnly: true,
-                allowBlobPublicAccess: false,
-                allowSharedKeyAccess: false,
-                defaultToOAuthAuthentication: true,
-                allowCrossTenantReplication: false,
                 // Network Watcher writes as a trusted Azure service, which only works through the public endpoint's
                 // trusted-services exception; no IP or VNet rule opens it to anything else.
                 publicNetworkAccess: "Enabled",

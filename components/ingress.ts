@@ -11,7 +11,7 @@ import { createDiagnosticSettings } from "./shared/diagnostics";
 import { NamingArgs, resourceName } from "./shared/naming";
 import { createRoleAssignments } from "./shared/roleAssignment";
 import { pfxBase64 } from "./shared/selfSignedPfx";
-import { validatedArgs } from "./shared/validation";
+import { intRangeProblems, validatedArgs } from "./shared/validation";
 import { parseResourceId } from "./shared/workspace";
 
 /** Where the gateway and API Management live. */
@@ -213,17 +213,15 @@ export function ingressProblems(args: IngressArgs): string[] {
     const sku = args.apim.sku ?? "Developer";
     const capacity = args.apim.capacity ?? 1;
     if (!APIM_SKUS.includes(sku)) p.push(`apim.sku "${sku}" must be Developer or Premium (the tiers with internal VNet injection on stv2)`);
-    if (!Number.isInteger(capacity) || capacity < 1 || capacity > 12) p.push("apim.capacity must be an integer 1-12");
+    p.push(...intRangeProblems("apim.capacity", capacity, 1, 12));
     if (sku === "Developer" && capacity !== 1) p.push("apim.capacity must be 1 on the Developer tier");
     if (args.zoneRedundant === true && sku === "Premium" && capacity % 2 !== 0 && capacity % 3 !== 0) p.push(`apim.capacity ${capacity} cannot be spread evenly over 2 or 3 availability zones`);
     if (!EMAIL.test(args.apim.publisherEmail)) p.push(`apim.publisherEmail "${args.apim.publisherEmail}" is not an e-mail address`);
-    const calls = args.apim.callsPerMinute;
-    if (calls !== undefined && (!Number.isInteger(calls) || calls < 1 || calls > 100000)) p.push("apim.callsPerMinute must be an integer 1-100000");
+    p.push(...intRangeProblems("apim.callsPerMinute", args.apim.callsPerMinute, 1, 100000));
     const gw = args.appGateway ?? {};
     const min = gw.minCapacity ?? 0;
     const max = gw.maxCapacity ?? 2;
-    if (!Number.isInteger(min) || min < 0 || min > 125) p.push("appGateway.minCapacity must be an integer 0-125");
-    if (!Number.isInteger(max) || max < 1 || max > 125) p.push("appGateway.maxCapacity must be an integer 1-125");
+    p.push(...intRangeProblems("appGateway.minCapacity", min, 0, 125), ...intRangeProblems("appGateway.maxCapacity", max, 1, 125));
     if (min > max) p.push(`appGateway.minCapacity ${min} is greater than maxCapacity ${max}`);
     if (gw.hostName !== undefined && gw.hostName !== "" && !HOST_NAME.test(gw.hostName)) p.push(`appGateway.hostName "${gw.hostName}" is not a lowercase DNS name`);
     const id = args.certificate.keyVaultSecretId;

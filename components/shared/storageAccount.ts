@@ -9,6 +9,20 @@ export interface TrustedResourceInstance {
     tenantId: pulumi.Input<string>;
 }
 
+/**
+ * Settings every storage account in the platform carries: StorageV2, HTTPS only, TLS 1.2, no anonymous blob access,
+ * Entra ID only (no shared keys, OAuth by default in the portal), no replication to other tenants.
+ */
+export const STORAGE_ACCOUNT_BASELINE = {
+    kind: "StorageV2",
+    minimumTlsVersion: "TLS1_2",
+    enableHttpsTrafficOnly: true,
+    allowBlobPublicAccess: false,
+    allowSharedKeyAccess: false,
+    defaultToOAuthAuthentication: true,
+    allowCrossTenantReplication: false,
+} as const;
+
 /** Plain settings of a PHI storage account (a building block, not a component: the owning component's args map onto it). */
 export interface SecureStorageAccountSettings {
     accountName: pulumi.Input<string>;
@@ -75,15 +89,9 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
         accountName: s.accountName,
         resourceGroupName: s.resourceGroupName,
         location: s.location,
-        kind: "StorageV2",
+        ...STORAGE_ACCOUNT_BASELINE,
         sku: { name: s.zoneRedundant ? "Standard_ZRS" : "Standard_LRS" },
         accessTier: "Hot",
-        minimumTlsVersion: "TLS1_2",
-        enableHttpsTrafficOnly: true,
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        allowCrossTenantReplication: false,
         // Copies only within the same Entra tenant, so data cannot be copied out with a SAS to a foreign account.
         allowedCopyScope: "AAD",
         isLocalUserEnabled: false,

@@ -9,3 +9,8 @@ export function validatedArgs<T>(component: string, name: string, args: T, probl
     if (problems.length > 0) throw new Error(`${component} ${name}: invalid args:\n  ${problems.join("\n  ")}`);
     return args;
 }
+
+/** `<label> must be an integer lo-hi<why>` when `v` is set and out of range; nothing otherwise. */
+export function intRangeProblems(label: string, v: number | undefined, lo: number, hi: number, why = ""): string[] {
+    return v === undefined || (Number.isInteger(v) && v >= lo && v <= hi) ? [] : [`${label} must be an integer ${lo}-${hi}${why}`];
+}
