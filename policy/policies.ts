@@ -1,43 +1,66 @@
 import { Policies } from "@pulumi/policy";
-import { apimApiHttpsOnly, apimTls12, apimVnetInternal } from "./rules/apim";
-import { vmEncryptionAtHost, vmSshKeyOnly } from "./rules/compute";
-import { firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
+import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from "./rules/apim";
+import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "./rules/cognitive";
+import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "./rules/compute";
+import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "./rules/containerapps";
+import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
+import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
 import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPreventionMode } from "./rules/gateway";
-import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, noLegacyApiForFhir } from "./rules/health";
+import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirVersioning, noLegacyApiForFhir } from "./rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "./rules/keyvault";
 import { logAnalyticsRetention } from "./rules/monitoring";
-import { nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg } from "./rules/network";
+import { gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound } from "./rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "./rules/registry";
 import {
-    storageBlobRecovery, storageHttpsOnly, storageMinTls, storageNoCrossTenantReplication, storageNoPublicBlob, storageNoPublicNetworkAccess,
-    storageNoSharedKey,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge,
+    spokeEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
+} from "./rules/stack";
+import {
+    storageBlobRecovery, storageHttpsOnly, storageInfrastructureEncryption, storageMinTls, storageNetworkDefaultDeny, storageNoCrossTenantReplication,
+    storageNoPublicBlob, storageNoPublicNetworkAccess, storageNoSharedKey,
 } from "./rules/storage";
-import { phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected } from "./rules/stack";
+import { synapseEntraOnly, synapseExfiltrationProtection, synapsePrivateOnly } from "./rules/synapse";
 import { requiredTags } from "./rules/tags";
+import {
+    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServicePublicNetworkDisabled, appServiceRemoteDebuggingOff,
+    appServiceVnetRouteAll,
+} from "./rules/web";
 
 /** Every policy in the pack, importable by tests without starting the analyzer server. */
 export const policies: Policies = [
     requiredTags,
     // Health Data Services
-    fhirCorsNoWildcard, fhirAuthorityEntraTenant, noLegacyApiForFhir,
+    fhirCorsNoWildcard, fhirAuthorityEntraTenant, fhirVersioning, noLegacyApiForFhir,
     // Storage
-    storageNoPublicNetworkAccess, storageHttpsOnly, storageMinTls, storageNoPublicBlob, storageNoSharedKey, storageNoCrossTenantReplication, storageBlobRecovery,
+    storageNoPublicNetworkAccess, storageNetworkDefaultDeny, storageHttpsOnly, storageMinTls, storageNoPublicBlob, storageNoSharedKey,
+    storageNoCrossTenantReplication, storageInfrastructureEncryption, storageBlobRecovery,
     // Key Vault
     keyVaultPurgeProtection, keyVaultRbac, keyVaultNetwork,
     // Network
-    subnetHasNsg, nsgNoInternetManagementPorts, nicNoPublicIp, routeDefaultViaFirewall,
+    subnetHasNsg, gatewaySubnetNoNsg, subnetNoDefaultOutbound, nsgNoInternetManagementPorts, nicNoPublicIp, routeDefaultViaFirewall,
     // Firewall
-    firewallUsesPolicy, firewallThreatIntelDeny,
+    firewallUsesPolicy, firewallThreatIntelDeny, firewallPremiumIdps,
     // Application Gateway + WAF
     appGatewayWafAttached, wafPreventionMode, appGatewayTls12, appGatewayHttpsEndToEnd,
     // API Management
-    apimVnetInternal, apimTls12, apimApiHttpsOnly,
+    apimVnetInternal, apimTls12, apimMinApiVersion, apimApiHttpsOnly,
+    // App Service / Functions
+    appServiceHttpsOnly, appServiceMinTls, appServiceFtpDisabled, appServiceRemoteDebuggingOff, appServiceCorsNoWildcard, appServicePublicNetworkDisabled, appServiceVnetRouteAll,
     // Container Registry
     acrNoLocalAuth, acrPrivateOnly,
+    // Container Apps
+    containerAppInternalIngress, containerAppNoInsecureIngress, containerAppEnvInternal,
     // Compute
-    vmEncryptionAtHost, vmSshKeyOnly,
+    vmEncryptionAtHost, vmSshKeyOnly, diskNoPublicNetwork,
     // Monitoring
     logAnalyticsRetention,
+    // Synapse
+    synapsePrivateOnly, synapseExfiltrationProtection, synapseEntraOnly,
+    // Event Hubs
+    eventHubNoLocalAuth, eventHubMinTls,
+    // Azure AI services
+    cognitiveNoLocalAuth, cognitivePrivateOnly,
     // Stack-level and data protection
-    phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, statefulProtected,
+    phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, spokeEgressViaFirewall, eventHubNetworkRestricted, vnetFlowLogsCoverage,
+    defenderPlansEnabled, cmkKeyInProtectedVault, statefulProtected,
 ];

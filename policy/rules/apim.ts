@@ -53,3 +53,19 @@ export const apimApiHttpsOnly = resourceRule({
         if (!Array.isArray(protocols) || protocols.length === 0 || protocols.some((p) => !["https", "wss"].includes(String(p).toLowerCase()))) report(`API "${r.name}" accepts ${JSON.stringify(protocols ?? "http and https (default)")}`);
     },
 });
+
+export const apimMinApiVersion = resourceRule({
+    name: "apim-min-api-version",
+    area: AREA,
+    description: "API Management refuses control-plane API versions older than 2019-12-01, which expose secrets (subscription keys, named values) in list responses to read-only roles.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "09.ab"], azurePolicy: ["549814b6"], checkov: [] },
+    types: ["apimanagement:ApiManagementService"],
+    remediation: "Set apiVersionConstraint.minApiVersion to \"2019-12-01\" or later.",
+    check: (r, _c, report) => {
+        const v = prop(r.props, "apiVersionConstraint.minApiVersion");
+        // ISO dates (with an optional -preview suffix) compare correctly as strings.
+        if (typeof v !== "string" || v.slice(0, 10) < "2019-12-01") report(`API Management "${r.name}" minApiVersion is ${v === undefined ? "unset" : String(v)}; require 2019-12-01 or later`);
+    },
+});

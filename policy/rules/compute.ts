@@ -1,4 +1,4 @@
-import { prop } from "./common";
+import { enumEquals, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "compute";
@@ -32,5 +32,21 @@ export const vmSshKeyOnly = resourceRule({
         if (linux === undefined) return;
         if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
         if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
+    },
+});
+
+export const diskNoPublicNetwork = resourceRule({
+    name: "disk-no-public-network",
+    area: AREA,
+    description: "Managed disks cannot be exported or imported over the internet: public network access is off and SAS access is denied or private-link only.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.c", "01.m", "01.n", "01.o", "09.ab", "09.w"], azurePolicy: ["8405fdab"], checkov: ["CKV_AZURE_251"] },
+    types: ["compute:Disk"],
+    remediation: "Set publicNetworkAccess: \"Disabled\" and networkAccessPolicy: \"DenyAll\" (or \"AllowPrivate\" with a disk access resource).",
+    check: (r, _c, report) => {
+        if (!enumEquals(r.props["publicNetworkAccess"], "Disabled")) report(`disk "${r.name}" allows public network access`);
+        const policy = r.props["networkAccessPolicy"];
+        if (!enumEquals(policy, "DenyAll") && !enumEquals(policy, "AllowPrivate")) report(`disk "${r.name}" networkAccessPolicy is ${policy === undefined ? "AllowAll (unset)" : String(policy)}`);
     },
 });

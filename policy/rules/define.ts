@@ -1,4 +1,4 @@
-import { EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { azureTypeKey } from "./common";
 
@@ -20,7 +20,8 @@ export interface RuleResource {
     args: ResourceValidationArgs;
 }
 
-export interface ResourceRuleSpec<C extends object = Record<string, never>> {
+/** What every rule declares: identity, area, severity, default enforcement, the controls it mirrors, its types. */
+export interface RuleSpec {
     name: string;
     /** Area (one file per area): docs group rules by it. */
     area: string;
@@ -28,13 +29,25 @@ export interface ResourceRuleSpec<C extends object = Record<string, never>> {
     severity: "low" | "medium" | "high" | "critical";
     enforcementLevel: EnforcementLevel;
     controls: RuleControls;
-    /** Type keys (`<module>:<Type>`); versioned tokens match too. */
+    /** Type keys (`<module>:<Type>`) the rule reads; versioned tokens match too. */
     types: string[];
     remediation: string;
     /** JSON-schema properties of the rule's own settings (defaults are filled in by the engine). */
     config?: Record<string, object>;
-    check: (r: RuleResource, config: C, report: (message: string) => void) => void;
 }
+
+export interface ResourceRuleSpec<C extends object = Record<string, never>> extends RuleSpec {
+    /** `exempt` tells whether a named part of the resource (e.g. `<vnet>/<subnet>`) is exempted by config. */
+    check: (r: RuleResource, config: C, report: (message: string) => void, exempt: (name: string) => boolean) => void;
+}
+
+export interface StackRuleSpec<C extends object = Record<string, never>> extends RuleSpec {
+    /** `exempt` tells whether a resource (or a named part such as `<vnet>/<subnet>`) is exempted by config. */
+    check: (resources: PolicyResource[], config: C, report: (message: string, urn?: string) => void, exempt: (nameOrResource: PolicyResource | string) => boolean) => void;
+}
+
+/** In `types`: the rule reads every azure-native resource type (it narrows further itself). */
+export const ANY_TYPE = "*";
 
 /** One exemption: resources whose name matches `resourceName` (a regular expression) skip the rule, for the stated reason. */
 export interface Exemption {
@@ -59,16 +72,23 @@ export function isExempt(name: string, exemptions: Exemption[] | undefined): boo
     return (exemptions ?? []).some((e) => new RegExp(`^(?:${e.resourceName})$`).test(name));
 }
 
+/**
+ * The `downgradeReason` setting every rule accepts: a stack config that lowers a rule below mandatory says why in
+ * the file itself (tests/policyConfig.spec.ts requires it), so the reason travels with the setting.
+ */
+export const DOWNGRADE_REASON_SCHEMA: PolicyConfigJSONSchema = { type: "string", minLength: 20 };
+
 /** Rule metadata for docs and tests, by rule name. */
 export const RULE_METADATA = new Map<string, { area: string; controls: RuleControls; types: string[] }>();
 
 /**
- * A ResourceValidationPolicy with the pack's conventions: type matching that accepts versioned tokens, HITRUST
- * framework metadata, tags naming the Azure Policy and Checkov IDs it mirrors, and an `exemptions` setting in the
- * spirit of Pulumi's compliance-policies: each exemption names the resources (pattern) and must give a justification
- * of at least 20 characters, which the engine validates against this schema when the pack is configured.
+ * The fields every policy of the pack shares: HITRUST framework metadata, tags naming the Azure Policy and Checkov
+ * IDs it mirrors, and a config schema with the rule's own settings plus `exemptions` (in the spirit of Pulumi's
+ * compliance-policies: each names the resources by pattern and must give a justification of at least 20 characters,
+ * which the engine validates against this schema when the pack is configured) and `downgradeReason`.
  */
-export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): ResourceValidationPolicy {
+function common(spec: RuleSpec): Omit<Policy, "enforcementLevel"> & { enforcementLevel: EnforcementLevel } {
+    if (RULE_METADATA.has(spec.name)) throw new Error(`policy rule "${spec.name}" is defined twice`);
     RULE_METADATA.set(spec.name, { area: spec.area, controls: spec.controls, types: spec.types });
     return {
         name: spec.name,
@@ -78,18 +98,34 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
         framework: { name: "HITRUST CSF", version: "v11.3", reference: spec.controls.hitrust.join(", "), specification: spec.area },
         tags: ["hitrust", "hipaa", spec.area, ...spec.controls.azurePolicy.map((id) => `azure-policy:${id}`), ...spec.controls.checkov.map((id) => `checkov:${id}`)],
         remediationSteps: spec.remediation,
-        configSchema: {
-            properties: {
-                ...(spec.config ?? {}),
-                exemptions: EXEMPTIONS_SCHEMA,
-            },
-        },
+        configSchema: { properties: { ...(spec.config ?? {}), exemptions: EXEMPTIONS_SCHEMA, downgradeReason: DOWNGRADE_REASON_SCHEMA } },
+    };
+}
+
+/** A resource-level rule: matches its types (versioned tokens too), skips exempted resources, then runs `check` on the inputs. */
+export function resourceRule<C extends object = Record<string, never>>(spec: ResourceRuleSpec<C>): ResourceValidationPolicy {
+    return {
+        ...common(spec),
         validateResource: (args, reportViolation) => {
             const typeKey = azureTypeKey(args.type);
-            if (typeKey === undefined || !spec.types.includes(typeKey)) return;
+            if (typeKey === undefined || !(spec.types.includes(typeKey) || spec.types.includes(ANY_TYPE))) return;
             const config = args.getConfig<C & { exemptions: Exemption[] }>();
             if (isExempt(args.name, config.exemptions)) return;
-            spec.check({ typeKey, name: args.name, props: args.props, args }, config, reportViolation);
+            spec.check({ typeKey, name: args.name, props: args.props, args }, config, reportViolation, (name) => isExempt(name, config.exemptions));
+        },
+    };
+}
+
+/**
+ * A stack-level rule: relations between resources (endpoint → store, diagnostic setting → resource, subnet → route
+ * table). Checks follow dependencies (`propertyDependencies`), which are known at preview, rather than output IDs.
+ */
+export function stackRule<C extends object = Record<string, never>>(spec: StackRuleSpec<C>): StackValidationPolicy {
+    return {
+        ...common(spec),
+        validateStack: (args, reportViolation) => {
+            const config = args.getConfig<C & { exemptions: Exemption[] }>();
+            spec.check(args.resources, config, reportViolation, (x) => isExempt(typeof x === "string" ? x : x.name, config.exemptions));
         },
     };
 }

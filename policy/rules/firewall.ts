@@ -32,3 +32,21 @@ export const firewallThreatIntelDeny = resourceRule({
     remediation: "Set threatIntelMode: \"Deny\".",
     check: (r, _c, report) => { if (!enumEquals(r.props["threatIntelMode"], "Deny")) report(`firewall policy "${r.name}" has threatIntelMode ${JSON.stringify(r.props["threatIntelMode"] ?? "Alert (default)")}`); },
 });
+
+export const firewallPremiumIdps = resourceRule<{ allowAlert: boolean }>({
+    name: "firewall-premium-idps",
+    area: AREA,
+    description: "Azure Firewall runs the Premium tier with intrusion detection and prevention (IDPS) denying matched traffic.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.m", "10.m", "09.ab"], azurePolicy: ["8c19196d"], checkov: ["CKV_AZURE_220"] },
+    types: ["network:AzureFirewall", "network:FirewallPolicy"],
+    remediation: "Use sku.tier Premium on the firewall and its policy, with intrusionDetection.mode \"Deny\".",
+    config: { allowAlert: { type: "boolean", default: false } },
+    check: (r, c, report) => {
+        if (!enumEquals(prop(r.props, "sku.tier"), "Premium")) report(`${r.typeKey === "network:AzureFirewall" ? "firewall" : "firewall policy"} "${r.name}" is not Premium (no IDPS)`);
+        if (r.typeKey !== "network:FirewallPolicy") return;
+        const mode = prop(r.props, "intrusionDetection.mode");
+        if (!enumEquals(mode, "Deny") && !(c.allowAlert && enumEquals(mode, "Alert"))) report(`firewall policy "${r.name}" IDPS mode is ${mode === undefined ? "Off (unset)" : String(mode)}`);
+    },
+});

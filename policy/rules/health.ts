@@ -50,3 +50,20 @@ export const noLegacyApiForFhir = resourceRule({
         if (!enumEquals(prop(r.props, "properties.publicNetworkAccess"), "Disabled")) report(`"${r.name}" also leaves public network access on`);
     },
 });
+
+export const fhirVersioning = resourceRule({
+    name: "fhir-resource-versioning",
+    area: AREA,
+    description: "FHIR services keep resource history (versioned or versioned-update), so an overwritten clinical record can be recovered and audited.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.l", "12.b", "09.aa"], azurePolicy: [], checkov: [] },
+    types: ["healthcareapis:FhirService"],
+    remediation: "Set resourceVersionPolicyConfiguration.default to \"versioned\" (or \"versioned-update\") and no per-resource \"no-version\" override.",
+    check: (r, _c, report) => {
+        const def = prop(r.props, "resourceVersionPolicyConfiguration.default");
+        if (def === undefined || enumEquals(def, "no-version")) report(`FHIR service "${r.name}" keeps no resource history (versioning ${def === undefined ? "unset" : String(def)})`);
+        const overrides = prop(r.props, "resourceVersionPolicyConfiguration.resourceTypeOverrides");
+        for (const [t, v] of Object.entries(typeof overrides === "object" && overrides !== null ? overrides : {})) if (enumEquals(v, "no-version")) report(`FHIR service "${r.name}" keeps no history for ${t}`);
+    },
+});

@@ -26,9 +26,9 @@ export const subnetHasNsg = resourceRule<{ exemptSubnetNames: string[] }>({
     types: ["network:VirtualNetwork", "network:Subnet"],
     remediation: "Attach a networkSecurityGroup to the subnet.",
     config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: NO_NSG_SUBNETS } },
-    check: (r, c, report) => {
+    check: (r, c, report, exempt) => {
         for (const s of subnetsOf(r.typeKey, r.name, r.props)) {
-            if (c.exemptSubnetNames.includes(s.name)) continue;
+            if (c.exemptSubnetNames.includes(s.name) || exempt(`${r.name}/${s.name}`)) continue;
             if (prop(s.props, "networkSecurityGroup.id") === undefined) report(`subnet "${s.name}" of "${r.name}" has no network security group`);
         }
     },
@@ -96,5 +96,40 @@ export const routeDefaultViaFirewall = resourceRule({
         const defaults = routes.filter((x) => x["addressPrefix"] === "0.0.0.0/0");
         for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance")) report(`route "${String(d["name"] ?? r.name)}" sends 0.0.0.0/0 to ${String(d["nextHopType"])} instead of the firewall`);
         if (r.typeKey === "network:RouteTable" && defaults.length > 0 && r.props["disableBgpRoutePropagation"] !== true) report(`route table "${r.name}" lets BGP propagate routes over its default route`);
+    },
+});
+
+export const gatewaySubnetNoNsg = resourceRule({
+    name: "gateway-subnet-no-nsg",
+    area: AREA,
+    description: "GatewaySubnet carries no NSG: Azure does not support one there and VPN/ExpressRoute gateways stop working.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "09.m"], azurePolicy: ["35f9c03a"], checkov: [] },
+    types: ["network:VirtualNetwork", "network:Subnet"],
+    remediation: "Remove networkSecurityGroup from GatewaySubnet.",
+    check: (r, _c, report) => {
+        for (const s of subnetsOf(r.typeKey, r.name, r.props)) if (s.name === "GatewaySubnet" && s.props["networkSecurityGroup"] !== undefined) report(`GatewaySubnet of "${r.name}" has a network security group`);
+    },
+});
+
+/** Platform subnets whose service brings its own outbound path (public IP) or manages the subnet. */
+const PLATFORM_SUBNETS = [...NO_NSG_SUBNETS, "AzureBastionSubnet"];
+
+export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[] }>({
+    name: "subnet-no-default-outbound",
+    area: AREA,
+    description: "Subnets are private (defaultOutboundAccess: false): nothing reaches the internet through Azure's implicit outbound IP, only through the firewall.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.m"], azurePolicy: ["7bca8353"], checkov: [] },
+    types: ["network:VirtualNetwork", "network:Subnet"],
+    remediation: "Set defaultOutboundAccess: false on the subnet (explicit outbound: route 0.0.0.0/0 to the firewall). A subnet whose service needs Azure's default path is exempted as \"<vnet>/<subnet>\" with a justification.",
+    config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
+    check: (r, c, report, exempt) => {
+        for (const s of subnetsOf(r.typeKey, r.name, r.props)) {
+            if (c.exemptSubnetNames.includes(s.name) || exempt(`${r.name}/${s.name}`)) continue;
+            if (s.props["defaultOutboundAccess"] !== false) report(`subnet "${s.name}" of "${r.name}" keeps default outbound access`);
+        }
     },
 });

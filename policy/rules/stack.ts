@@ -1,42 +1,12 @@
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { azureTypeKey } from "./common";
-import { EXEMPTIONS_SCHEMA, Exemption, RULE_METADATA, RuleControls, isExempt, resourceRule } from "./define";
+import { PolicyResource } from "@pulumi/policy";
+import { azureTypeKey, enumEquals as same, objects as objs, prop as at } from "./common";
+import { resourceRule, stackRule } from "./define";
 
 /**
  * Stack-level rules: relations between resources (endpoint → store, diagnostic setting → resource, public IP →
- * consumer). They follow dependencies (`propertyDependencies`), which are known at preview, not output IDs.
+ * consumer, subnet → route table). They follow dependencies (`propertyDependencies`), which are known at preview,
+ * and fall back to IDs only where those are known.
  */
-
-interface StackRuleSpec<C extends object> {
-    name: string;
-    area: string;
-    description: string;
-    severity: "low" | "medium" | "high" | "critical";
-    controls: RuleControls;
-    types: string[];
-    remediation: string;
-    config?: Record<string, object>;
-    check: (resources: PolicyResource[], config: C, report: (message: string, urn?: string) => void, exempt: (r: PolicyResource) => boolean) => void;
-}
-
-function stackRule<C extends object>(spec: StackRuleSpec<C>): StackValidationPolicy {
-    RULE_METADATA.set(spec.name, { area: spec.area, controls: spec.controls, types: spec.types });
-    return {
-        name: spec.name,
-        description: spec.description,
-        enforcementLevel: "mandatory",
-        severity: spec.severity,
-        framework: { name: "HITRUST CSF", version: "v11.3", reference: spec.controls.hitrust.join(", "), specification: spec.area },
-        tags: ["hitrust", "hipaa", spec.area, ...spec.controls.azurePolicy.map((id) => `azure-policy:${id}`), ...spec.controls.checkov.map((id) => `checkov:${id}`)],
-        remediationSteps: spec.remediation,
-        configSchema: { properties: { ...(spec.config ?? {}), exemptions: EXEMPTIONS_SCHEMA } },
-        validateStack: (args, reportViolation) => {
-            const config = args.getConfig<C & { exemptions: Exemption[] }>();
-            const exempt = (r: PolicyResource) => isExempt(r.name, config.exemptions);
-            spec.check(args.resources, config, reportViolation, exempt);
-        },
-    };
-}
 
 const key = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
 const dependsOn = (r: PolicyResource, target: PolicyResource, prop?: string) =>
@@ -50,6 +20,7 @@ export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
     area: "network",
     description: "Every PHI store (Health Data Services workspace, storage account, Key Vault, registry, Event Hubs namespace, Synapse workspace, web app) has a private endpoint pointing at it.",
     severity: "critical",
+    enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["64528841", "a6abeaec", "6edd7eda", "e8eef0a8"], checkov: ["CKV2_AZURE_32", "CKV2_AZURE_33"] },
     types: PE_TARGETS,
     remediation: "Add a network:PrivateEndpoint whose privateLinkServiceConnections[].privateLinkServiceId is the store's id (and a DNS zone group).",
@@ -72,6 +43,7 @@ export const phiDiagnosticsToLaw = stackRule<Record<string, never>>({
     area: "monitoring",
     description: "Every PHI store and edge service sends its logs (allLogs or audit category group) to a Log Analytics workspace; for storage, the blob service's logs.",
     severity: "high",
+    enforcementLevel: "mandatory",
     controls: { hitrust: ["09.aa", "09.ab"], azurePolicy: ["7f89b1eb", "cf820ca0", "91a78b24", "eb2fea88"], checkov: [] },
     types: AUDITED,
     remediation: "Add a monitor:DiagnosticSetting on the resource (storage: on <account>/blobServices/default) with logs [{ categoryGroup: allLogs or audit, enabled: true }] and workspaceId set.",
@@ -96,6 +68,7 @@ export const publicIpOnlyAtEdge = stackRule<{ allowedConsumers: string[] }>({
     area: "network",
     description: "Public IPs exist only on the edge: Application Gateway, Azure Firewall, Bastion, and API Management's stv2 management endpoint; none is orphaned.",
     severity: "high",
+    enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["83a86a26"], checkov: ["CKV_AZURE_119", "CKV2_AZURE_39"] },
     types: ["network:PublicIPAddress"],
     remediation: "Remove the public IP; reach the resource through the gateway or Bastion.",
@@ -125,4 +98,174 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
     remediation: "Pass { protect: true } (and retainOnDelete) to stateful resources; the program does so when ahds:protect is true.",
     config: { requireProtect: { type: "boolean", default: true } },
     check: (r, c, report) => { if (c.requireProtect && r.args.opts.protect !== true) report(`${r.typeKey} "${r.name}" is not protected`); },
+});
+
+/** Subnets Azure manages or whose service brings its own outbound path; they take no user route to the firewall. */
+const PLATFORM_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet", "RouteServerSubnet"];
+
+export const spokeEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
+    name: "spoke-egress-via-firewall",
+    area: "network",
+    description: "Every subnet of a spoke VNet (any VNet without an AzureFirewallSubnet) has a route table whose default route (0.0.0.0/0) goes to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
+    types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall"],
+    remediation: "Associate a route table with 0.0.0.0/0 → VirtualAppliance → the firewall's private IP to the subnet. A subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
+    config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
+    check: (resources, c, report, exempt) => {
+        const tables = resources.filter((r) => key(r) === "network:RouteTable");
+        const routes = resources.filter((r) => key(r) === "network:Route");
+        // The firewall's private IPs are outputs: known after the first deploy (and in the offline plan), unknown at a first preview.
+        const firewallIps = resources.filter((r) => key(r) === "network:AzureFirewall")
+            .flatMap((f) => objs(f.props["ipConfigurations"]).map((ip) => ip["privateIPAddress"])).filter((ip): ip is string => typeof ip === "string");
+        const defaultRoutes = (t: PolicyResource) => [
+            ...objs(t.props["routes"]),
+            ...routes.filter((r) => dependsOn(r, t, "routeTableName")).map((r) => r.props),
+        ].filter((r) => r["addressPrefix"] === "0.0.0.0/0");
+        const viaFirewall = (t: PolicyResource) => {
+            const d = defaultRoutes(t);
+            return d.length > 0 && d.every((r) => same(r["nextHopType"], "VirtualAppliance") && (firewallIps.length === 0 || firewallIps.includes(String(r["nextHopIpAddress"]))));
+        };
+        const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string) => {
+            if (c.exemptSubnetNames.includes(subnetName) || exempt(`${vnetName}/${subnetName}`)) return;
+            const ref = at(subnet, "routeTable.id");
+            if (subnet["routeTable"] === undefined) { report(`subnet "${subnetName}" of "${vnetName}" has no route table: its traffic bypasses the firewall`, urn); return; }
+            // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on.
+            const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
+            const candidates = byId.length > 0 ? byId : deps.filter((d) => key(d) === "network:RouteTable");
+            if (candidates.length > 0 && !candidates.every(viaFirewall)) report(`subnet "${subnetName}" of "${vnetName}" routes 0.0.0.0/0 elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn);
+        };
+        const isHub = (subnetNames: string[]) => subnetNames.includes("AzureFirewallSubnet");
+        for (const vnet of resources.filter((r) => key(r) === "network:VirtualNetwork")) {
+            const subnets = objs(vnet.props["subnets"]);
+            const standalone = resources.filter((r) => key(r) === "network:Subnet" && dependsOn(r, vnet, "virtualNetworkName"));
+            const names = [...subnets.map((s) => String(s["name"])), ...standalone.map((s) => String(s.props["subnetName"] ?? s.props["name"] ?? s.name))];
+            if (exempt(vnet) || isHub(names)) continue;
+            for (const s of subnets) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn);
+            for (const s of standalone) checkSubnet(vnet.name, String(s.props["subnetName"] ?? s.props["name"] ?? s.name), s.props, s.propertyDependencies["routeTable"] ?? [], s.urn);
+        }
+    },
+});
+
+export const eventHubNetworkRestricted = stackRule({
+    name: "eventhub-network-restricted",
+    area: "event-hubs",
+    description: "Event Hubs namespaces disable public network access, or pair it with a network rule set that denies by default and opens no IP or VNet rule (trusted Azure services and private endpoints only).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.ab"], azurePolicy: ["0602787f", "b8564268"], checkov: [] },
+    types: ["eventhub:Namespace", "eventhub:NamespaceNetworkRuleSet"],
+    remediation: "Set publicNetworkAccess: \"Disabled\", or add an eventhub:NamespaceNetworkRuleSet { defaultAction: \"Deny\", ipRules: [], virtualNetworkRules: [], trustedServiceAccessEnabled: true } and a private endpoint.",
+    check: (resources, _c, report, exempt) => {
+        const ruleSets = resources.filter((r) => key(r) === "eventhub:NamespaceNetworkRuleSet");
+        const empty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
+        for (const ns of resources.filter((r) => key(r) === "eventhub:Namespace")) {
+            if (exempt(ns) || same(ns.props["publicNetworkAccess"], "Disabled")) continue;
+            const own = ruleSets.filter((s) => dependsOn(s, ns, "namespaceName") || dependsOn(s, ns));
+            const closed = own.length > 0 && own.every((s) => same(s.props["publicNetworkAccess"], "Disabled")
+                || (same(s.props["defaultAction"], "Deny") && empty(s.props["ipRules"]) && empty(s.props["virtualNetworkRules"])));
+            if (!closed) report(`Event Hubs namespace "${ns.name}" is open to public networks (no Disabled public access and no deny-by-default rule set without IP/VNet rules)`, ns.urn);
+        }
+    },
+});
+
+const DEFENDER_PLANS = ["VirtualMachines", "StorageAccounts", "KeyVaults", "AppServices", "Containers", "Arm", "Api", "CloudPosture"];
+
+export const defenderPlansEnabled = stackRule<{ requiredPlans: string[]; platformManaged: boolean }>({
+    name: "defender-plans-enabled",
+    area: "monitoring",
+    description: "The stack enables the Microsoft Defender for Cloud plans that watch its resources (Standard tier; Defender for Storage on the V2 plan with malware scanning), unless the subscription's plans are managed by the platform team.",
+    severity: "medium",
+    enforcementLevel: "advisory",
+    controls: { hitrust: ["09.j", "10.m", "09.ab"], azurePolicy: ["4da35fc9", "640d2586", "0e6763cc", "2913021d", "1c988dd6", "c3d20c29", "7926a6d1", "1f90fc71", "a1181c5f"], checkov: ["CKV_AZURE_19", "CKV_AZURE_55", "CKV_AZURE_61", "CKV_AZURE_84", "CKV_AZURE_85", "CKV_AZURE_86", "CKV_AZURE_87", "CKV_AZURE_234"] },
+    types: ["security:Pricing"],
+    remediation: "Set ahds:governance.defenderPlans (HubSecurity creates security:Pricing { pricingTier: Standard } per plan), or set platformManaged: true when a landing zone enables them.",
+    config: {
+        requiredPlans: { type: "array", items: { type: "string" }, default: DEFENDER_PLANS },
+        platformManaged: { type: "boolean", default: false },
+    },
+    check: (resources, c, report) => {
+        if (c.platformManaged) return;
+        const pricings = resources.filter((r) => key(r) === "security:Pricing" && same(r.props["pricingTier"], "Standard"));
+        for (const plan of c.requiredPlans) {
+            const p = pricings.find((r) => same(r.props["pricingName"], plan));
+            if (p === undefined) report(`Defender plan ${plan} is not enabled (Standard) by this stack`);
+            else if (plan === "StorageAccounts" && !same(p.props["subPlan"], "DefenderForStorageV2")) report(`Defender for Storage is not on the DefenderForStorageV2 plan (per-account malware scanning and sensitive-data discovery)`, p.urn);
+        }
+    },
+});
+
+export const vnetFlowLogsCoverage = stackRule<{ minRetentionDays: number }>({
+    name: "vnet-flow-logs-coverage",
+    area: "monitoring",
+    description: "Every VNet has an enabled VNet flow log, kept at least the configured days, with traffic analytics into Log Analytics.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.aa", "09.ab", "09.w", "10.k"], azurePolicy: ["4c3c6c5f", "c251913d", "2f080164"], checkov: ["CKV_AZURE_12"] },
+    types: ["network:VirtualNetwork", "network:FlowLog"],
+    remediation: "Set ahds:flowLogs.enabled (a network:FlowLog per VNet with retentionPolicy { enabled: true, days } and flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration { enabled: true, workspaceResourceId }).",
+    config: { minRetentionDays: { type: "integer", minimum: 1, maximum: 365, default: 90 } },
+    check: (resources, c, report, exempt) => {
+        const logs = resources.filter((r) => key(r) === "network:FlowLog");
+        for (const vnet of resources.filter((r) => key(r) === "network:VirtualNetwork")) {
+            if (exempt(vnet)) continue;
+            const own = logs.filter((l) => dependsOn(l, vnet, "targetResourceId") || (typeof vnet.props["id"] === "string" && same(l.props["targetResourceId"], vnet.props["id"])));
+            if (own.length === 0) { report(`VNet "${vnet.name}" has no flow log`, vnet.urn); continue; }
+            const good = own.some((l) => l.props["enabled"] !== false
+                && at(l.props, "retentionPolicy.enabled") === true && Number(at(l.props, "retentionPolicy.days")) >= c.minRetentionDays
+                && at(l.props, "flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled") === true);
+            if (!good) report(`VNet "${vnet.name}" flow log is disabled, kept under ${c.minRetentionDays} days, or has no traffic analytics`, vnet.urn);
+        }
+    },
+});
+
+/** Where each CMK-capable resource names its key (a Key Vault key URL). */
+const CMK_PATHS: Record<string, string> = {
+    "healthcareapis:FhirService": "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl",
+    "healthcareapis:DicomService": "encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl",
+    "storage:StorageAccount": "encryption.keyVaultProperties.keyVaultUri",
+    "containerregistry:Registry": "encryption.keyVaultProperties.keyIdentifier",
+    "synapse:Workspace": "encryption.cmk.key.keyVaultUrl",
+    "eventhub:Namespace": "encryption.keyVaultProperties",
+};
+/** Key Vault Crypto Service Encryption User: wrap/unwrap only (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
+const CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
+
+export const cmkKeyInProtectedVault = stackRule({
+    name: "cmk-key-in-protected-vault",
+    area: "key-vault",
+    description: "A customer-managed key encrypting PHI lives in a Key Vault of this stack with purge protection and RBAC, and the encrypting service holds Key Vault Crypto Service Encryption User on it (losing the key loses the data).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["10.g", "12.b", "06.c"], azurePolicy: ["d8cf8476"], checkov: [] },
+    types: [...Object.keys(CMK_PATHS), "keyvault:Vault", "keyvault:Key", "authorization:RoleAssignment"],
+    remediation: "Create the key in a vault with enablePurgeProtection and enableRbacAuthorization, and grant the service's identity Key Vault Crypto Service Encryption User on the vault or key.",
+    check: (resources, _c, report, exempt) => {
+        const vaults = resources.filter((r) => key(r) === "keyvault:Vault");
+        const keys = resources.filter((r) => key(r) === "keyvault:Key");
+        const grants = resources.filter((r) => key(r) === "authorization:RoleAssignment" && String(r.props["roleDefinitionId"] ?? "").toLowerCase().endsWith(CRYPTO_SERVICE_ENCRYPTION_USER));
+        for (const r of resources) {
+            const path = CMK_PATHS[key(r)];
+            if (path === undefined || exempt(r)) continue;
+            const deps = r.propertyDependencies["encryption"] ?? [];
+            const url = at(r.props, path);
+            if (url === undefined && deps.length === 0) continue;
+            const host = JSON.stringify(url ?? "").match(/https:\/\/([a-z0-9-]+)\.vault\.azure\.net/i)?.[1];
+            const vaultOf = (k: PolicyResource) => vaults.filter((v) => dependsOn(k, v, "vaultName"));
+            const used = [
+                ...deps.filter((d) => key(d) === "keyvault:Vault"),
+                ...deps.filter((d) => key(d) === "keyvault:Key").flatMap(vaultOf),
+                ...(host === undefined ? [] : vaults.filter((v) => same(v.props["vaultName"], host) || same(v.props["name"], host))),
+            ];
+            if (used.length === 0) continue; // a key outside this stack: its vault is governed where it is deployed
+            for (const v of new Set(used)) {
+                if (at(v.props, "properties.enablePurgeProtection") !== true || at(v.props, "properties.enableRbacAuthorization") !== true) report(`${key(r)} "${r.name}" encrypts with a key in Key Vault "${v.name}", which lacks purge protection or RBAC`, r.urn);
+                const scoped = [v, ...keys.filter((k) => dependsOn(k, v, "vaultName"))];
+                // The grant's principal is the service itself (system identity) or a user-assigned identity it uses.
+                const principals = [r, ...(r.propertyDependencies["identity"] ?? [])];
+                if (!grants.some((g) => scoped.some((s) => dependsOn(g, s, "scope")) && principals.some((p) => dependsOn(g, p, "principalId")))) report(`${key(r)} "${r.name}" has no Key Vault Crypto Service Encryption User grant on "${v.name}"`, r.urn);
+            }
+        }
+    },
 });

@@ -1,5 +1,4 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { enumEquals, isAzureType, prop } from "./common";
+import { enumEquals, prop } from "./common";
 import { resourceRule } from "./define";
 
 /**
@@ -28,26 +27,55 @@ function trustedServicesOnly(props: Record<string, unknown>): boolean {
         && typeof rules === "object";
 }
 
-export const storageNoPublicNetworkAccess: ResourceValidationPolicy = {
+const ACCOUNT = ["storage:StorageAccount"];
+
+export const storageNoPublicNetworkAccess = resourceRule({
     name: "storage-no-public-network-access",
+    area: "storage",
     description: "Storage accounts disable public network access and are reached through private endpoints; the only exception is an account whose firewall denies everything except trusted Azure services, optionally narrowed to named resource instances (Network Watcher flow logs, Health Data Services $import/$export).",
-    enforcementLevel: "mandatory",
     severity: "high",
-    framework: { name: "HITRUST CSF", version: "v11.3", reference: "01.m", specification: "Segregation in Networks" },
-    tags: ["hitrust", "hipaa", "network", "data-protection"],
-    remediationSteps: "Set publicNetworkAccess: \"Disabled\" and add a private endpoint for each storage sub-resource in use. For accounts only Azure platform services reach, keep networkRuleSet.defaultAction \"Deny\" with no IP or VNet rules, and resource-instance rules only for specific resource IDs (no wildcards).",
-    validateResource: (args, reportViolation) => {
-        if (!isAzureType(args.type, "storage", "StorageAccount")) return;
-        const v = args.props["publicNetworkAccess"];
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.ab", "09.w"], azurePolicy: ["b2982f36"], checkov: ["CKV_AZURE_59"] },
+    types: ACCOUNT,
+    remediation: "Set publicNetworkAccess: \"Disabled\" and add a private endpoint for each storage sub-resource in use. For accounts only Azure platform services reach, keep networkRuleSet.defaultAction \"Deny\" with no IP or VNet rules, and resource-instance rules only for specific resource IDs (no wildcards).",
+    check: (r, _c, report) => {
+        const v = r.props["publicNetworkAccess"];
         if (enumEquals(v, "Disabled")) return;
         // Enabled (or omitted, Azure's default) is acceptable only when the firewall leaves nothing but the
         // trusted-services exception open (learn.microsoft.com/azure/storage/common/storage-network-security#trusted-access).
-        if (trustedServicesOnly(args.props)) return;
-        reportViolation(`storage account "${args.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : `"${String(v)}"`} and its firewall is not limited to trusted services (default Deny, no IP/VNet rules, resource-instance rules without wildcards); set publicNetworkAccess to "Disabled"`);
+        if (trustedServicesOnly(r.props)) return;
+        report(`storage account "${r.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : `"${String(v)}"`} and its firewall is not limited to trusted services (default Deny, no IP/VNet rules, resource-instance rules without wildcards); set publicNetworkAccess to "Disabled"`);
     },
-};
+});
 
-const ACCOUNT = ["storage:StorageAccount"];
+export const storageNetworkDefaultDeny = resourceRule({
+    name: "storage-network-default-deny",
+    area: "storage",
+    description: "Storage account firewalls deny by default, so turning public access back on (or an API default) never opens the account to every network.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "09.m"], azurePolicy: ["34c877ad", "60d21c4f"], checkov: ["CKV_AZURE_35"] },
+    types: ACCOUNT,
+    remediation: "Set networkRuleSet: { defaultAction: \"Deny\", bypass: \"AzureServices\" } (also on private-endpoint-only accounts).",
+    check: (r, _c, report) => {
+        const v = prop(r.props, "networkRuleSet.defaultAction");
+        if (!enumEquals(v, "Deny")) report(`storage account "${r.name}" firewall default action is ${v === undefined ? "Allow (unset)" : String(v)}`);
+    },
+});
+
+export const storageInfrastructureEncryption = resourceRule({
+    name: "storage-infrastructure-encryption",
+    area: "storage",
+    description: "Storage accounts encrypt data twice (service and infrastructure layers, different keys and algorithms); this can only be chosen when the account is created.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["06.c", "09.y"], azurePolicy: ["4733ea7b"], checkov: [] },
+    types: ACCOUNT,
+    remediation: "Set encryption.requireInfrastructureEncryption: true when creating the account (changing it replaces the account).",
+    check: (r, _c, report) => {
+        if (prop(r.props, "encryption.requireInfrastructureEncryption") !== true) report(`storage account "${r.name}" has no infrastructure (double) encryption`);
+    },
+});
 
 export const storageHttpsOnly = resourceRule({
     name: "storage-https-only",

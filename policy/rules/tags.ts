@@ -1,5 +1,4 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { azureTypeKey } from "./common";
+import { ANY_TYPE, resourceRule } from "./define";
 
 /**
  * azure-native resource types that have no `tags` input (extension and child resources). Every other azure-native
@@ -35,25 +34,21 @@ export const NON_TAGGABLE_TYPES = new Set([
 /** Tag keys every taggable resource carries (components/shared/tags.ts REQUIRED_TAG_KEYS). */
 export const DEFAULT_REQUIRED_TAGS = ["environment", "workload", "data-classification", "owner", "cost-center", "managed-by"];
 
-export const requiredTags: ResourceValidationPolicy = {
+export const requiredTags = resourceRule<{ requiredTags: string[] }>({
     name: "required-tags",
+    area: "governance",
     description: "Every taggable Azure resource carries the ownership, environment and data-classification tags (accountability and PHI inventory).",
-    enforcementLevel: "mandatory",
     severity: "medium",
-    framework: { name: "HITRUST CSF", version: "v11.3", reference: "07.a", specification: "Inventory of Assets: assets are identified, owned and classified" },
-    tags: ["hitrust", "hipaa", "governance"],
-    configSchema: {
-        properties: {
-            requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS },
-        },
-    },
-    validateResource: (args, reportViolation) => {
-        const key = azureTypeKey(args.type);
-        if (key === undefined || NON_TAGGABLE_TYPES.has(key)) return;
-        const { requiredTags: required } = args.getConfig<{ requiredTags: string[] }>();
-        const tags = args.props["tags"];
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["07.a"], azurePolicy: ["871b6d14"], checkov: [] },
+    types: [ANY_TYPE],
+    remediation: "Apply the program's default tags (components/shared/tags.ts) or set every key in requiredTags.",
+    config: { requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_REQUIRED_TAGS } },
+    check: (r, c, report) => {
+        if (NON_TAGGABLE_TYPES.has(r.typeKey)) return;
+        const tags = r.props["tags"];
         const present = typeof tags === "object" && tags !== null ? Object.keys(tags) : [];
-        const missing = required.filter((t) => !present.includes(t));
-        if (missing.length > 0) reportViolation(`${args.type} "${args.name}" is missing tags: ${missing.join(", ")}`);
+        const missing = c.requiredTags.filter((t) => !present.includes(t));
+        if (missing.length > 0) report(`${r.args.type} "${r.name}" is missing tags: ${missing.join(", ")}`);
     },
-};
+});
