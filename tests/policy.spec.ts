@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { expect } from "chai";
 import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
 import { policies } from "../policy/policies";
@@ -5,6 +7,7 @@ import { logAnalyticsRetention } from "../policy/rules/monitoring";
 import { storageNoPublicNetworkAccess } from "../policy/rules/storage";
 import { DEFAULT_REQUIRED_TAGS, requiredTags } from "../policy/rules/tags";
 import { check } from "./harness/policyArgs";
+import { PROJECT_DIR } from "./harness/stackConfig";
 
 const TAGS = Object.fromEntries(DEFAULT_REQUIRED_TAGS.map((k) => [k, "x"]));
 
@@ -86,5 +89,46 @@ describe("policy pack rules", () => {
             const v = check(logAnalyticsRetention, T, {}, { minRetentionDays: 90 });
             expect(v.join("\n")).to.include("30 days").and.include("disableLocalAuth");
         });
+    });
+});
+
+/** Problems with a stack's policy config: unknown rules, and any level below mandatory without a written reason. */
+function configProblems(config: Record<string, unknown>): string[] {
+    const names = new Set(policies.map((p) => p.name));
+    const problems: string[] = [];
+    if (config["all"] !== "mandatory") problems.push(`"all" is ${JSON.stringify(config["all"])}, not "mandatory"`);
+    for (const [rule, entry] of Object.entries(config)) {
+        if (rule === "all") continue;
+        if (!names.has(rule)) problems.push(`${rule}: not a rule of the pack`);
+        const e = typeof entry === "object" && entry !== null ? entry as Record<string, unknown> : { enforcementLevel: entry };
+        const level = e["enforcementLevel"];
+        const reason = e["downgradeReason"];
+        if (level !== undefined && level !== "mandatory" && !(typeof reason === "string" && reason.length >= 20)) problems.push(`${rule}: ${String(level)} without a downgradeReason`);
+    }
+    return problems;
+}
+
+describe("per-stack policy config", () => {
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", `config.${stack}.json`), "utf8")) as Record<string, unknown>;
+    const downgrades = (c: Record<string, unknown>) => Object.entries(c).filter(([k, v]) => k !== "all" && typeof v === "object" && v !== null && (v as Record<string, unknown>)["enforcementLevel"] !== undefined).map(([k]) => k).sort();
+
+    it("prod: every rule mandatory, no downgrade", () => {
+        expect(configProblems(read("prod"))).to.deep.equal([]);
+        expect(downgrades(read("prod"))).to.deep.equal([]);
+    });
+    it("dev: only the cost-driven rules are advisory, each with its reason", () => {
+        expect(configProblems(read("dev"))).to.deep.equal([]);
+        expect(downgrades(read("dev"))).to.deep.equal(["defender-plans-enabled", "firewall-premium-idps", "vnet-flow-logs-coverage"]);
+    });
+    it("rejects a downgrade without a reason, an unknown rule, and a softer default", () => {
+        expect(configProblems({ all: "advisory", "firewall-premium-idps": "advisory", "no-such-rule": {}, "waf-prevention-mode": { enforcementLevel: "disabled", downgradeReason: "short" } })).to.deep.equal([
+            `"all" is "advisory", not "mandatory"`,
+            "firewall-premium-idps: advisory without a downgradeReason",
+            "no-such-rule: not a rule of the pack",
+            "waf-prevention-mode: disabled without a downgradeReason",
+        ]);
+    });
+    it("every rule's config schema accepts downgradeReason and exemptions (the engine validates the file against it)", () => {
+        for (const p of policies) expect(Object.keys(p.configSchema?.properties ?? {}), p.name).to.include.members(["downgradeReason", "exemptions"]);
     });
 });

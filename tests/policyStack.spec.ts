@@ -2,7 +2,10 @@ import { expect } from "chai";
 import { PolicyResource } from "@pulumi/policy";
 import * as fs from "fs";
 import * as path from "path";
-import { phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected } from "../policy/rules/stack";
+import {
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, spokeEgressViaFirewall,
+    statefulProtected, vnetFlowLogsCoverage,
+} from "../policy/rules/stack";
 import { check, checkStack, policyResources } from "./harness/policyArgs";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
 import { PROJECT_DIR } from "./harness/stackConfig";
@@ -45,6 +48,21 @@ for (const stack of ["dev", "prod"]) {
             expect(checkStack(publicIpOnlyAtEdge, mutated)).to.include(`public IP "ingress-pip-agw" is used by network:NetworkInterface "${nic.name}", which is not an edge service`);
         });
 
+        it("spoke-egress-via-firewall, eventhub-network-restricted and cmk-key-in-protected-vault pass with the stack's config", () => {
+            expect(checkStack(spokeEgressViaFirewall, rs, cfg("spoke-egress-via-firewall"))).to.deep.equal([]);
+            expect(checkStack(eventHubNetworkRestricted, rs)).to.deep.equal([]);
+            expect(checkStack(cmkKeyInProtectedVault, rs)).to.deep.equal([]);
+            // Without the App Gateway subnet's justified exemption the rule would flag it: the exemption is doing real work.
+            expect(checkStack(spokeEgressViaFirewall, rs)).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+        });
+
+        it(`flow logs and Defender plans ${stack === "prod" ? "are all present in prod" : "are off in dev (cost), which the rules report"}`, () => {
+            const flow = checkStack(vnetFlowLogsCoverage, rs);
+            const defender = checkStack(defenderPlansEnabled, rs);
+            if (stack === "prod") { expect(flow).to.deep.equal([]); expect(defender).to.deep.equal([]); }
+            else { expect(flow).to.have.length(2); expect(defender).to.have.length(8); }
+        });
+
         it(`prod-stateful-protected ${stack === "prod" ? "requires protect on every store" : "is relaxed (requireProtect false) in dev"}`, () => {
             const stores = run.graph.custom.filter((r) => ["healthcareapis:Workspace", "storage:StorageAccount", "keyvault:Vault"].some((t) => r.type === `azure-native:${t}`));
             expect(stores.length).to.be.greaterThan(2);
@@ -63,5 +81,88 @@ describe("stack-level rule exemptions", () => {
         const configured = (policyConfig("prod")["phi-private-endpoint-required"]?.["exemptions"] ?? []) as Array<Record<string, string>>;
         const exemptions = [...configured, { resourceName: "fhir-ws", justification: "test: workspace reached through a peered hub endpoint" }];
         expect(checkStack(phiPrivateEndpointRequired, rs, { exemptions })).to.deep.equal([`containerregistry:Registry "fhir-acr" has no private endpoint`]);
+    });
+});
+
+/** A synthetic stack for the stack rules' edge cases: resources linked by property dependencies, as at preview. */
+function res(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}): PolicyResource {
+    return {
+        type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props,
+        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        dependencies: Object.values(deps).flat(), propertyDependencies: deps, isType: () => false, asType: () => undefined,
+    };
+}
+
+describe("spoke-egress-via-firewall (edge cases)", () => {
+    const via = (ip: string) => ({ routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: ip }] });
+    const fw = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: "10.0.0.4" }] });
+    const rt = res("network:RouteTable", "rt", via("10.0.0.4"));
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const vnet = (subnets: Array<Record<string, unknown>>, tables: PolicyResource[] = [rt]) => res("network:VirtualNetwork", "spoke", { subnets }, { subnets: tables });
+
+    it("passes when every spoke subnet's table (found through dependencies at preview) routes to the firewall IP", () => {
+        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "a", routeTable: { id: UNKNOWN } }, { name: "AzureBastionSubnet" }])])).to.deep.equal([]);
+    });
+    it("fails a subnet without a route table, and one whose table's default route skips the firewall", () => {
+        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "a" }])])).to.deep.equal([`subnet "a" of "spoke" has no route table: its traffic bypasses the firewall`]);
+        const other = res("network:RouteTable", "rt", via("10.9.9.9"));
+        expect(checkStack(spokeEgressViaFirewall, [fw, other, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [other])])[0]).to.include("elsewhere than the firewall (10.0.0.4)");
+    });
+    it("follows standalone Subnet and Route resources", () => {
+        const table = res("network:RouteTable", "rt2", {});
+        const route = res("network:Route", "r", { addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { routeTableName: [table] });
+        const spoke = res("network:VirtualNetwork", "spoke", {});
+        const sub = res("network:Subnet", "s", { subnetName: "snet-x", routeTable: { id: UNKNOWN } }, { virtualNetworkName: [spoke], routeTable: [table] });
+        expect(checkStack(spokeEgressViaFirewall, [fw, table, route, spoke, sub])).to.have.length(1);
+        const good = res("network:Route", "r", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { routeTableName: [table] });
+        expect(checkStack(spokeEgressViaFirewall, [fw, table, good, spoke, sub])).to.deep.equal([]);
+    });
+    it("skips the hub (the VNet with AzureFirewallSubnet) and honours <vnet>/<subnet> exemptions", () => {
+        expect(checkStack(spokeEgressViaFirewall, [fw, res("network:VirtualNetwork", "hub", { subnets: [{ name: "AzureFirewallSubnet" }, { name: "snet-pe" }] })])).to.deep.equal([]);
+        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "snet-appgw" }])], { exemptions: [{ resourceName: "spoke/snet-appgw", justification: "test: App Gateway v2 control plane needs the internet" }] })).to.deep.equal([]);
+    });
+});
+
+describe("eventhub-network-restricted, defender-plans-enabled, vnet-flow-logs-coverage, cmk-key-in-protected-vault (edge cases)", () => {
+    it("Event Hubs: Disabled public access passes alone; Enabled needs a deny-by-default rule set without IP/VNet rules", () => {
+        expect(checkStack(eventHubNetworkRestricted, [res("eventhub:Namespace", "ns", { publicNetworkAccess: "Disabled" })])).to.deep.equal([]);
+        const ns = res("eventhub:Namespace", "ns", { publicNetworkAccess: "Enabled" });
+        expect(checkStack(eventHubNetworkRestricted, [ns])).to.have.length(1);
+        expect(checkStack(eventHubNetworkRestricted, [ns, res("eventhub:NamespaceNetworkRuleSet", "rs", { defaultAction: "Deny", trustedServiceAccessEnabled: true }, { namespaceName: [ns] })])).to.deep.equal([]);
+        expect(checkStack(eventHubNetworkRestricted, [ns, res("eventhub:NamespaceNetworkRuleSet", "rs", { defaultAction: "Allow" }, { namespaceName: [ns] })])).to.have.length(1);
+    });
+    it("Defender: every required plan at Standard, Storage on DefenderForStorageV2, or nothing when the platform manages plans", () => {
+        const plan = (n: string, extra: Record<string, unknown> = {}) => res("security:Pricing", n, { pricingName: n, pricingTier: "Standard", ...extra });
+        expect(checkStack(defenderPlansEnabled, [plan("KeyVaults"), plan("StorageAccounts", { subPlan: "DefenderForStorageV2" })], { requiredPlans: ["KeyVaults", "StorageAccounts"] })).to.deep.equal([]);
+        expect(checkStack(defenderPlansEnabled, [plan("KeyVaults"), plan("StorageAccounts", { subPlan: "PerTransaction" })], { requiredPlans: ["KeyVaults", "StorageAccounts"] })).to.have.length(1);
+        expect(checkStack(defenderPlansEnabled, [res("security:Pricing", "KeyVaults", { pricingName: "KeyVaults", pricingTier: "Free" })], { requiredPlans: ["KeyVaults"] })).to.have.length(1);
+        expect(checkStack(defenderPlansEnabled, [], { platformManaged: true })).to.deep.equal([]);
+        expect(checkStack(defenderPlansEnabled, [])).to.have.length(8);
+    });
+    it("flow logs: each VNet needs an enabled log kept long enough, with traffic analytics", () => {
+        const vnet = res("network:VirtualNetwork", "v", {});
+        const log = (props: Record<string, unknown>) => res("network:FlowLog", "fl", props, { targetResourceId: [vnet] });
+        const good = { enabled: true, retentionPolicy: { enabled: true, days: 90 }, flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: { enabled: true } } };
+        expect(checkStack(vnetFlowLogsCoverage, [vnet, log(good)])).to.deep.equal([]);
+        expect(checkStack(vnetFlowLogsCoverage, [vnet])).to.deep.equal([`VNet "v" has no flow log`]);
+        expect(checkStack(vnetFlowLogsCoverage, [vnet, log({ ...good, retentionPolicy: { enabled: true, days: 7 } })])).to.have.length(1);
+        expect(checkStack(vnetFlowLogsCoverage, [vnet, log({ ...good, enabled: false })])).to.have.length(1);
+    });
+    it("CMK: the key's vault must be purge-protected with RBAC and grant the service (or its user-assigned identity) Crypto Service Encryption User", () => {
+        const ROLE = "/providers/Microsoft.Authorization/roleDefinitions/e147488a-f6f5-4113-8e2d-b22465e65bf6";
+        const vault = res("keyvault:Vault", "kv", { properties: { enablePurgeProtection: true, enableRbacAuthorization: true } });
+        const key = res("keyvault:Key", "k", {}, { vaultName: [vault] });
+        const uami = res("managedidentity:UserAssignedIdentity", "id", {});
+        const fhir = res("healthcareapis:FhirService", "fhir", { encryption: { customerManagedKeyEncryption: { keyEncryptionKeyUrl: "https://kv.vault.azure.net/keys/k" } } }, { encryption: [key], identity: [uami] });
+        const grant = res("authorization:RoleAssignment", "g", { roleDefinitionId: ROLE }, { scope: [key], principalId: [uami] });
+        expect(checkStack(cmkKeyInProtectedVault, [vault, key, uami, fhir, grant])).to.deep.equal([]);
+        expect(checkStack(cmkKeyInProtectedVault, [vault, key, uami, fhir])).to.deep.equal([`healthcareapis:FhirService "fhir" has no Key Vault Crypto Service Encryption User grant on "kv"`]);
+        const weak = res("keyvault:Vault", "kv", { properties: { enableRbacAuthorization: true } });
+        const weakKey = res("keyvault:Key", "k", {}, { vaultName: [weak] });
+        const fhir2 = res("healthcareapis:FhirService", "fhir", fhir.props, { encryption: [weakKey], identity: [uami] });
+        expect(checkStack(cmkKeyInProtectedVault, [weak, weakKey, uami, fhir2, res("authorization:RoleAssignment", "g", { roleDefinitionId: ROLE }, { scope: [weak], principalId: [uami] })])[0]).to.include("lacks purge protection or RBAC");
+        // A key outside the stack is governed where its vault is deployed; no CMK at all is fine too.
+        expect(checkStack(cmkKeyInProtectedVault, [res("storage:StorageAccount", "st", { encryption: { keySource: "Microsoft.Keyvault", keyVaultProperties: { keyVaultUri: "https://elsewhere.vault.azure.net" } } })])).to.deep.equal([]);
+        expect(checkStack(cmkKeyInProtectedVault, [res("storage:StorageAccount", "st", { encryption: { keySource: "Microsoft.Storage" } })])).to.deep.equal([]);
     });
 });

@@ -247,19 +247,56 @@ export interface EvaluateOptions {
     preview: boolean;
 }
 
-/** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
-export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+/**
+ * A configured pack, ready for many Analyze/AnalyzeStack calls (mutation and conformance suites reuse one process
+ * instead of paying the pack's start-up per case).
+ */
+export interface PolicySession {
+    pack: string;
+    version: string;
+    policies: PolicyInfo[];
+    /** Remediate + Analyze each resource (resource-level rules), in order. */
+    analyze(resources: readonly RecordedResource[]): Promise<Violation[]>;
+    /** AnalyzeStack over the whole set (stack-level rules). */
+    analyzeStack(resources: readonly RecordedResource[]): Promise<Violation[]>;
+    engineLog: string[];
+    close(): Promise<void>;
+}
+
+/** Starts the pack, then GetAnalyzerInfo → Configure (with the stack's config file) → ConfigureStack, as the engine does. */
+export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySession> {
     const host = await PolicyHost.start(opts.packDir);
     try {
         const info = await host.info();
         const file = opts.configFile !== undefined ? JSON.parse(fs.readFileSync(opts.configFile, "utf8")) as Record<string, unknown> : {};
         await host.configure(info.policies, file);
         await host.configureStack(opts.project, opts.stack, opts.preview);
-        const violations: Violation[] = [];
-        for (const r of graph.resources) violations.push(...await host.analyze(r));
-        violations.push(...await host.analyzeStack(graph.resources));
-        return { pack: info.name, version: info.version, policies: info.policies.length, violations, engineLog: host.engineLog };
-    } finally {
+        return {
+            pack: info.name,
+            version: info.version,
+            policies: info.policies,
+            analyze: async (resources) => {
+                const out: Violation[] = [];
+                for (const r of resources) out.push(...await host.analyze(r));
+                return out;
+            },
+            analyzeStack: (resources) => host.analyzeStack(resources),
+            engineLog: host.engineLog,
+            close: () => host.close(),
+        };
+    } catch (e) {
         await host.close();
+        throw e;
+    }
+}
+
+/** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
+export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    const session = await openPolicySession(opts);
+    try {
+        const violations = [...await session.analyze(graph.resources), ...await session.analyzeStack(graph.resources)];
+        return { pack: session.pack, version: session.version, policies: session.policies.length, violations, engineLog: session.engineLog };
+    } finally {
+        await session.close();
     }
 }

@@ -1,0 +1,217 @@
+import * as path from "path";
+import { expect } from "chai";
+import { policies } from "../policy/policies";
+import { RecordedResource } from "./harness/mocks";
+import { PolicySession, Violation, openPolicySession } from "./harness/policyHost";
+import { sharedProgramRun } from "./harness/run";
+import { PROJECT_DIR } from "./harness/stackConfig";
+
+/**
+ * Mutation suite: the captured dev and prod graphs, each changed in one insecure way, sent through the pack the way
+ * the engine sends them (own process, analyzer gRPC, the stack's policy config). Every change must come back as a
+ * mandatory violation of the rule family it breaks. dev is the update-mode graph (every value known); prod is the
+ * preview-mode graph (outputs unknown), so stack rules are shown to decide from inputs and dependencies.
+ */
+
+type Obj = Record<string, unknown>;
+type Resources = RecordedResource[];
+
+interface Mutation {
+    /** What a careless change would do, in words. */
+    change: string;
+    stack: "dev" | "prod";
+    /** The policy that must report it as mandatory. */
+    rule: string;
+    apply: (rs: Resources) => Resources;
+}
+
+const PREVIEW: Record<Mutation["stack"], boolean> = { dev: false, prod: true };
+
+const find = (rs: Resources, name: string): RecordedResource => {
+    const r = rs.find((x) => x.name === name && x.custom);
+    if (r === undefined) throw new Error(`no resource named ${name} in the graph`);
+    return r;
+};
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? v as Obj : {});
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
+
+/**
+ * Returns a copy of the graph with resource `name`'s inputs changed by `edit` (which mutates a deep copy). Stack
+ * rules read outputs, which echo the inputs, so the changed properties are carried into the outputs too, as the
+ * provider would report them.
+ */
+const editInputs = (name: string, edit: (inputs: Obj, rs: Resources) => void) => (rs: Resources): Resources => rs.map((r) => {
+    if (r.name !== name || !r.custom) return r;
+    const inputs = structuredClone(r.inputs);
+    edit(inputs, rs);
+    const outputs: Obj = { ...r.outputs };
+    for (const k of new Set([...Object.keys(r.inputs), ...Object.keys(inputs)])) {
+        if (k in inputs) outputs[k] = inputs[k];
+        else delete outputs[k];
+    }
+    return { ...r, inputs, outputs };
+});
+const set = (name: string, key: string, value: unknown) => editInputs(name, (i) => { i[key] = value; });
+const setIn = (name: string, parent: string, key: string, value: unknown) => editInputs(name, (i) => { i[parent] = { ...obj(i[parent]), [key]: value }; });
+const subnet = (inputs: Obj, subnetName: string): Obj => {
+    const s = list(inputs["subnets"]).find((x) => x["name"] === subnetName);
+    if (s === undefined) throw new Error(`no subnet ${subnetName}`);
+    return s;
+};
+/** Removes resources (and every reference to them), as if the program no longer declared them. */
+const without = (drop: (r: RecordedResource) => boolean) => (rs: Resources): Resources => {
+    const gone = new Set(rs.filter(drop).map((r) => r.urn));
+    if (gone.size === 0) throw new Error("mutation removes nothing");
+    const refers = (r: RecordedResource) => [...r.dependencies, ...Object.values(r.propertyDependencies).flat()].some((u) => gone.has(u));
+    return rs.filter((r) => !gone.has(r.urn)).map((r) => (!refers(r) ? r : {
+        ...r,
+        dependencies: r.dependencies.filter((u) => !gone.has(u)),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, v]) => [k, v.filter((u) => !gone.has(u))])),
+    }));
+};
+const named = (name: string) => (r: RecordedResource) => r.name === name;
+const APIM_TLS10 = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10";
+
+const MUTATIONS: Mutation[] = [
+    // Storage
+    { change: "the export account's firewall opens an IP range to the internet", stack: "prod", rule: "storage-no-public-network-access",
+        apply: editInputs("fhir-st-exp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), ipRules: [{ iPAddressOrRange: "203.0.113.0/24" }] }; }) },
+    { change: "the import account's firewall allows by default", stack: "dev", rule: "storage-network-default-deny", apply: editInputs("fhir-st-imp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), defaultAction: "Allow" }; }) },
+    { change: "the flow-log account accepts HTTP", stack: "prod", rule: "storage-https-only", apply: set("hub-st-flowlogs", "enableHttpsTrafficOnly", false) },
+    { change: "the export account accepts TLS 1.0", stack: "dev", rule: "storage-min-tls-1-2", apply: set("fhir-st-exp", "minimumTlsVersion", "TLS1_0") },
+    { change: "the export container is made public", stack: "prod", rule: "storage-no-public-blob", apply: set("fhir-st-exp-export", "publicAccess", "Blob") },
+    { change: "the import account allows anonymous blob access", stack: "dev", rule: "storage-no-public-blob", apply: set("fhir-st-imp", "allowBlobPublicAccess", true) },
+    { change: "shared keys are re-enabled on the import account", stack: "dev", rule: "storage-no-shared-key", apply: set("fhir-st-imp", "allowSharedKeyAccess", true) },
+    { change: "cross-tenant object replication is allowed", stack: "prod", rule: "storage-no-cross-tenant-replication", apply: set("fhir-st-imp", "allowCrossTenantReplication", true) },
+    { change: "infrastructure (double) encryption is dropped", stack: "dev", rule: "storage-infrastructure-encryption", apply: editInputs("fhir-st-exp", (i) => { i["encryption"] = { ...obj(i["encryption"]), requireInfrastructureEncryption: false }; }) },
+    { change: "blob versioning is switched off", stack: "prod", rule: "storage-blob-recovery", apply: set("fhir-st-exp-blob", "isVersioningEnabled", false) },
+    // Key Vault
+    { change: "purge protection is switched off", stack: "prod", rule: "keyvault-purge-protection", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enablePurgeProtection: false }; }) },
+    { change: "the vault goes back to access policies", stack: "dev", rule: "keyvault-rbac-authorization", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enableRbacAuthorization: false }; }) },
+    { change: "the vault allows public network access", stack: "prod", rule: "keyvault-network-locked-down", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), publicNetworkAccess: "Enabled" }; }) },
+    // Network
+    { change: "the private-endpoint subnet loses its NSG", stack: "dev", rule: "subnet-has-nsg", apply: editInputs("spoke-vnet", (i) => { delete subnet(i, "snet-private-endpoints")["networkSecurityGroup"]; }) },
+    { change: "a GatewaySubnet is added with an NSG", stack: "prod", rule: "gateway-subnet-no-nsg",
+        apply: editInputs("hub-vnet", (i) => { i["subnets"] = [...list(i["subnets"]), { name: "GatewaySubnet", addressPrefix: "10.20.3.0/27", networkSecurityGroup: obj(subnet(i, "snet-jumpbox")["networkSecurityGroup"]) }]; }) },
+    { change: "the APIM subnet regains default outbound access", stack: "dev", rule: "subnet-no-default-outbound", apply: editInputs("spoke-vnet", (i) => { subnet(i, "snet-apim")["defaultOutboundAccess"] = true; }) },
+    { change: "the jumpbox NSG allows SSH from the internet", stack: "prod", rule: "nsg-no-internet-mgmt-ports",
+        apply: editInputs("hub-nsg-jumpbox", (i) => { i["securityRules"] = [...list(i["securityRules"]), { name: "ssh-anywhere", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" }]; }) },
+    { change: "the private-endpoint NSG allows RDP from 0.0.0.0/0", stack: "dev", rule: "nsg-no-internet-mgmt-ports",
+        apply: editInputs("spoke-nsg-privateEndpoints", (i) => { i["securityRules"] = [...list(i["securityRules"]), { name: "rdp", priority: 110, direction: "Inbound", access: "Allow", protocol: "*", sourceAddressPrefix: "0.0.0.0/0", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRanges: ["3000-4000"] }]; }) },
+    { change: "the jumpbox NIC gets a public IP", stack: "dev", rule: "nic-no-public-ip",
+        apply: editInputs("hub-jumpbox-nic", (i) => { const ip = list(i["ipConfigurations"])[0]; if (ip !== undefined) ip["publicIPAddress"] = { id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/publicIPAddresses/pip-jump" }; }) },
+    { change: "the private-endpoint subnet's default route goes straight to the internet", stack: "prod", rule: "route-default-via-firewall",
+        apply: editInputs("spoke-rt-privateEndpoints", (i) => { const d = list(i["routes"]).find((r) => r["addressPrefix"] === "0.0.0.0/0"); if (d !== undefined) { d["nextHopType"] = "Internet"; delete d["nextHopIpAddress"]; } }) },
+    { change: "BGP may override the spoke's default route", stack: "dev", rule: "route-default-via-firewall", apply: set("spoke-rt-apim", "disableBgpRoutePropagation", false) },
+    // Firewall
+    { change: "the firewall drops its policy for classic rules", stack: "dev", rule: "firewall-uses-policy",
+        apply: editInputs("hub-afw", (i) => { delete i["firewallPolicy"]; i["networkRuleCollections"] = [{ name: "allow-all", priority: 100, action: { type: "Allow" }, rules: [{ name: "any", sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["*"], protocols: ["Any"] }] }]; }) },
+    { change: "threat intelligence only alerts", stack: "prod", rule: "firewall-threat-intel-deny", apply: set("hub-afwp", "threatIntelMode", "Alert") },
+    { change: "IDPS only alerts", stack: "prod", rule: "firewall-premium-idps", apply: setIn("hub-afwp", "intrusionDetection", "mode", "Alert") },
+    // Application Gateway + WAF
+    { change: "the gateway moves to Standard_v2 (no WAF)", stack: "dev", rule: "appgw-waf-policy-attached", apply: editInputs("ingress-agw", (i) => { i["sku"] = { name: "Standard_v2", tier: "Standard_v2", capacity: 1 }; delete i["firewallPolicy"]; }) },
+    { change: "the WAF is put in Detection mode", stack: "prod", rule: "waf-prevention-mode", apply: setIn("ingress-waf", "policySettings", "mode", "Detection") },
+    { change: "the gateway uses a TLS 1.0 SSL policy", stack: "dev", rule: "appgw-tls-min-1-2", apply: set("ingress-agw", "sslPolicy", { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" }) },
+    { change: "the gateway calls APIM over HTTP", stack: "prod", rule: "appgw-https-end-to-end",
+        apply: editInputs("ingress-agw", (i) => { for (const s of list(i["backendHttpSettingsCollection"])) { s["protocol"] = "Http"; s["port"] = 80; } }) },
+    // API Management
+    { change: "APIM is switched to External VNet mode", stack: "dev", rule: "apim-vnet-internal", apply: set("ingress-apim", "virtualNetworkType", "External") },
+    { change: "APIM re-enables TLS 1.0 for clients", stack: "prod", rule: "apim-tls-1-2", apply: setIn("ingress-apim", "customProperties", APIM_TLS10, "True") },
+    { change: "APIM drops its minimum control-plane API version", stack: "dev", rule: "apim-min-api-version", apply: editInputs("ingress-apim", (i) => { delete i["apiVersionConstraint"]; }) },
+    { change: "the FHIR API also accepts HTTP", stack: "prod", rule: "apim-api-https-only", apply: set("ingress-api-fhir", "protocols", ["http", "https"]) },
+    // Container Registry
+    { change: "the registry admin user is enabled", stack: "dev", rule: "acr-no-local-or-anonymous-auth", apply: set("fhir-acr", "adminUserEnabled", true) },
+    { change: "the registry allows public network access", stack: "prod", rule: "acr-private-only", apply: set("fhir-acr", "publicNetworkAccess", "Enabled") },
+    // Compute
+    { change: "the jumpbox loses encryption at host", stack: "dev", rule: "vm-encryption-at-host", apply: editInputs("hub-jumpbox", (i) => { i["securityProfile"] = { ...obj(i["securityProfile"]), encryptionAtHost: false }; }) },
+    { change: "the jumpbox allows SSH passwords", stack: "prod", rule: "vm-ssh-key-only",
+        apply: editInputs("hub-jumpbox", (i) => { const os = obj(i["osProfile"]); os["linuxConfiguration"] = { ...obj(os["linuxConfiguration"]), disablePasswordAuthentication: false }; i["osProfile"] = os; }) },
+    // Monitoring
+    { change: "Log Analytics keeps 30 days", stack: "prod", rule: "law-retention-and-local-auth", apply: set("law", "retentionInDays", 30) },
+    { change: "Log Analytics accepts shared keys", stack: "dev", rule: "law-retention-and-local-auth", apply: set("law", "features", { disableLocalAuth: false }) },
+    // Health Data Services
+    { change: "FHIR CORS allows every origin", stack: "prod", rule: "fhir-cors-no-wildcard", apply: set("fhir-fhir", "corsConfiguration", { origins: ["*"], headers: ["*"], methods: ["GET"] }) },
+    { change: "FHIR trusts a non-Entra token authority", stack: "dev", rule: "fhir-authority-entra-tenant", apply: setIn("fhir-fhir", "authenticationConfiguration", "authority", "https://sts.example.org") },
+    { change: "FHIR stops keeping resource history", stack: "prod", rule: "fhir-resource-versioning", apply: set("fhir-fhir", "resourceVersionPolicyConfiguration", { default: "no-version" }) },
+    // Event Hubs
+    { change: "MedTech's namespace accepts SAS keys", stack: "prod", rule: "eventhub-no-local-auth", apply: set("fhir-evhns", "disableLocalAuth", false) },
+    { change: "MedTech's namespace accepts TLS 1.0", stack: "prod", rule: "eventhub-min-tls-1-2", apply: set("fhir-evhns", "minimumTlsVersion", "1.0") },
+    { change: "MedTech's namespace opens an IP rule", stack: "prod", rule: "eventhub-network-restricted", apply: set("fhir-evhns-network", "ipRules", [{ ipMask: "203.0.113.0/24", action: "Allow" }]) },
+    // Governance and data protection
+    { change: "the FHIR workspace loses its owner tag", stack: "dev", rule: "required-tags", apply: editInputs("fhir-ws", (i) => { i["tags"] = { ...obj(i["tags"]) }; delete obj(i["tags"])["owner"]; }) },
+    { change: "the prod FHIR service is not protected", stack: "prod", rule: "prod-stateful-protected", apply: (rs) => rs.map((r) => (r.name === "fhir-fhir" ? { ...r, protect: false } : r)) },
+    { change: "the prod export account is not protected", stack: "prod", rule: "prod-stateful-protected", apply: (rs) => rs.map((r) => (r.name === "fhir-st-exp" ? { ...r, protect: false } : r)) },
+    // Stack-level
+    { change: "the registry's private endpoint is removed", stack: "prod", rule: "phi-private-endpoint-required", apply: without((r) => r.name.startsWith("fhir-acr-pep-registry")) },
+    { change: "the FHIR workspace's private endpoint is removed", stack: "dev", rule: "phi-private-endpoint-required", apply: without((r) => r.name.startsWith("fhir-ws-pep-spoke")) },
+    { change: "the Key Vault's diagnostic setting is removed", stack: "dev", rule: "phi-diagnostics-to-law",
+        apply: (rs) => without((r) => r.type === "azure-native:monitor:DiagnosticSetting" && (r.propertyDependencies["resourceUri"] ?? []).includes(find(rs, "hub-kv").urn))(rs) },
+    { change: "the FHIR service's audit logs are removed", stack: "prod", rule: "phi-diagnostics-to-law", apply: without(named("fhir-fhir-diag-law")) },
+    { change: "a public IP is attached to the jumpbox NIC", stack: "prod", rule: "no-public-ip-except-edge",
+        apply: (rs) => rs.map((r) => (r.name === "hub-jumpbox-nic" ? { ...r, dependencies: [...r.dependencies, find(rs, "hub-pip-bas").urn] } : r)) },
+    { change: "the function-integration subnet loses its route table", stack: "dev", rule: "spoke-egress-via-firewall", apply: editInputs("spoke-vnet", (i) => { delete subnet(i, "snet-func-integration")["routeTable"]; }) },
+    { change: "the spoke VNet's flow log is removed", stack: "prod", rule: "vnet-flow-logs-coverage", apply: without(named("spoke-vnet-flowlog")) },
+    { change: "the flow logs stop traffic analytics", stack: "prod", rule: "vnet-flow-logs-coverage", apply: editInputs("hub-vnet-flowlog", (i) => { i["flowAnalyticsConfiguration"] = { networkWatcherFlowAnalyticsConfiguration: { enabled: false } }; }) },
+    { change: "Defender for Key Vault is dropped", stack: "prod", rule: "defender-plans-enabled", apply: without(named("hub-defender-KeyVaults")) },
+    { change: "the export account is encrypted with a key from the hub vault, whose purge protection is then switched off", stack: "prod", rule: "cmk-key-in-protected-vault",
+        apply: (rs) => {
+            const vault = find(rs, "hub-kv");
+            const withCmk = editInputs("fhir-st-exp", (i) => { i["encryption"] = { ...obj(i["encryption"]), keySource: "Microsoft.Keyvault", keyVaultProperties: { keyName: "cmk", keyVaultUri: "https://kv-ahds-prod.vault.azure.net/" } }; })(rs)
+                .map((r) => (r.name === "fhir-st-exp" ? { ...r, propertyDependencies: { ...r.propertyDependencies, encryption: [vault.urn] } } : r));
+            return editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enablePurgeProtection: false }; })(withCmk);
+        } },
+];
+
+describe("policy mutation suite (captured graphs, analyzer protocol)", function () {
+    const sessions: Partial<Record<Mutation["stack"], PolicySession>> = {};
+    const graphs: Partial<Record<Mutation["stack"], Resources>> = {};
+
+    before(async () => {
+        for (const stack of ["dev", "prod"] as const) graphs[stack] = [...(await sharedProgramRun(stack, PREVIEW[stack])).graph.resources];
+        await Promise.all((["dev", "prod"] as const).map(async (stack) => {
+            sessions[stack] = await openPolicySession({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview: PREVIEW[stack] });
+        }));
+    });
+    after(async () => { await Promise.all(Object.values(sessions).map((s) => s?.close())); });
+
+    const stackLevel = new Set(policies.filter((p) => "validateStack" in p).map((p) => p.name));
+
+    /**
+     * Analyze (resource-level) every resource the mutation changed or added; AnalyzeStack over the whole mutated graph
+     * when the targeted rule is stack-level (unchanged resources would give the same resource-level answers as the
+     * baseline, so they are not re-sent).
+     */
+    async function evaluate(stack: Mutation["stack"], mutated: Resources, rules: Set<string>): Promise<Violation[]> {
+        const session = sessions[stack] as PolicySession;
+        const before = new Map((graphs[stack] as Resources).map((r) => [r.urn, r]));
+        const changed = mutated.filter((r) => before.get(r.urn) !== r);
+        const stackViolations = [...rules].some((r) => stackLevel.has(r)) ? await session.analyzeStack(mutated) : [];
+        return [...await session.analyze(changed), ...stackViolations];
+    }
+
+    it(`has at least 40 insecure changes, covering every rule family the graphs can express`, () => {
+        expect(MUTATIONS.length).to.be.at.least(40);
+        expect(new Set(MUTATIONS.map((m) => m.rule)).size).to.be.at.least(40);
+    });
+
+    for (const stack of ["dev", "prod"] as const) {
+        it(`the unmodified ${stack} graph draws no mandatory violation from the rules the mutations target`, async () => {
+            const graph = graphs[stack] as Resources;
+            const targeted = new Set(MUTATIONS.filter((m) => m.stack === stack).map((m) => m.rule));
+            const found = (await evaluate(stack, graph.map((r) => ({ ...r })), targeted)).filter((v) => v.enforcementLevel === "mandatory" && targeted.has(v.policy));
+            expect(found).to.deep.equal([]);
+        });
+    }
+
+    for (const m of MUTATIONS) {
+        it(`${m.stack}: ${m.change} → ${m.rule} (mandatory)`, async () => {
+            const graph = graphs[m.stack] as Resources;
+            const mutated = m.apply(graph);
+            expect(mutated.length !== graph.length || mutated.some((r, i) => r !== graph[i]), "the mutation changed nothing").to.equal(true);
+            const violations = await evaluate(m.stack, mutated, new Set([m.rule]));
+            const hits = violations.filter((v) => v.policy === m.rule);
+            expect(hits, `no ${m.rule} violation; got ${JSON.stringify(violations.map((v) => v.policy))}`).to.have.length.greaterThan(0);
+            for (const v of hits) expect(v.enforcementLevel, v.message).to.equal("mandatory");
+        });
+    }
+});
