@@ -8,6 +8,7 @@ import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
 import { sharedProgramRun } from "./harness/run";
 
+const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 
 /** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
@@ -64,7 +65,7 @@ describe("npm run plan", () => {
             it("writes the JSON contract", () => {
                 const j = plans[stack]!.json;
                 expect(j).to.include({ project: "ahds", stack });
-                expect(j.policy).to.include({ pack: "ahds-hipaa-hitrust", version: "0.1.0", policies: policies.length });
+                expect(j.policy).to.include({ pack: "ahds-hipaa-hitrust", version: PACK_VERSION, policies: policies.length });
                 expect(j.resources.length).to.be.greaterThan(5);
                 for (const r of j.resources) {
                     expect(r).to.have.all.keys("urn", "type", "name", "custom", "parent", "inputs", "protect", "retainOnDelete", "dependencies", "propertyDependencies");

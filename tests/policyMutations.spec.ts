@@ -1,10 +1,8 @@
-import * as path from "path";
 import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { RecordedResource } from "./harness/mocks";
-import { PolicySession, Violation, openPolicySession } from "./harness/policyHost";
+import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
 
 /**
  * Mutation suite: the captured dev and prod graphs, each changed in one insecure way, sent through the pack the way
@@ -162,17 +160,19 @@ const MUTATIONS: Mutation[] = [
         } },
 ];
 
+// Start both stacks' pack processes now, so their start-up overlaps the suites that run first.
+const SESSIONS = { dev: sharedPolicySession("dev", PREVIEW.dev), prod: sharedPolicySession("prod", PREVIEW.prod) };
+after(closeSharedPolicySessions);
+
 describe("policy mutation suite (captured graphs, analyzer protocol)", function () {
     const sessions: Partial<Record<Mutation["stack"], PolicySession>> = {};
     const graphs: Partial<Record<Mutation["stack"], Resources>> = {};
 
     before(async () => {
         for (const stack of ["dev", "prod"] as const) graphs[stack] = [...(await sharedProgramRun(stack, PREVIEW[stack])).graph.resources];
-        await Promise.all((["dev", "prod"] as const).map(async (stack) => {
-            sessions[stack] = await openPolicySession({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview: PREVIEW[stack] });
-        }));
+        sessions.dev = await SESSIONS.dev;
+        sessions.prod = await SESSIONS.prod;
     });
-    after(async () => { await Promise.all(Object.values(sessions).map((s) => s?.close())); });
 
     const stackLevel = new Set(policies.filter((p) => "validateStack" in p).map((p) => p.name));
 

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, objects, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "compute";
@@ -32,6 +32,9 @@ export const vmSshKeyOnly = resourceRule({
         if (linux === undefined) return;
         if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
         if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
+        // A key entry without key data is no key: sign-in would depend on something other than an SSH key.
+        const keys = objects(prop(r.props, "osProfile.linuxConfiguration.ssh.publicKeys"));
+        if (keys.some((k) => typeof k["keyData"] !== "string" || k["keyData"].trim() === "")) report(`VM "${r.name}" has an SSH public key entry without key data`);
     },
 });
 

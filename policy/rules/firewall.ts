@@ -24,13 +24,21 @@ export const firewallUsesPolicy = resourceRule({
 export const firewallThreatIntelDeny = resourceRule({
     name: "firewall-threat-intel-deny",
     area: AREA,
-    description: "Threat-intelligence filtering denies traffic to and from known-malicious addresses (not alert only).",
+    description: "Threat-intelligence filtering denies traffic to and from known-malicious addresses (not alert only), on the Firewall Policy and on any classic setting of the firewall itself.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.m", "10.m"], azurePolicy: ["da79a7e2", "7c591a93"], checkov: ["CKV_AZURE_216"] },
-    types: ["network:FirewallPolicy"],
-    remediation: "Set threatIntelMode: \"Deny\".",
-    check: (r, _c, report) => { if (!enumEquals(r.props["threatIntelMode"], "Deny")) report(`firewall policy "${r.name}" has threatIntelMode ${JSON.stringify(r.props["threatIntelMode"] ?? "Alert (default)")}`); },
+    types: ["network:FirewallPolicy", "network:AzureFirewall"],
+    remediation: "Set threatIntelMode: \"Deny\" on the Firewall Policy; leave the firewall's own (classic) threatIntelMode unset or \"Deny\".",
+    check: (r, _c, report) => {
+        const mode = r.props["threatIntelMode"];
+        if (r.typeKey === "network:FirewallPolicy") {
+            if (!enumEquals(mode, "Deny")) report(`firewall policy "${r.name}" has threatIntelMode ${JSON.stringify(mode ?? "Alert (default)")}`);
+            return;
+        }
+        // On a policy-managed firewall the policy's mode governs; a classic firewall without one defaults to Alert.
+        if (mode !== undefined ? !enumEquals(mode, "Deny") : prop(r.props, "firewallPolicy.id") === undefined) report(`firewall "${r.name}" has threatIntelMode ${JSON.stringify(mode ?? "Alert (classic default)")}`);
+    },
 });
 
 export const firewallPremiumIdps = resourceRule<{ allowAlert: boolean }>({

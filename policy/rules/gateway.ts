@@ -18,39 +18,75 @@ export const appGatewayWafAttached = resourceRule({
     },
 });
 
+/**
+ * Managed rule sets whose Java group carries rule 944240 (Log4j JNDI lookups, CVE-2021-44228): OWASP CRS 3.1 and later,
+ * and Microsoft's Default Rule Set 2.1 and later (learn.microsoft.com/azure/web-application-firewall/ag/application-gateway-crs-rulegroups-rules).
+ * OWASP 3.0 and 2.2.9 predate it. A rule set without a type is not guessed.
+ */
+const LOG4J_RULE_SETS: Record<string, number> = { owasp: 3.1, microsoft_defaultruleset: 2.1 };
+const LOG4J_RULE = "944240";
+
+/** True when the rule set detects Log4Shell: a covering type and version, and rule 944240 not switched off in an override. */
+function detectsLog4Shell(set: Record<string, unknown>): boolean {
+    const type = set["ruleSetType"];
+    const min = typeof type === "string" ? LOG4J_RULE_SETS[type.toLowerCase()] : undefined;
+    const version = Number.parseFloat(String(set["ruleSetVersion"]));
+    if (min === undefined || Number.isNaN(version) || version < min) return false;
+    // A rule listed in an override without a state is disabled (the API's default for overridden rules).
+    const disabled = arr(set["ruleGroupOverrides"]).flatMap((g) => arr(g["rules"]))
+        .some((rule) => String(rule["ruleId"]) === LOG4J_RULE && !enumEquals(rule["state"], "Enabled"));
+    return !disabled;
+}
+
 export const wafPreventionMode = resourceRule({
     name: "waf-prevention-mode",
     area: AREA,
-    description: "WAF policies are enabled in Prevention mode with request body inspection and at least one managed rule set.",
+    description: "WAF policies are enabled in Prevention mode with request body inspection and a managed rule set that detects Log4Shell (OWASP 3.1+ or Microsoft DRS 2.1+, rule 944240 not disabled).",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.l", "01.m", "01.n", "09.ab", "09.h", "09.j", "09.m", "09.w", "10.m"], azurePolicy: ["12430be1", "ca85ef9a"], checkov: ["CKV_AZURE_122", "CKV_AZURE_135"] },
     types: ["network:WebApplicationFirewallPolicy"],
-    remediation: "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } and a managed rule set (Microsoft_DefaultRuleSet 2.1).",
+    remediation: "Set policySettings { state: Enabled, mode: Prevention, requestBodyCheck: true } and a managed rule set (Microsoft_DefaultRuleSet 2.1); never override rule 944240 to Disabled.",
     check: (r, _c, report) => {
         if (!enumEquals(prop(r.props, "policySettings.state"), "Enabled")) report(`WAF policy "${r.name}" is not enabled`);
         if (!enumEquals(prop(r.props, "policySettings.mode"), "Prevention")) report(`WAF policy "${r.name}" is in ${JSON.stringify(prop(r.props, "policySettings.mode") ?? "Detection (default)")} mode, not Prevention`);
         if (prop(r.props, "policySettings.requestBodyCheck") === false) report(`WAF policy "${r.name}" does not inspect request bodies`);
-        if (arr(prop(r.props, "managedRules.managedRuleSets")).length === 0) report(`WAF policy "${r.name}" has no managed rule set`);
+        const sets = arr(prop(r.props, "managedRules.managedRuleSets"));
+        if (sets.length === 0) report(`WAF policy "${r.name}" has no managed rule set`);
+        else if (!sets.some(detectsLog4Shell)) report(`WAF policy "${r.name}" has no managed rule set that detects Log4Shell (CVE-2021-44228): use OWASP 3.1+ or Microsoft_DefaultRuleSet 2.1+ and keep rule ${LOG4J_RULE} enabled`);
     },
 });
 
 const TLS12_POLICIES = ["AppGwSslPolicy20220101", "AppGwSslPolicy20220101S"];
+/**
+ * Cipher suites a Custom/CustomV2 policy may list: those of the accepted predefined policy AppGwSslPolicy20220101 (TLS 1.3
+ * AEAD suites and ECDHE suites: forward secrecy, no 3DES/RC4, no static-RSA or DHE key exchange, no SHA-1 MACs), so a custom
+ * policy is never weaker than a predefined one (learn.microsoft.com/azure/application-gateway/application-gateway-ssl-policy-overview).
+ */
+const TLS12_CIPHERS = [
+    "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+];
 
 export const appGatewayTls12 = resourceRule({
     name: "appgw-tls-min-1-2",
     area: AREA,
-    description: "Application Gateway listeners negotiate TLS 1.2 or later only.",
+    description: "Application Gateway listeners negotiate TLS 1.2 or later only, with cipher suites no weaker than the predefined TLS 1.2 policies.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.y", "01.n"], azurePolicy: [], checkov: ["CKV_AZURE_218"] },
     types: ["network:ApplicationGateway"],
-    remediation: "Use sslPolicy { policyType: Predefined, policyName: AppGwSslPolicy20220101S } or a Custom/CustomV2 policy with minProtocolVersion TLSv1_2.",
+    remediation: "Use sslPolicy { policyType: Predefined, policyName: AppGwSslPolicy20220101S } or a Custom/CustomV2 policy with minProtocolVersion TLSv1_2 and only ECDHE or TLS 1.3 cipher suites.",
     check: (r, _c, report) => {
         const type = prop(r.props, "sslPolicy.policyType");
+        const custom = enumEquals(type, "Custom") || enumEquals(type, "CustomV2");
         const ok = (enumEquals(type, "Predefined") && TLS12_POLICIES.some((p) => enumEquals(prop(r.props, "sslPolicy.policyName"), p)))
-            || ((enumEquals(type, "Custom") || enumEquals(type, "CustomV2")) && ["TLSv1_2", "TLSv1_3"].some((v) => enumEquals(prop(r.props, "sslPolicy.minProtocolVersion"), v)));
+            || (custom && ["TLSv1_2", "TLSv1_3"].some((v) => enumEquals(prop(r.props, "sslPolicy.minProtocolVersion"), v)));
         if (!ok) report(`application gateway "${r.name}" allows TLS below 1.2 (sslPolicy ${JSON.stringify(r.props["sslPolicy"] ?? "default")})`);
+        const ciphers = prop(r.props, "sslPolicy.cipherSuites");
+        const weak = custom && Array.isArray(ciphers) ? ciphers.filter((c) => !TLS12_CIPHERS.some((x) => enumEquals(c, x))) : [];
+        if (weak.length > 0) report(`application gateway "${r.name}" allows weak cipher suites: ${weak.map(String).join(", ")}`);
     },
 });
 

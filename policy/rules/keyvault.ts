@@ -10,12 +10,13 @@ export const keyVaultPurgeProtection = resourceRule({
     description: "Key Vaults keep soft delete and purge protection on, so keys and secrets protecting PHI cannot be destroyed at once.",
     severity: "high",
     enforcementLevel: "mandatory",
-    controls: { hitrust: ["06.c", "09.l", "10.c", "12.b"], azurePolicy: ["0b60c0b2"], checkov: ["CKV_AZURE_42", "CKV_AZURE_110"] },
+    controls: { hitrust: ["06.c", "09.l", "10.c", "12.b"], azurePolicy: ["0b60c0b2"], checkov: ["CKV_AZURE_42", "CKV_AZURE_110", "CKV_AZURE_111"] },
     types: VAULT,
-    remediation: "Set properties.enablePurgeProtection: true and leave enableSoftDelete on.",
+    remediation: "Set properties.enablePurgeProtection: true and properties.enableSoftDelete: true.",
     check: (r, _c, report) => {
         if (prop(r.props, "properties.enablePurgeProtection") !== true) report(`Key Vault "${r.name}" has no purge protection`);
-        if (prop(r.props, "properties.enableSoftDelete") === false) report(`Key Vault "${r.name}" disables soft delete`);
+        // Azure no longer lets soft delete be turned off; it is required explicitly so the plan shows it (as Checkov does).
+        if (prop(r.props, "properties.enableSoftDelete") !== true) report(`Key Vault "${r.name}" does not set enableSoftDelete: true`);
     },
 });
 

@@ -11,6 +11,7 @@ import { EngineService, IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_p
 import * as epb from "@pulumi/pulumi/proto/engine_pb";
 import { Graph } from "./graph";
 import { RecordedResource } from "./mocks";
+import { PROJECT_DIR } from "./stackConfig";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
 const LEVELS: Record<apb.EnforcementLevel, EnforcementLevel> = {
@@ -288,6 +289,31 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
         await host.close();
         throw e;
     }
+}
+
+const sharedSessions = new Map<string, Promise<PolicySession>>();
+
+/**
+ * One configured pack process per (stack, mode), shared by every suite that needs it. Calling this when a spec file
+ * loads starts the pack (a few seconds of ts-node compiling in the child process) while other suites run.
+ * Close them with closeSharedPolicySessions in a root `after` hook.
+ */
+export function sharedPolicySession(stack: string, preview: boolean): Promise<PolicySession> {
+    const key = `${stack}:${preview}`;
+    let s = sharedSessions.get(key);
+    if (s === undefined) {
+        s = openPolicySession({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview });
+        // A start-up failure surfaces where the session is awaited; don't let it become an unhandled rejection first.
+        s.catch(() => undefined);
+        sharedSessions.set(key, s);
+    }
+    return s;
+}
+
+export async function closeSharedPolicySessions(): Promise<void> {
+    const all = [...sharedSessions.values()];
+    sharedSessions.clear();
+    await Promise.all(all.map(async (s) => { try { await (await s).close(); } catch { /* failed to start: nothing to close */ } }));
 }
 
 /** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
