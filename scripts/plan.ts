@@ -154,9 +154,10 @@ function parse(argv: string[]): PlanArgs {
 
 /**
  * Runs the plan; returns the exit code. `log` receives the human-readable report. `runner` captures the program's
- * graph (tests pass a shared, memoized run so the suite does not run the same program twice).
+ * graph and `evaluator` runs the pack over it (tests pass shared, memoized ones so the suite does not run the same
+ * program, or start the same pack process, twice).
  */
-export async function plan(args: PlanArgs, log: (s: string) => void = console.log, runner: typeof runProgram = runProgram): Promise<number> {
+export async function plan(args: PlanArgs, log: (s: string) => void = console.log, runner: typeof runProgram = runProgram, evaluator: typeof evaluatePolicies = evaluatePolicies): Promise<number> {
     const started = Date.now();
     const run = await runner({
         stack: args.stack,
@@ -172,7 +173,7 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
         throw run.error;
     }
     const programMs = Date.now() - started;
-    const policy = await evaluatePolicies(run.graph, {
+    const policy = await evaluator(run.graph, {
         packDir: args.policyPack,
         project: run.stackConfig.project,
         stack: args.stack,

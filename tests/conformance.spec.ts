@@ -181,8 +181,6 @@ try {
 }
 const records = data?.inScopeRecords ?? [];
 
-// The prod pack process (shared with the mutation suite) starts now, so its start-up overlaps the suites that run first.
-const SESSION = sharedPolicySession("prod", true);
 after(closeSharedPolicySessions);
 
 describe("external conformance: Checkov ARM fixtures (in-scope checks) through the analyzer protocol", () => {
@@ -195,7 +193,8 @@ describe("external conformance: Checkov ARM fixtures (in-scope checks) through t
     before(async function () {
         if (loadError !== undefined || records.length === 0) return;
         this.timeout(120_000);
-        session = await SESSION;
+        // The prod pack process is shared with the mutation suite.
+        session = await sharedPolicySession("prod", true);
         for (const r of records) {
             const res = toResource(r);
             const vs = await session.analyze([res]);

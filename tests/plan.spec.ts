@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
+import { closeSharedPolicySessions, evaluateShared } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
 
 const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
@@ -29,6 +30,9 @@ function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
  */
 const cliInsecure = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]);
 
+// plan() below evaluates in the shared pack processes; whichever spec file runs last, they are closed at the end.
+after(closeSharedPolicySessions);
+
 describe("npm run plan", () => {
     const results: Record<string, { code: number; out: string }> = {};
     const plans: Record<string, { code: number; json: PlanJson; log: string }> = {};
@@ -41,15 +45,16 @@ describe("npm run plan", () => {
         results["broken"] = { code: brokenCode, out: brokenLog };
         // dev runs in `update` mode (every value known, stack policies see real ids), prod in `preview` mode (what
         // `npm run plan` does by default; CI runs both stacks that way too). Both graphs are the shared runs other specs
-        // use. Program runs cannot overlap (the Pulumi runtime is process-global), so they are captured first; the two
-        // policy pack processes then run concurrently.
+        // use. Program runs cannot overlap (the Pulumi runtime is process-global), so they are captured first. The pack
+        // runs in the shared per-stack processes the mutation and conformance suites also use (same pack, same config);
+        // the CLI run above starts its own pack process, exactly as a user's `npm run plan` does.
         const modes: Record<string, "update" | "preview"> = { dev: "update", prod: "preview" };
         for (const stack of ["dev", "prod"]) await sharedProgramRun(stack, modes[stack] === "preview");
         await Promise.all(["dev", "prod"].map(async (stack) => {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
             const code = await plan({ stack, mode: modes[stack] ?? "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
-                (o) => sharedProgramRun(o.stack, o.preview));
+                (o) => sharedProgramRun(o.stack, o.preview), evaluateShared);
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
         }));
         results["insecure"] = await cliInsecure;

@@ -292,6 +292,8 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
 }
 
 const sharedSessions = new Map<string, Promise<PolicySession>>();
+const sharedSessionOptions = (stack: string, preview: boolean): EvaluateOptions =>
+    ({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview });
 
 /**
  * One configured pack process per (stack, mode), shared by every suite that needs it. Calling this when a spec file
@@ -302,7 +304,7 @@ export function sharedPolicySession(stack: string, preview: boolean): Promise<Po
     const key = `${stack}:${preview}`;
     let s = sharedSessions.get(key);
     if (s === undefined) {
-        s = openPolicySession({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview });
+        s = openPolicySession(sharedSessionOptions(stack, preview));
         // A start-up failure surfaces where the session is awaited; don't let it become an unhandled rejection first.
         s.catch(() => undefined);
         sharedSessions.set(key, s);
@@ -316,13 +318,29 @@ export async function closeSharedPolicySessions(): Promise<void> {
     await Promise.all(all.map(async (s) => { try { await (await s).close(); } catch { /* failed to start: nothing to close */ } }));
 }
 
+/** Runs a captured graph through an open session: every resource (Remediate + Analyze), then AnalyzeStack. */
+export async function evaluateInSession(session: PolicySession, graph: Graph): Promise<PolicySummary & { engineLog: string[] }> {
+    const logStart = session.engineLog.length;
+    const violations = [...await session.analyze(graph.resources), ...await session.analyzeStack(graph.resources)];
+    return { pack: session.pack, version: session.version, policies: session.policies.length, violations, engineLog: session.engineLog.slice(logStart) };
+}
+
 /** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
 export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
     const session = await openPolicySession(opts);
     try {
-        const violations = [...await session.analyze(graph.resources), ...await session.analyzeStack(graph.resources)];
-        return { pack: session.pack, version: session.version, policies: session.policies.length, violations, engineLog: session.engineLog };
+        return await evaluateInSession(session, graph);
     } finally {
         await session.close();
     }
+}
+
+/**
+ * evaluatePolicies for suites: when the options are those of a shared session (this repo's pack and the stack's own
+ * config), evaluates in that session instead of starting another pack process.
+ */
+export function evaluateShared(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    const shared = sharedSessionOptions(opts.stack, opts.preview);
+    const same = path.resolve(opts.packDir) === path.resolve(shared.packDir) && opts.configFile !== undefined && path.resolve(opts.configFile) === path.resolve(shared.configFile ?? "") && opts.project === shared.project;
+    return same ? sharedPolicySession(opts.stack, opts.preview).then((s) => evaluateInSession(s, graph)) : evaluatePolicies(graph, opts);
 }
