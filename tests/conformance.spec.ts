@@ -16,7 +16,13 @@ import { PROJECT_DIR } from "./harness/stackConfig";
  * stricter than Checkov (STRICTER, with the reason).
  */
 
-const DATA_DIR = path.join(PROJECT_DIR, "..", "shared", "conformance", "checkov-arm");
+/**
+ * The data set is vendored (tests/fixtures/checkov-arm: the records, in-scope.json, their README with provenance and
+ * Checkov's Apache-2.0 license), so CI needs nothing outside the checkout. Where the shared original sits next to the
+ * repository (../shared/conformance/checkov-arm), a test requires the copy to be identical to it.
+ */
+const DATA_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "checkov-arm");
+const SHARED_DIR = path.join(PROJECT_DIR, "..", "shared", "conformance", "checkov-arm");
 const PACK_DIR = path.join(PROJECT_DIR, "policy");
 const CONFIG_FILE = path.join(PACK_DIR, "config.prod.json");
 const IN_SCOPE_RECORDS = 150;
@@ -127,7 +133,7 @@ function parseRecord(v: unknown, at: string): ConformanceRecord {
 }
 
 function readJson(file: string): unknown {
-    if (!fs.existsSync(file)) throw new Error(`conformance data missing: ${file} (expected the Checkov ARM fixtures next to the repository, at ../shared/conformance/checkov-arm)`);
+    if (!fs.existsSync(file)) throw new Error(`conformance data missing: ${file} (the vendored copy of ../shared/conformance/checkov-arm)`);
     return JSON.parse(fs.readFileSync(file, "utf8"));
 }
 
@@ -219,6 +225,13 @@ describe("external conformance: Checkov ARM fixtures (in-scope checks) through t
             if (loadError !== undefined) throw loadError;
             expect(data?.records.length ?? 0).to.be.greaterThan(0);
             expect(new Set(data?.records.map((r) => r.id)).size, "record ids are unique").to.equal(data?.records.length);
+        });
+
+        it("is an unmodified copy of the shared original, where that is present next to the repository", function () {
+            if (!fs.existsSync(SHARED_DIR)) this.skip();
+            for (const f of ["checkov-arm.json", "in-scope.json", "LICENSE.checkov"]) {
+                expect(fs.readFileSync(path.join(DATA_DIR, f)).equals(fs.readFileSync(path.join(SHARED_DIR, f))), `${f} differs from ${SHARED_DIR}`).to.equal(true);
+            }
         });
 
         it(`has ${IN_SCOPE_RECORDS} records for the in-scope checks, and at least one FAIL record per in-scope check`, () => {
