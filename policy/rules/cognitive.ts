@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /** Azure AI (Cognitive Services) accounts, e.g. text analytics for health or de-identification. Settings nest under `properties`. */
@@ -26,7 +26,7 @@ export const cognitivePrivateOnly = resourceRule({
     types: ["cognitiveservices:Account"],
     remediation: "Set properties.publicNetworkAccess: \"Disabled\" and add a private endpoint (group account).",
     check: (r, _c, report) => {
-        const v = prop(r.props, "properties.publicNetworkAccess");
-        if (!enumEquals(v, "Disabled")) report(`AI services account "${r.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : String(v)}`);
+        const open = publicAccessOpen(r.props, "properties.publicNetworkAccess");
+        if (open !== undefined) report(`AI services account "${r.name}" has publicNetworkAccess ${open}`);
     },
 });

@@ -1,4 +1,4 @@
-import { enumEquals, objects, prop } from "./common";
+import { enumEquals, objects, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "compute";
@@ -48,7 +48,8 @@ export const diskNoPublicNetwork = resourceRule({
     types: ["compute:Disk"],
     remediation: "Set publicNetworkAccess: \"Disabled\" and networkAccessPolicy: \"DenyAll\" (or \"AllowPrivate\" with a disk access resource).",
     check: (r, _c, report) => {
-        if (!enumEquals(r.props["publicNetworkAccess"], "Disabled")) report(`disk "${r.name}" allows public network access`);
+        const open = publicAccessOpen(r.props);
+        if (open !== undefined) report(`disk "${r.name}" has publicNetworkAccess ${open}`);
         const policy = r.props["networkAccessPolicy"];
         if (!enumEquals(policy, "DenyAll") && !enumEquals(policy, "AllowPrivate")) report(`disk "${r.name}" networkAccessPolicy is ${policy === undefined ? "AllowAll (unset)" : String(policy)}`);
     },

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /** Health Data Services (FHIR, DICOM) and the retiring Azure API for FHIR. */
@@ -47,7 +47,7 @@ export const noLegacyApiForFhir = resourceRule({
     remediation: "Deploy healthcareapis:Workspace + healthcareapis:FhirService instead.",
     check: (r, _c, report) => {
         report(`"${r.name}" is an Azure API for FHIR service, which is retired; use a Health Data Services FHIR service`);
-        if (!enumEquals(prop(r.props, "properties.publicNetworkAccess"), "Disabled")) report(`"${r.name}" also leaves public network access on`);
+        if (publicAccessOpen(r.props, "properties.publicNetworkAccess") !== undefined) report(`"${r.name}" also leaves public network access on`);
     },
 });
 

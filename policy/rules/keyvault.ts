@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "key-vault";
@@ -44,7 +44,8 @@ export const keyVaultNetwork = resourceRule({
     types: VAULT,
     remediation: "Set properties.publicNetworkAccess: \"Disabled\" and properties.networkAcls.defaultAction: \"Deny\"; add a private endpoint.",
     check: (r, _c, report) => {
-        if (!enumEquals(prop(r.props, "properties.publicNetworkAccess"), "Disabled")) report(`Key Vault "${r.name}" allows public network access`);
+        const open = publicAccessOpen(r.props, "properties.publicNetworkAccess");
+        if (open !== undefined) report(`Key Vault "${r.name}" has publicNetworkAccess ${open}`);
         if (!enumEquals(prop(r.props, "properties.networkAcls.defaultAction"), "Deny")) report(`Key Vault "${r.name}" firewall does not deny by default`);
     },
 });

@@ -1,9 +1,7 @@
-import { enumEquals, objects as arr, prop } from "./common";
+import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, objects as arr, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
-/** Subnets Azure forbids or manages NSGs on (learn.microsoft.com/azure/virtual-network/network-security-groups-overview). */
-const NO_NSG_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 /** Sources that mean "anyone on the internet". */
 const INTERNET = ["*", "internet", "any", "0.0.0.0/0", "::/0"];
 
@@ -112,9 +110,6 @@ export const gatewaySubnetNoNsg = resourceRule({
         for (const s of subnetsOf(r.typeKey, r.name, r.props)) if (s.name === "GatewaySubnet" && s.props["networkSecurityGroup"] !== undefined) report(`GatewaySubnet of "${r.name}" has a network security group`);
     },
 });
-
-/** Platform subnets whose service brings its own outbound path (public IP) or manages the subnet. */
-const PLATFORM_SUBNETS = [...NO_NSG_SUBNETS, "AzureBastionSubnet"];
 
 export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[] }>({
     name: "subnet-no-default-outbound",

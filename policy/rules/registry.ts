@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "container-registry";
@@ -29,6 +29,7 @@ export const acrPrivateOnly = resourceRule({
     remediation: "Use sku Premium, publicNetworkAccess: \"Disabled\", and a private endpoint (group registry).",
     check: (r, _c, report) => {
         if (!enumEquals(prop(r.props, "sku.name"), "Premium")) report(`registry "${r.name}" is not Premium (private endpoints need Premium)`);
-        if (!enumEquals(r.props["publicNetworkAccess"], "Disabled")) report(`registry "${r.name}" allows public network access`);
+        const open = publicAccessOpen(r.props);
+        if (open !== undefined) report(`registry "${r.name}" has publicNetworkAccess ${open}`);
     },
 });

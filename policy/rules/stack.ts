@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { azureTypeKey, enumEquals as same, objects as objs, prop as at } from "./common";
+import { PLATFORM_SUBNETS, azureTypeKey, enumEquals as same, objects as objs, prop as at } from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /**
@@ -99,9 +99,6 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
     config: { requireProtect: { type: "boolean", default: true } },
     check: (r, c, report) => { if (c.requireProtect && r.args.opts.protect !== true) report(`${r.typeKey} "${r.name}" is not protected`); },
 });
-
-/** Subnets Azure manages or whose service brings its own outbound path; they take no user route to the firewall. */
-const PLATFORM_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "AzureBastionSubnet", "RouteServerSubnet"];
 
 export const spokeEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
     name: "spoke-egress-via-firewall",

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /**
@@ -39,12 +39,12 @@ export const storageNoPublicNetworkAccess = resourceRule({
     types: ACCOUNT,
     remediation: "Set publicNetworkAccess: \"Disabled\" and add a private endpoint for each storage sub-resource in use. For accounts only Azure platform services reach, keep networkRuleSet.defaultAction \"Deny\" with no IP or VNet rules, and resource-instance rules only for specific resource IDs (no wildcards).",
     check: (r, _c, report) => {
-        const v = r.props["publicNetworkAccess"];
-        if (enumEquals(v, "Disabled")) return;
+        const open = publicAccessOpen(r.props);
+        if (open === undefined) return;
         // Enabled (or omitted, Azure's default) is acceptable only when the firewall leaves nothing but the
         // trusted-services exception open (learn.microsoft.com/azure/storage/common/storage-network-security#trusted-access).
         if (trustedServicesOnly(r.props)) return;
-        report(`storage account "${r.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : `"${String(v)}"`} and its firewall is not limited to trusted services (default Deny, no IP/VNet rules, resource-instance rules without wildcards); set publicNetworkAccess to "Disabled"`);
+        report(`storage account "${r.name}" has publicNetworkAccess ${open} and its firewall is not limited to trusted services (default Deny, no IP/VNet rules, resource-instance rules without wildcards); set publicNetworkAccess to "Disabled"`);
     },
 });
 

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /** Synapse (the FHIR-to-Data-Lake analytics workspace). */
@@ -15,8 +15,8 @@ export const synapsePrivateOnly = resourceRule({
     remediation: "Set publicNetworkAccess: \"Disabled\"; remove synapse:IpFirewallRule resources; add private endpoints (Sql, SqlOnDemand, Dev).",
     check: (r, _c, report) => {
         if (r.typeKey === "synapse:IpFirewallRule") { report(`Synapse IP firewall rule "${r.name}" opens the workspace to public addresses`); return; }
-        const v = r.props["publicNetworkAccess"];
-        if (!enumEquals(v, "Disabled")) report(`Synapse workspace "${r.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : String(v)}`);
+        const open = publicAccessOpen(r.props);
+        if (open !== undefined) report(`Synapse workspace "${r.name}" has publicNetworkAccess ${open}`);
     },
 });
 

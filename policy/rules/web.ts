@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /** App Service and Functions (the bulk loader's function app): sites and deployment slots share one shape. */
@@ -95,8 +95,8 @@ export const appServicePublicNetworkDisabled = resourceRule({
     types: SITES,
     remediation: "Set publicNetworkAccess: \"Disabled\" and add a private endpoint (group sites).",
     check: (r, _c, report) => {
-        const v = r.props["publicNetworkAccess"];
-        if (!enumEquals(v, "Disabled")) report(`${kind(r.typeKey)} "${r.name}" has publicNetworkAccess ${v === undefined ? "unset (Azure default: Enabled)" : String(v)}`);
+        const open = publicAccessOpen(r.props);
+        if (open !== undefined) report(`${kind(r.typeKey)} "${r.name}" has publicNetworkAccess ${open}`);
     },
 });
 
