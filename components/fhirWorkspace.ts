@@ -347,7 +347,8 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         const serviceDiagnostics = args.diagnosticSettings ?? { law: { workspaceResourceId: law } };
         const child: pulumi.CustomResourceOptions = { parent: this };
         const stateful: pulumi.CustomResourceOptions = { parent: this, protect: args.protectStatefulResources === true, retainOnDelete: args.retainStatefulResourcesOnDelete === true };
-        const tenantId = args.tenantId ?? authorization.getClientConfigOutput({ parent: this }).tenantId;
+        const client = authorization.getClientConfigOutput({ parent: this });
+        const tenantId = args.tenantId ?? client.tenantId;
         const lawDiag = (key: string, uri: pulumi.Input<string>) => createDiagnosticSettings(`${name}-${key}`, uri, { law: { workspaceResourceId: law } }, child);
 
         // ---- workspace and its private endpoint ----
@@ -362,6 +363,8 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         const fhirUrl = pulumi.interpolate`https://${workspace.name}-${fhirSettings.name}.fhir.azurehealthcareapis.com`;
 
         // ---- import/export storage: reached by FHIR as a trusted service scoped to this workspace ----
+        // The resource-instance rule's tenant is the workspace's (the deploying subscription's), which may differ from
+        // the FHIR token authority's tenant (ahds:fhir.tenantId).
         const storageFor = (instance: string, containers: string[]) => {
             const s = createSecureStorageAccount(`${name}-st-${instance}`, {
                 accountName: resourceName("storageAccount", naming, instance),
@@ -369,7 +372,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
                 location,
                 tags,
                 zoneRedundant,
-                trustedResourceInstances: [{ resourceId: workspace.id, tenantId }],
+                trustedResourceInstances: [{ resourceId: workspace.id, tenantId: client.tenantId }],
                 softDeleteRetentionDays: storageSettings.softDeleteRetentionDays,
                 versioning: storageSettings.versioning,
                 containers,

@@ -11,7 +11,7 @@ import { parseArgs } from "util";
 import { isConfigError } from "../lib/config";
 import { Graph, STACK_TYPE } from "../tests/harness/graph";
 import { RecordedResource } from "../tests/harness/mocks";
-import { PolicySummary, Violation, evaluatePolicies } from "../tests/harness/policyHost";
+import { PolicySummary, Violation, deferredAtPreview, evaluatePolicies } from "../tests/harness/policyHost";
 import { runProgram } from "../tests/harness/run";
 import { PROJECT_DIR } from "../tests/harness/stackConfig";
 import { Json } from "../tests/harness/values";
@@ -102,11 +102,14 @@ function printTree(graph: Graph, out: string[]): void {
 }
 
 function printViolations(violations: Violation[], out: string[]): void {
+    const deferred = violations.filter((v) => deferredAtPreview(v) !== undefined);
     for (const level of ["mandatory", "advisory"] as const) {
-        const vs = violations.filter((v) => v.enforcementLevel === level);
+        const vs = violations.filter((v) => v.enforcementLevel === level && !deferred.includes(v));
         out.push(`${level} violations: ${vs.length}`);
         for (const v of vs) out.push(`  [${v.policy}] ${v.urn ?? "(stack)"}\n      ${v.message}`);
     }
+    out.push(`checks deferred to \`pulumi up\` (a value they read is unknown until the resources it comes from exist; the engine runs them before creating the resource): ${deferred.length}`);
+    for (const v of deferred) out.push(`  [${v.policy}] ${v.urn ?? "(stack)"}\n      ${deferredAtPreview(v) ?? ""}`);
 }
 
 export interface PlanArgs {

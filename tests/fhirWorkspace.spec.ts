@@ -287,6 +287,13 @@ describe("FhirWorkspace component", () => {
             expect(fhir(g)["resourceVersionPolicyConfiguration"]).to.deep.equal({ default: "versioned-update" });
         });
 
+        it("keeps the storage resource-instance rules on the workspace's own tenant, not the token authority's", () => {
+            const ws = g.one("azure-native:healthcareapis:Workspace");
+            for (const st of g.byType("azure-native:storage:StorageAccount").filter((r) => r.name.startsWith("fhir-st-"))) {
+                expect((g.plainInputs(st)["networkRuleSet"] as Record<string, Json>)["resourceAccessRules"], st.name).to.deep.equal([{ resourceId: ws.id, tenantId: MOCK_TENANT_ID }]);
+            }
+        });
+
         it("uploads every anonymization config", () => {
             const script = String((inputs(g, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")["source"] as Record<string, Json>)["script"]);
             expect(script).to.include(`upload 'research.json' 'application/json' '${Buffer.from(custom).toString("base64")}'`);

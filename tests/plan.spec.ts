@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
-import { closeSharedPolicySessions, evaluateShared } from "./harness/policyHost";
+import { closeSharedPolicySessions, deferredAtPreview, evaluateShared } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
 
 const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
@@ -79,6 +79,26 @@ describe("npm run plan", () => {
                 }
                 const law = j.resources.find((r) => r.type === "azure-native:operationalinsights:Workspace");
                 expect(law?.protect).to.equal(stack === "prod");
+            });
+            it(stack === "prod"
+                ? "at preview, decides every stack rule and every resource rule except those reading the storage firewall, unknown before the first deploy"
+                : "in update mode, decides every rule (nothing deferred, no advisory beyond the dev downgrades)", () => {
+                const p = plans[stack]!;
+                const deferred = p.json.policy.violations.filter((v) => deferredAtPreview(v) !== undefined).map((v) => `${v.policy} ${v.urn?.split("::").pop() ?? "(stack)"}`).sort();
+                if (stack === "dev") {
+                    expect(deferred, p.log).to.deep.equal([]);
+                    expect(new Set(p.json.policy.violations.map((v) => v.policy)), p.log).to.deep.equal(new Set(["firewall-premium-idps", "vnet-flow-logs-coverage", "defender-plans-enabled"]));
+                    return;
+                }
+                // The FHIR import/export accounts let the workspace in by a resource-instance rule naming the workspace's
+                // ID; azure-native resolves networkRuleSet as one value, so the whole firewall is unknown until the
+                // workspace exists. The engine re-runs these resource rules with known inputs before creating the accounts.
+                expect(deferred, p.log).to.deep.equal([
+                    "storage-network-default-deny fhir-st-exp", "storage-network-default-deny fhir-st-imp",
+                    "storage-no-public-network-access fhir-st-exp", "storage-no-public-network-access fhir-st-imp",
+                ]);
+                expect(p.json.policy.violations.filter((v) => deferredAtPreview(v) === undefined), p.log).to.deep.equal([]);
+                expect(p.log).to.include("checks deferred to `pulumi up`").and.include("string value at .networkRuleSet can't be known during preview");
             });
             it("prints the component tree, counts by type and the violation summary", () => {
                 expect(plans[stack]!.log).to.include("Resources:").and.include("Counts by type:").and.include("mandatory violations: 0");

@@ -1,10 +1,11 @@
 import { expect } from "chai";
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 import { policies } from "../policy/policies";
 import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from "../policy/rules/apim";
 import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy/rules/compute";
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
+import { UNKNOWN as UNKNOWN_VALUE, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "../policy/rules/firewall";
@@ -25,6 +26,7 @@ import {
     appServiceVnetRouteAll,
 } from "../policy/rules/web";
 import { check } from "./harness/policyArgs";
+import { UNKNOWN } from "./harness/values";
 
 type Props = Record<string, unknown>;
 interface Case { rule: ResourceValidationPolicy; type: string; pass: Props[]; fail: Props[] }
@@ -213,5 +215,47 @@ describe("policy pack rules (table)", () => {
             expect(schema.items.required).to.deep.equal(["resourceName", "justification"]);
             expect(schema.items.properties.justification.minLength).to.be.at.least(20);
         });
+    });
+});
+
+/**
+ * Values unknown at preview (IDs and addresses of resources not yet created), as @pulumi/policy hands them to rules:
+ * behind its proxy, which throws UnknownValueError when a rule reads one. A rule that only needs to know a reference
+ * is set must decide anyway (an unknown reference is a reference); a rule whose outcome hangs on the value is deferred
+ * by the engine to `pulumi up`, where it runs with known inputs before the resource is created.
+ */
+describe("policy pack rules (values unknown at preview)", () => {
+    const AGW_OK = { sku: { name: "WAF_v2", tier: "WAF_v2" }, firewallPolicy: { id: UNKNOWN } };
+    it("decides reference-presence checks on unknown IDs", () => {
+        expect(check(firewallUsesPolicy, "azure-native:network:AzureFirewall", { firewallPolicy: { id: UNKNOWN } })).to.deep.equal([]);
+        expect(check(firewallThreatIntelDeny, "azure-native:network:AzureFirewall", { firewallPolicy: { id: UNKNOWN } })).to.deep.equal([]);
+        expect(check(appGatewayWafAttached, "azure-native:network:ApplicationGateway", AGW_OK)).to.deep.equal([]);
+        expect(check(apimVnetInternal, "azure-native:apimanagement:ApiManagementService", { sku: { name: "Premium", capacity: 1 }, virtualNetworkType: "Internal", virtualNetworkConfiguration: { subnetResourceId: UNKNOWN } })).to.deep.equal([]);
+        expect(check(subnetHasNsg, "azure-native:network:VirtualNetwork", { subnets: [{ name: "snet-a", networkSecurityGroup: { id: UNKNOWN } }] })).to.deep.equal([]);
+        expect(check(subnetHasNsg, "azure-native:network:VirtualNetwork", { subnets: [{ name: "snet-a", networkSecurityGroup: UNKNOWN }] })).to.deep.equal([]);
+        // ...and still fails when the reference is missing.
+        expect(check(subnetHasNsg, "azure-native:network:VirtualNetwork", { subnets: [{ name: "snet-a", routeTable: { id: UNKNOWN } }] })).to.have.length(1);
+    });
+    it("takes generated SSH key data and a computed FHIR audience as set", () => {
+        const vm = (keyData: unknown) => ({ osProfile: { linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/a/.ssh/authorized_keys", keyData }] } } } });
+        expect(check(vmSshKeyOnly, "azure-native:compute:VirtualMachine", vm(UNKNOWN))).to.deep.equal([]);
+        expect(check(vmSshKeyOnly, "azure-native:compute:VirtualMachine", vm(" "))).to.have.length(1);
+        const auth = (audience: unknown) => ({ authenticationConfiguration: { authority: `https://login.microsoftonline.com/${TENANT}`, audience } });
+        expect(check(fhirAuthorityEntraTenant, "azure-native:healthcareapis:FhirService", auth(UNKNOWN))).to.deep.equal([]);
+        expect(check(fhirAuthorityEntraTenant, "azure-native:healthcareapis:FhirService", auth(""))).to.have.length(1);
+    });
+    it("defers (UnknownValueError, the engine's \"can't run during preview\") when the deciding value is unknown", () => {
+        expect(() => check(storageNetworkDefaultDeny, "azure-native:storage:StorageAccount", { networkRuleSet: UNKNOWN })).to.throw(UnknownValueError, ".networkRuleSet");
+        expect(() => check(wafPreventionMode, "azure-native:network:WebApplicationFirewallPolicy", { policySettings: { state: "Enabled", mode: UNKNOWN } })).to.throw(UnknownValueError);
+    });
+    it("peek/present/plain read through the proxy without throwing and never equate two unknowns", () => {
+        const props = unknownCheckingProxy({ a: { id: UNKNOWN }, list: [{ x: 1 }, UNKNOWN], whole: UNKNOWN, n: 0 }) as Record<string, unknown>;
+        expect(() => prop(props, "a.id")).to.throw(UnknownValueError);
+        expect(peek(props, "a.id")).to.equal(UNKNOWN_VALUE);
+        expect(peek(props, "whole.deeper")).to.equal(UNKNOWN_VALUE);
+        expect(peek(props, "n")).to.equal(0);
+        expect([present(props, "a.id"), present(props, "whole"), present(props, "missing"), present(props, "a.other")]).to.deep.equal([true, true, false, false]);
+        expect(plain(props)).to.deep.equal({ a: { id: UNKNOWN_VALUE }, list: [{ x: 1 }, UNKNOWN_VALUE], whole: UNKNOWN_VALUE, n: 0 });
+        expect(enumEquals(peek(props, "a.id"), UNKNOWN)).to.equal(false);
     });
 });

@@ -150,11 +150,17 @@ describe("program (index.ts) on the captured graph", () => {
             expect(dev.outputs?.["logAnalyticsWorkspaceId"]).to.match(/^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\/rg-ahds-dev-weu-hub\/providers\/Microsoft.OperationalInsights\/workspaces\/log-ahds-dev-weu$/);
             expect(dev.outputs?.["resourceGroups"]).to.deep.equal({ hub: "rg-ahds-dev-weu-hub", spoke: "rg-ahds-dev-weu-spk", data: "rg-ahds-dev-weu-data" });
         });
-        it("in preview, values computed from other resources' outputs are unknown", () => {
+        it("in preview (a new stack), IDs and values computed from them are unknown; literal inputs and names are known", () => {
             const diag = prodPreview.graph.one("azure-native:monitor:DiagnosticSetting", "law-diag-audit");
-            expect(diag.inputs["resourceUri"]).not.to.equal(UNKNOWN); // ids are known even in preview under mocks
             const law = prodPreview.graph.one("azure-native:operationalinsights:Workspace");
+            expect(law.id).to.equal(null);
+            expect(diag.inputs["resourceUri"]).to.equal(UNKNOWN);
+            expect(diag.propertyDependencies["resourceUri"]).to.deep.equal([law.urn]);
             expect(law.inputs["retentionInDays"]).to.equal(365);
+            // azure-native previews name and location from the inputs (pulumi-azure-native#282): a resource group's name is known.
+            expect(prodPreview.graph.one("azure-native:keyvault:Vault").inputs["resourceGroupName"]).to.equal("rg-ahds-prod-weu-hub");
+            // Names carrying the random suffix are not: the suffix does not exist before the first `pulumi up`.
+            expect(prodPreview.graph.one("azure-native:healthcareapis:Workspace").inputs["workspaceName"]).to.equal(UNKNOWN);
         });
     });
 

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "api-management";
@@ -14,7 +14,7 @@ export const apimVnetInternal = resourceRule({
     remediation: "Set virtualNetworkType: Internal and virtualNetworkConfiguration.subnetResourceId (Developer or Premium tier).",
     check: (r, _c, report) => {
         if (!enumEquals(r.props["virtualNetworkType"], "Internal")) report(`API Management "${r.name}" is not in internal VNet mode`);
-        if (prop(r.props, "virtualNetworkConfiguration.subnetResourceId") === undefined) report(`API Management "${r.name}" has no subnet`);
+        if (!present(r.props, "virtualNetworkConfiguration.subnetResourceId")) report(`API Management "${r.name}" has no subnet`);
         if (!["Developer", "Premium"].some((s) => enumEquals(prop(r.props, "sku.name"), s))) report(`API Management "${r.name}" SKU ${JSON.stringify(prop(r.props, "sku.name"))} cannot be VNet-injected in internal mode`);
     },
 });

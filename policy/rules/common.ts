@@ -17,6 +17,56 @@ export function enumEquals(value: unknown, expected: string): boolean {
     return typeof value === "string" && value.toLowerCase() === expected.toLowerCase();
 }
 
+/**
+ * The sentinels @pulumi/policy turns unknown values into (one per type: boolean, number, string, array, asset, archive,
+ * object; @pulumi/policy/proxy.js). At preview, IDs, allocated addresses and everything computed from them are unknown.
+ */
+const UNKNOWN_SENTINELS = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", "3eeb2bf0-c639-47a8-9e75-3b44932eb421", "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58", "e48ece36-62e2-4504-bad9-02848725956a", "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+/** A value not known until the update runs. A symbol, so it never equals a string (two unknown IDs do not "match"). */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
+/** An own property read that bypasses @pulumi/policy's unknown-checking proxy (its `get` trap throws on unknowns). */
+const own = (v: unknown, key: string): unknown => (typeof v === "object" && v !== null ? Object.getOwnPropertyDescriptor(v, key)?.value : undefined);
+
+/**
+ * Reads `a.b.c` without throwing on unknown values: UNKNOWN when the value, or an object on the way to it, is unknown.
+ *
+ * Rules read inputs through @pulumi/policy's proxy, which throws at the first unknown value; the engine then skips the
+ * whole rule for that resource with an advisory "can't run during preview" (and for a stack rule, for every resource).
+ * That is right where the value decides the outcome (the rule runs again, with known inputs, before `pulumi up` creates
+ * the resource). It is wrong where a rule only needs to know that a reference is set (a policy ID, a subnet ID, an SSH
+ * key): use `peek` there.
+ */
+export function peek(props: unknown, path: string): unknown {
+    let v: unknown = props;
+    for (const p of path.split(".")) {
+        if (typeof v === "string" && UNKNOWN_SENTINELS.has(v)) return UNKNOWN;
+        v = own(v, p);
+    }
+    return typeof v === "string" && UNKNOWN_SENTINELS.has(v) ? UNKNOWN : v;
+}
+
+/** True when `a.b.c` is set, known or not (an unknown reference is still a reference). */
+export function present(props: unknown, path: string): boolean {
+    return peek(props, path) !== undefined;
+}
+
+/**
+ * A plain deep copy of resource properties with unknown values as UNKNOWN, read without the proxy. Stack rules work
+ * on these: they must decide at preview (the engine runs stack policies only after `pulumi up` has deployed), so no
+ * unknown ID or address may abort them; they follow dependencies instead.
+ */
+export function plain(v: unknown): unknown {
+    if (typeof v === "string") return UNKNOWN_SENTINELS.has(v) ? UNKNOWN : v;
+    if (Array.isArray(v)) return Array.from({ length: Number(own(v, "length")) }, (_, i) => plain(own(v, String(i))));
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.keys(v).map((k) => [k, plain(own(v, k))]));
+    return v;
+}
+
 /** Reads a nested property (`a.b.c`) from resource inputs; undefined when any step is missing. */
 export function prop(props: Record<string, unknown>, path: string): unknown {
     let v: unknown = props;

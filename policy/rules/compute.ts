@@ -1,4 +1,4 @@
-import { enumEquals, objects, prop, publicAccessOpen } from "./common";
+import { enumEquals, objects, prop, UNKNOWN, peek, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "compute";
@@ -32,9 +32,11 @@ export const vmSshKeyOnly = resourceRule({
         if (linux === undefined) return;
         if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
         if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
-        // A key entry without key data is no key: sign-in would depend on something other than an SSH key.
+        // A key entry without key data is no key: sign-in would depend on something other than an SSH key. Key data
+        // generated in the same program (a tls:PrivateKey) is unknown at preview, and is a key.
         const keys = objects(prop(r.props, "osProfile.linuxConfiguration.ssh.publicKeys"));
-        if (keys.some((k) => typeof k["keyData"] !== "string" || k["keyData"].trim() === "")) report(`VM "${r.name}" has an SSH public key entry without key data`);
+        const blank = (d: unknown) => d !== UNKNOWN && (typeof d !== "string" || d.trim() === "");
+        if (keys.some((k) => blank(peek(k, "keyData")))) report(`VM "${r.name}" has an SSH public key entry without key data`);
     },
 });
 

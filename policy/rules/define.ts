@@ -1,6 +1,6 @@
 import { EnforcementLevel, Policy, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { azureTypeKey } from "./common";
+import { azureTypeKey, plain } from "./common";
 
 /** The external controls a rule mirrors (policy-catalogue.md §5), kept on the rule so docs and tests read them. */
 export interface RuleControls {
@@ -117,6 +117,21 @@ export function resourceRule<C extends object = Record<string, never>>(spec: Res
 }
 
 /**
+ * The stack's resources with plain properties (unknown values as UNKNOWN, see `plain`), their parents and dependencies
+ * pointing at the plain copies too, so no read in a stack rule can trip the unknown-checking proxy.
+ */
+function plainResources(resources: PolicyResource[]): PolicyResource[] {
+    const copies = new Map(resources.map((r) => [r.urn, { ...r, props: plain(r.props) as Record<string, unknown> }]));
+    const mapped = (r: PolicyResource) => copies.get(r.urn) ?? r;
+    for (const c of copies.values()) {
+        c.dependencies = c.dependencies.map(mapped);
+        c.propertyDependencies = Object.fromEntries(Object.entries(c.propertyDependencies).map(([k, deps]) => [k, deps.map(mapped)]));
+        if (c.parent !== undefined) c.parent = mapped(c.parent);
+    }
+    return [...copies.values()];
+}
+
+/**
  * A stack-level rule: relations between resources (endpoint → store, diagnostic setting → resource, subnet → route
  * table). Checks follow dependencies (`propertyDependencies`), which are known at preview, rather than output IDs.
  */
@@ -125,7 +140,7 @@ export function stackRule<C extends object = Record<string, never>>(spec: StackR
         ...common(spec),
         validateStack: (args, reportViolation) => {
             const config = args.getConfig<C & { exemptions: Exemption[] }>();
-            spec.check(args.resources, config, reportViolation, (x) => isExempt(typeof x === "string" ? x : x.name, config.exemptions));
+            spec.check(plainResources(args.resources), config, reportViolation, (x) => isExempt(typeof x === "string" ? x : x.name, config.exemptions));
         },
     };
 }

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { enumEquals, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "firewall";
@@ -13,7 +13,7 @@ export const firewallUsesPolicy = resourceRule({
     types: ["network:AzureFirewall"],
     remediation: "Set firewallPolicy.id and move rules to FirewallPolicyRuleCollectionGroups.",
     check: (r, _c, report) => {
-        if (prop(r.props, "firewallPolicy.id") === undefined) report(`firewall "${r.name}" has no Firewall Policy`);
+        if (!present(r.props, "firewallPolicy.id")) report(`firewall "${r.name}" has no Firewall Policy`);
         for (const k of ["networkRuleCollections", "applicationRuleCollections", "natRuleCollections"]) {
             const v = r.props[k];
             if (Array.isArray(v) && v.length > 0) report(`firewall "${r.name}" uses classic ${k}`);
@@ -37,7 +37,7 @@ export const firewallThreatIntelDeny = resourceRule({
             return;
         }
         // On a policy-managed firewall the policy's mode governs; a classic firewall without one defaults to Alert.
-        if (mode !== undefined ? !enumEquals(mode, "Deny") : prop(r.props, "firewallPolicy.id") === undefined) report(`firewall "${r.name}" has threatIntelMode ${JSON.stringify(mode ?? "Alert (classic default)")}`);
+        if (mode !== undefined ? !enumEquals(mode, "Deny") : !present(r.props, "firewallPolicy.id")) report(`firewall "${r.name}" has threatIntelMode ${JSON.stringify(mode ?? "Alert (classic default)")}`);
     },
 });
 

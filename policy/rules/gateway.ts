@@ -1,4 +1,4 @@
-import { enumEquals, objects as arr, prop } from "./common";
+import { enumEquals, objects as arr, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "application-gateway";
@@ -14,7 +14,7 @@ export const appGatewayWafAttached = resourceRule({
     remediation: "Use sku { name: WAF_v2, tier: WAF_v2 } and set firewallPolicy.id.",
     check: (r, _c, report) => {
         if (!enumEquals(prop(r.props, "sku.tier"), "WAF_v2")) report(`application gateway "${r.name}" is not on the WAF_v2 tier`);
-        if (prop(r.props, "firewallPolicy.id") === undefined) report(`application gateway "${r.name}" has no WAF policy`);
+        if (!present(r.props, "firewallPolicy.id")) report(`application gateway "${r.name}" has no WAF policy`);
     },
 });
 

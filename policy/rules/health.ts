@@ -1,4 +1,4 @@
-import { enumEquals, prop, publicAccessOpen } from "./common";
+import { enumEquals, prop, UNKNOWN, peek, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /** Health Data Services (FHIR, DICOM) and the retiring Azure API for FHIR. */
@@ -30,9 +30,10 @@ export const fhirAuthorityEntraTenant = resourceRule({
     remediation: "Set authenticationConfiguration.authority to https://login.microsoftonline.com/<tenant id> and audience to the service URL.",
     check: (r, _c, report) => {
         const authority = prop(r.props, "authenticationConfiguration.authority");
-        const audience = prop(r.props, "authenticationConfiguration.audience");
+        // The audience is usually the service URL, computed from names that may be unknown at preview; unknown is still set.
+        const audience = peek(r.props, "authenticationConfiguration.audience");
         if (typeof authority !== "string" || !/^https:\/\/login\.microsoftonline\.com\/[0-9a-f-]{36}\/?$/i.test(authority)) report(`FHIR service "${r.name}" has authority ${JSON.stringify(authority)}; expected https://login.microsoftonline.com/<tenant id>`);
-        if (typeof audience !== "string" || audience === "") report(`FHIR service "${r.name}" sets no token audience`);
+        if (audience !== UNKNOWN && (typeof audience !== "string" || audience === "")) report(`FHIR service "${r.name}" sets no token audience`);
     },
 });
 

@@ -1,4 +1,4 @@
-import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, objects as arr, prop } from "./common";
+import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, objects as arr, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
@@ -27,7 +27,7 @@ export const subnetHasNsg = resourceRule<{ exemptSubnetNames: string[] }>({
     check: (r, c, report, exempt) => {
         for (const s of subnetsOf(r.typeKey, r.name, r.props)) {
             if (c.exemptSubnetNames.includes(s.name) || exempt(`${r.name}/${s.name}`)) continue;
-            if (prop(s.props, "networkSecurityGroup.id") === undefined) report(`subnet "${s.name}" of "${r.name}" has no network security group`);
+            if (!present(s.props, "networkSecurityGroup.id")) report(`subnet "${s.name}" of "${r.name}" has no network security group`);
         }
     },
 });

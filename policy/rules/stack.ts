@@ -9,6 +9,8 @@ import { resourceRule, stackRule } from "./define";
  */
 
 const key = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
+/** A number, or NaN for anything else (an unknown value is a symbol, which Number() would throw on). */
+const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN);
 const dependsOn = (r: PolicyResource, target: PolicyResource, prop?: string) =>
     (prop === undefined ? [...r.dependencies, ...Object.values(r.propertyDependencies).flat()] : (r.propertyDependencies[prop] ?? [])).some((d) => d.urn === target.urn);
 
@@ -29,7 +31,9 @@ export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
         const targets = resources.filter((r) => PE_TARGETS.includes(key(r)));
         for (const t of targets) {
             if (exempt(t)) continue;
-            const linked = endpoints.some((pe) => dependsOn(pe, t, "privateLinkServiceConnections") || JSON.stringify(pe.props["privateLinkServiceConnections"] ?? []).includes(`"${String(t.props["id"] ?? "\u0000")}"`));
+            const id = t.props["id"];
+            const linked = endpoints.some((pe) => dependsOn(pe, t, "privateLinkServiceConnections")
+                || (typeof id === "string" && objs(pe.props["privateLinkServiceConnections"]).some((c) => same(c["privateLinkServiceId"], id))));
             if (!linked) report(`${key(t)} "${t.name}" has no private endpoint`, t.urn);
         }
     },
@@ -210,7 +214,7 @@ export const vnetFlowLogsCoverage = stackRule<{ minRetentionDays: number }>({
             const own = logs.filter((l) => dependsOn(l, vnet, "targetResourceId") || (typeof vnet.props["id"] === "string" && same(l.props["targetResourceId"], vnet.props["id"])));
             if (own.length === 0) { report(`VNet "${vnet.name}" has no flow log`, vnet.urn); continue; }
             const good = own.some((l) => l.props["enabled"] !== false
-                && at(l.props, "retentionPolicy.enabled") === true && Number(at(l.props, "retentionPolicy.days")) >= c.minRetentionDays
+                && at(l.props, "retentionPolicy.enabled") === true && num(at(l.props, "retentionPolicy.days")) >= c.minRetentionDays
                 && at(l.props, "flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration.enabled") === true);
             if (!good) report(`VNet "${vnet.name}" flow log is disabled, kept under ${c.minRetentionDays} days, or has no traffic analytics`, vnet.urn);
         }
@@ -248,7 +252,7 @@ export const cmkKeyInProtectedVault = stackRule({
             const deps = r.propertyDependencies["encryption"] ?? [];
             const url = at(r.props, path);
             if (url === undefined && deps.length === 0) continue;
-            const host = JSON.stringify(url ?? "").match(/https:\/\/([a-z0-9-]+)\.vault\.azure\.net/i)?.[1];
+            const host = (JSON.stringify(url ?? "") ?? "").match(/https:\/\/([a-z0-9-]+)\.vault\.azure\.net/i)?.[1];
             const vaultOf = (k: PolicyResource) => vaults.filter((v) => dependsOn(k, v, "vaultName"));
             const used = [
                 ...deps.filter((d) => key(d) === "keyvault:Vault"),

@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import * as forge from "node-forge";
+import * as pulumi from "@pulumi/pulumi";
 import { MockCallArgs, MockCallResult, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { addressAt, mustParseCidr } from "../../components/shared/cidr";
@@ -134,6 +135,13 @@ export function azureName(a: MockResourceArgs): string {
     return a.name;
 }
 
+/** The name output at preview: known when the name input is (or absent: autonaming happens at Check), unknown when it is computed. */
+function previewName(a: MockResourceArgs): unknown {
+    const inputs = (a.inputs ?? {}) as Record<string, unknown>;
+    const key = [`${lowerFirst(a.type.split(":")[2] ?? "")}Name`, ...NAME_KEYS].find((k) => inputs[k] !== undefined);
+    return key !== undefined && typeof inputs[key] !== "string" ? pulumi.unknown : azureName(a);
+}
+
 function armId(a: MockResourceArgs, name: string): string {
     const [, mod = "", typeName = ""] = a.type.split(":");
     const inputs = (a.inputs ?? {}) as Record<string, unknown>;
@@ -248,8 +256,28 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
     }
 }
 
-/** Mocks that behave like azure-native and @pulumi/random; any invoke not listed fails the run. */
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * What a provider returns from a preview: it knows only what the inputs say, so every value it would compute (an
+ * allocated IP, a principal ID, a URI) is unknown. `computed` holds the outputs of a real create; leaves that merely
+ * echo an input stay, the rest become unknown.
+ */
+function previewOutputs(computed: unknown, input: unknown): unknown {
+    if (Array.isArray(computed) && Array.isArray(input)) return computed.map((c, i) => previewOutputs(c, input[i]));
+    if (isObj(computed) && isObj(input)) return Object.fromEntries(Object.entries(computed).map(([k, v]) => [k, previewOutputs(v, input[k])]));
+    return computed === input ? computed : pulumi.unknown;
+}
+
+/**
+ * Mocks that behave like azure-native, @pulumi/random and @pulumi/tls; any invoke not listed fails the run.
+ * In preview (as in `pulumi preview` of resources not yet created) IDs and provider-computed outputs are unknown,
+ * so everything the program derives from them reaches the engine, and the policy pack, as unknown.
+ */
 export class AzureMocks implements Mocks {
+    constructor(private readonly preview = false) {}
+
     /** Invokes that were called but are not mocked (the SDK loses the thrown message, so the run reports these). */
     readonly unmocked: string[] = [];
 
@@ -265,7 +293,9 @@ export class AzureMocks implements Mocks {
                 if (typeof sn["name"] === "string" && typeof sn["addressPrefix"] === "string") this.subnets.set(`${id}/subnets/${sn["name"]}`.toLowerCase(), sn["addressPrefix"]);
             }
         }
-        return { id, state: { ...a.inputs, name, ...extraOutputs(a, name, this.subnets, id) } };
+        const extra = extraOutputs(a, name, this.subnets, id);
+        if (this.preview) return { id: undefined, state: { ...a.inputs, name: previewName(a), ...(previewOutputs(extra, a.inputs) as Obj) } };
+        return { id, state: { ...a.inputs, name, ...extra } };
     }
 
     call(c: MockCallArgs): MockCallResult {

@@ -1,9 +1,13 @@
-import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
 import { Graph } from "./graph";
 
 class NotApplicable extends Error {}
 
-/** Calls a resource policy the way @pulumi/policy 1.21 does, with config defaults filled in as the engine would. */
+/**
+ * Calls a resource policy the way @pulumi/policy 1.21 does: props behind its unknown-checking proxy (reading an unknown
+ * value, the sentinel in values.ts, throws UnknownValueError, which the engine turns into "can't run during preview"),
+ * config defaults filled in as the engine would.
+ */
 export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r", protect = false): string[] {
     const defaults: Record<string, unknown> = {};
     for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
@@ -11,7 +15,7 @@ export function check(policy: ResourceValidationPolicy, type: string, props: Rec
         if (d !== undefined) defaults[k] = d;
     }
     const args: ResourceValidationArgs = {
-        type, props, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        type, props: unknownCheckingProxy(props) as Record<string, unknown>, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
@@ -30,7 +34,7 @@ export function policyResources(graph: Graph): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     for (const r of graph.resources) {
         byUrn.set(r.urn, {
-            type: r.type, name: r.name, urn: r.urn, props: { ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) },
+            type: r.type, name: r.name, urn: r.urn, props: unknownCheckingProxy({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) }) as Record<string, unknown>,
             opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
             dependencies: [], propertyDependencies: {},
             isType: () => false, asType: () => undefined,

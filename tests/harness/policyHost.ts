@@ -34,6 +34,18 @@ export interface Violation {
     message: string;
 }
 
+/**
+ * @pulumi/policy's notice for a rule that read a value unknown at preview (an ID or address of a resource not yet
+ * created): the engine lists it as advisory and runs the rule again, with known inputs, before `pulumi up` creates the
+ * resource. Stack rules are never deferred this way in a sound pack: the engine runs them only after the deployment.
+ */
+const DEFERRED = /^can't run policy '[^']+' from policy pack '[^']+' during preview: (.*)$/s;
+
+/** For a deferred check, what was unknown (e.g. "string value at .networkRuleSet can't be known during preview"); otherwise undefined. */
+export function deferredAtPreview(v: Violation): string | undefined {
+    return v.enforcementLevel === "advisory" ? DEFERRED.exec(v.message)?.[1] : undefined;
+}
+
 export interface PolicySummary {
     pack: string;
     version: string;

@@ -9,7 +9,7 @@ export interface RunInStackOptions {
     stack?: string;
     /** Runtime config (`"ahds:key" → string`). @default {} */
     config?: Record<string, string>;
-    /** Run as `pulumi preview` (outputs not returned by the mocks are unknown). @default false */
+    /** Run as `pulumi preview` of a new stack: IDs and provider-computed outputs are unknown. @default false */
     preview?: boolean;
 }
 
@@ -30,7 +30,7 @@ let running = false;
 export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInStackOptions = {}): Promise<RunResult<T>> {
     if (running) throw new Error("runInStack: a run is already in progress (the Pulumi runtime is process-global)");
     running = true;
-    const mocks = new AzureMocks();
+    const mocks = new AzureMocks(opts.preview ?? false);
     const monitor = new RecordingMonitor(mocks);
     // The Pulumi SDK captures `new Error().stack` for every promise it creates (debuggable.ts) and for every resource;
     // under ts-node each capture runs the source-map lookup for every frame, a third of a program run's CPU. During a
