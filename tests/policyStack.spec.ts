@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PolicyResource } from "@pulumi/policy";
+import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import * as fs from "fs";
 import * as path from "path";
 import {
@@ -84,10 +84,13 @@ describe("stack-level rule exemptions", () => {
     });
 });
 
-/** A synthetic stack for the stack rules' edge cases: resources linked by property dependencies, as at preview. */
+/**
+ * A synthetic stack for the stack rules' edge cases: resources linked by property dependencies, as at preview, with
+ * props behind @pulumi/policy's unknown-checking proxy as the engine hands them over.
+ */
 function res(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}): PolicyResource {
     return {
-        type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props,
+        type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props: unknownCheckingProxy(props) as Record<string, unknown>,
         opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
         dependencies: Object.values(deps).flat(), propertyDependencies: deps, isType: () => false, asType: () => undefined,
     };
@@ -107,6 +110,13 @@ describe("spoke-egress-via-firewall (edge cases)", () => {
         expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "a" }])])).to.deep.equal([`subnet "a" of "spoke" has no route table: its traffic bypasses the firewall`]);
         const other = res("network:RouteTable", "rt", via("10.9.9.9"));
         expect(checkStack(spokeEgressViaFirewall, [fw, other, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [other])])[0]).to.include("elsewhere than the firewall (10.0.0.4)");
+    });
+    it("at a first preview (firewall IP, table IDs and next hop unknown) still decides, from dependencies and hop types", () => {
+        const fwNew = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: UNKNOWN }] });
+        const rtNew = res("network:RouteTable", "rt", via(UNKNOWN));
+        expect(checkStack(spokeEgressViaFirewall, [fwNew, rtNew, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [rtNew])])).to.deep.equal([]);
+        const internet = res("network:RouteTable", "rt", { routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+        expect(checkStack(spokeEgressViaFirewall, [fwNew, internet, vnet([{ name: "a", routeTable: UNKNOWN }], [internet])])).to.have.length(1);
     });
     it("follows standalone Subnet and Route resources", () => {
         const table = res("network:RouteTable", "rt2", {});
