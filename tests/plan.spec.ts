@@ -6,10 +6,10 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
-import { closeSharedPolicySessions, deferredAtPreview, evaluateShared } from "./harness/policyHost";
+import { POLICY_DIR, closeSharedPolicySessions, deferredAtPreview, evaluateShared, policyConfigFile } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
 
-const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8")) as { version: string }).version;
+const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 
 /** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
@@ -53,7 +53,7 @@ describe("npm run plan", () => {
         await Promise.all(["dev", "prod"].map(async (stack) => {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
-            const code = await plan({ stack, mode: modes[stack] ?? "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: path.join(PROJECT_DIR, "policy"), policyConfig: path.join(PROJECT_DIR, "policy", `config.${stack}.json`) }, (s) => { log += s; },
+            const code = await plan({ stack, mode: modes[stack] ?? "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: POLICY_DIR, policyConfig: policyConfigFile(stack) }, (s) => { log += s; },
                 (o) => sharedProgramRun(o.stack, o.preview), evaluateShared);
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
         }));

@@ -1,5 +1,3 @@
-import * as fs from "fs";
-import * as path from "path";
 import { expect } from "chai";
 import { REQUIRED_TAG_KEYS } from "../components/shared/tags";
 import { policies } from "../policy/policies";
@@ -7,7 +5,7 @@ import { logAnalyticsRetention } from "../policy/rules/monitoring";
 import { storageNoPublicNetworkAccess } from "../policy/rules/storage";
 import { DEFAULT_REQUIRED_TAGS, requiredTags } from "../policy/rules/tags";
 import { check } from "./harness/policyArgs";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { readPolicyConfig } from "./harness/policyHost";
 
 const TAGS = Object.fromEntries(DEFAULT_REQUIRED_TAGS.map((k) => [k, "x"]));
 
@@ -109,7 +107,7 @@ function configProblems(config: Record<string, unknown>): string[] {
 }
 
 describe("per-stack policy config", () => {
-    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", `config.${stack}.json`), "utf8")) as Record<string, unknown>;
+    const read = readPolicyConfig;
     const downgrades = (c: Record<string, unknown>) => Object.entries(c).filter(([k, v]) => k !== "all" && typeof v === "object" && v !== null && (v as Record<string, unknown>)["enforcementLevel"] !== undefined).map(([k]) => k).sort();
 
     it("prod: every rule mandatory, no downgrade", () => {

@@ -1,16 +1,14 @@
 import { expect } from "chai";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
-import * as fs from "fs";
-import * as path from "path";
 import {
     cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, spokeEgressViaFirewall,
     statefulProtected, vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
-import { check, checkStack, policyResources } from "./harness/policyArgs";
+import { check, checkStack, policyResources, resourceOptions } from "./harness/policyArgs";
+import { readPolicyConfig } from "./harness/policyHost";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
 
-const policyConfig = (stack: string) => JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", `config.${stack}.json`), "utf8")) as Record<string, Record<string, unknown>>;
+const policyConfig = (stack: string) => readPolicyConfig(stack) as Record<string, Record<string, unknown>>;
 const without = (rs: PolicyResource[], drop: (r: PolicyResource) => boolean) => rs.filter((r) => !drop(r)).map((r) => ({
     ...r,
     dependencies: r.dependencies.filter((d) => !drop(d)),
@@ -91,7 +89,7 @@ describe("stack-level rule exemptions", () => {
 function res(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}): PolicyResource {
     return {
         type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props: unknownCheckingProxy(props) as Record<string, unknown>,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        opts: resourceOptions(false),
         dependencies: Object.values(deps).flat(), propertyDependencies: deps, isType: () => false, asType: () => undefined,
     };
 }

@@ -84,6 +84,17 @@ export function publicAccessOpen(props: Record<string, unknown>, path = "publicN
     return v === undefined ? "unset (Azure default: Enabled)" : String(v);
 }
 
+/**
+ * A network rule set that denies by default and opens no IP or VNet rule (a storage account's networkRuleSet, an Event
+ * Hubs NamespaceNetworkRuleSet): only trusted Azure services and private endpoints get through.
+ */
+export function denyAllRuleSet(set: unknown): boolean {
+    if (typeof set !== "object" || set === null) return false;
+    const s = set as Record<string, unknown>;
+    const none = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
+    return enumEquals(prop(s, "defaultAction"), "Deny") && none(prop(s, "ipRules")) && none(prop(s, "virtualNetworkRules"));
+}
+
 /** The objects in an array property (anything else, including an unknown or missing value, gives none). */
 export function objects(v: unknown): Array<Record<string, unknown>> {
     return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === "object" && x !== null) : [];

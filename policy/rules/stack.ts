@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { PLATFORM_SUBNETS, azureTypeKey, enumEquals as same, objects as objs, prop as at } from "./common";
+import { PLATFORM_SUBNETS, azureTypeKey, denyAllRuleSet, enumEquals as same, objects as objs, prop as at } from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /**
@@ -160,12 +160,10 @@ export const eventHubNetworkRestricted = stackRule({
     remediation: "Set publicNetworkAccess: \"Disabled\", or add an eventhub:NamespaceNetworkRuleSet { defaultAction: \"Deny\", ipRules: [], virtualNetworkRules: [], trustedServiceAccessEnabled: true } and a private endpoint.",
     check: (resources, _c, report, exempt) => {
         const ruleSets = resources.filter((r) => key(r) === "eventhub:NamespaceNetworkRuleSet");
-        const empty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
         for (const ns of resources.filter((r) => key(r) === "eventhub:Namespace")) {
             if (exempt(ns) || same(ns.props["publicNetworkAccess"], "Disabled")) continue;
             const own = ruleSets.filter((s) => dependsOn(s, ns, "namespaceName") || dependsOn(s, ns));
-            const closed = own.length > 0 && own.every((s) => same(s.props["publicNetworkAccess"], "Disabled")
-                || (same(s.props["defaultAction"], "Deny") && empty(s.props["ipRules"]) && empty(s.props["virtualNetworkRules"])));
+            const closed = own.length > 0 && own.every((s) => same(s.props["publicNetworkAccess"], "Disabled") || denyAllRuleSet(s.props));
             if (!closed) report(`Event Hubs namespace "${ns.name}" is open to public networks (no Disabled public access and no deny-by-default rule set without IP/VNet rules)`, ns.urn);
         }
     },

@@ -1,4 +1,4 @@
-import { enumEquals, prop, publicAccessOpen } from "./common";
+import { denyAllRuleSet, enumEquals, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /**
@@ -17,14 +17,8 @@ function scopedToInstance(rule: unknown): boolean {
  * through, optionally narrowed to named resource instances (how Health Data Services reaches $import/$export storage).
  */
 function trustedServicesOnly(props: Record<string, unknown>): boolean {
-    const rules = prop(props, "networkRuleSet");
-    const empty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
     const instances = prop(props, "networkRuleSet.resourceAccessRules");
-    return enumEquals(prop(props, "networkRuleSet.defaultAction"), "Deny")
-        && empty(prop(props, "networkRuleSet.ipRules"))
-        && empty(prop(props, "networkRuleSet.virtualNetworkRules"))
-        && (empty(instances) || (Array.isArray(instances) && instances.every(scopedToInstance)))
-        && typeof rules === "object";
+    return denyAllRuleSet(prop(props, "networkRuleSet")) && (instances === undefined || (Array.isArray(instances) && instances.every(scopedToInstance)));
 }
 
 const ACCOUNT = ["storage:StorageAccount"];

@@ -1,7 +1,22 @@
-import { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
+import { Policy, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
 import { Graph } from "./graph";
 
 class NotApplicable extends Error {}
+
+/** `getConfig` as the engine provides it: the policy's configSchema defaults overlaid by the given config. */
+function configWithDefaults(policy: Policy, config: Record<string, unknown>): <T>() => T {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
+        const d = (s as { default?: unknown }).default;
+        if (d !== undefined) defaults[k] = d;
+    }
+    return <T>() => ({ ...defaults, ...config }) as T;
+}
+
+/** Resource options as a policy sees them (only `protect` matters to the pack). */
+export function resourceOptions(protect: boolean): PolicyResourceOptions {
+    return { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+}
 
 /**
  * Calls a resource policy the way @pulumi/policy 1.21 does: props behind its unknown-checking proxy (reading an unknown
@@ -9,17 +24,12 @@ class NotApplicable extends Error {}
  * config defaults filled in as the engine would.
  */
 export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r", protect = false): string[] {
-    const defaults: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
-        const d = (s as { default?: unknown }).default;
-        if (d !== undefined) defaults[k] = d;
-    }
     const args: ResourceValidationArgs = {
-        type, props: unknownCheckingProxy(props) as Record<string, unknown>, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        type, props: unknownCheckingProxy(props) as Record<string, unknown>, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: resourceOptions(protect),
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
-        getConfig: <T>() => ({ ...defaults, ...config }) as T,
+        getConfig: configWithDefaults(policy, config),
         notApplicable: (reason?: string) => { throw new NotApplicable(reason); },
     };
     const found: string[] = [];
@@ -35,7 +45,7 @@ export function policyResources(graph: Graph): PolicyResource[] {
     for (const r of graph.resources) {
         byUrn.set(r.urn, {
             type: r.type, name: r.name, urn: r.urn, props: unknownCheckingProxy({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) }) as Record<string, unknown>,
-            opts: { protect: r.protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            opts: resourceOptions(r.protect),
             dependencies: [], propertyDependencies: {},
             isType: () => false, asType: () => undefined,
         });
@@ -52,15 +62,10 @@ export function policyResources(graph: Graph): PolicyResource[] {
 
 /** Calls a stack policy the way @pulumi/policy 1.21 does; returns the violation messages. */
 export function checkStack(policy: StackValidationPolicy, resources: PolicyResource[], config: Record<string, unknown> = {}): string[] {
-    const defaults: Record<string, unknown> = {};
-    for (const [k, s] of Object.entries(policy.configSchema?.properties ?? {})) {
-        const d = (s as { default?: unknown }).default;
-        if (d !== undefined) defaults[k] = d;
-    }
     const found: string[] = [];
     void policy.validateStack({
         resources, stackTags: new Map(),
-        getConfig: <T>() => ({ ...defaults, ...config }) as T,
+        getConfig: configWithDefaults(policy, config),
         notApplicable: (reason?: string) => { throw new NotApplicable(reason); },
     }, (message: string) => { found.push(message); });
     return found;

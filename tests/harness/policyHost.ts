@@ -303,9 +303,14 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
     }
 }
 
+/** The repo's policy pack and a stack's config file for it. */
+export const POLICY_DIR = path.join(PROJECT_DIR, "policy");
+export const policyConfigFile = (stack: string): string => path.join(POLICY_DIR, `config.${stack}.json`);
+export const readPolicyConfig = (stack: string): Record<string, unknown> => JSON.parse(fs.readFileSync(policyConfigFile(stack), "utf8")) as Record<string, unknown>;
+
 const sharedSessions = new Map<string, Promise<PolicySession>>();
 const sharedSessionOptions = (stack: string, preview: boolean): EvaluateOptions =>
-    ({ packDir: path.join(PROJECT_DIR, "policy"), configFile: path.join(PROJECT_DIR, "policy", `config.${stack}.json`), project: "ahds", stack, preview });
+    ({ packDir: POLICY_DIR, configFile: policyConfigFile(stack), project: "ahds", stack, preview });
 
 /**
  * One configured pack process per (stack, mode), shared by every suite that needs it. Calling this when a spec file
