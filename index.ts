@@ -150,6 +150,8 @@ async function main() {
         flowLogs: flowLogSettings(cfg),
         flowLogStorageAccountResourceId: hub.flowLogStorageAccountId,
         flowLogIdentityResourceId: hub.flowLogIdentityId,
+        // In-network MedTech senders reach the Event Hubs namespace's private endpoint over AMQP or Kafka, not only HTTPS.
+        eventHubsOverPrivateEndpoint: cfg.fhir.medtech,
     });
 
     // Persist: private Health Data Services workspace, FHIR R4 with $convert-data/$import/$export, optional DICOM/MedTech.
@@ -207,6 +209,8 @@ async function main() {
             ? { keyVaultSecretId: cfg.appGateway.certificateSecretId, keyVaultResourceId: cfg.appGateway.certificateKeyVaultId }
             : { keyVaultResourceId: hub.keyVaultId, keyVaultUri: hub.keyVaultUri },
         zoneRedundant: cfg.zoneRedundant,
+        // Browsers reach FHIR only through the gateway, so APIM answers CORS (preflight included) for the same origins.
+        cors: { allowedOrigins: [...cfg.fhir.corsOrigins] },
     });
 
     return {

@@ -59,6 +59,22 @@ export function templateParameters(urlTemplate: string): string[] {
     return [...urlTemplate.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1] ?? "");
 }
 
+/** The `cors` policy's settings, defaults already applied (Ingress resolves and validates them). */
+export interface FhirApiCorsPolicy {
+    /** Browser origins answered, each `https://host[:port]`; never `*`. */
+    allowedOrigins: string[];
+    /** HTTP methods a preflight may ask for. */
+    allowedMethods: string[];
+    /** Request headers a preflight may ask for. */
+    allowedHeaders: string[];
+    /** Response headers the browser may read (`Access-Control-Expose-Headers`). */
+    exposedHeaders: string[];
+    /** `Access-Control-Max-Age` of preflight answers, in seconds. */
+    maxAgeSeconds: number;
+    /** `Access-Control-Allow-Credentials`. */
+    allowCredentials: boolean;
+}
+
 export interface FhirApiPolicySettings {
     /** Entra ID tenant that issues the tokens. */
     tenantId: string;
@@ -66,20 +82,46 @@ export interface FhirApiPolicySettings {
     audience: string;
     /** Calls per caller (token `oid`, else the client IP) per minute before 429. */
     callsPerMinute: number;
+    /** Browser CORS answered by API Management; without origins no `cors` policy is emitted. */
+    cors: FhirApiCorsPolicy;
 }
 
 const xmlEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /**
- * The API policy: validate the Entra ID token (issuer = the tenant, v1 or v2 endpoint; audience = FHIR), throttle per
- * caller, and forward the caller's own bearer token to the FHIR service, whose RBAC decides what the caller may do.
- * The backend is the API's service URL: the FHIR service over its private endpoint. Nothing strips `Authorization`.
+ * The `cors` policy (learn.microsoft.com/azure/api-management/cors-policy): elements in the order of the policy
+ * statement; `terminate-unmatched-request` so a preflight or simple request from any other origin ends with an empty
+ * 200 and never reaches the backend. Empty when no origin is configured: then APIM answers no preflight at all.
+ */
+function corsPolicy(c: FhirApiCorsPolicy): string[] {
+    if (c.allowedOrigins.length === 0) return [];
+    const list = (tag: string, values: string[]) => values.map((v) => `<${tag}>${xmlEscape(v)}</${tag}>`).join("");
+    return [
+        `    <cors allow-credentials="${c.allowCredentials ? "true" : "false"}" terminate-unmatched-request="true">`,
+        `      <allowed-origins>${list("origin", c.allowedOrigins)}</allowed-origins>`,
+        `      <allowed-methods preflight-result-max-age="${c.maxAgeSeconds}">${list("method", c.allowedMethods)}</allowed-methods>`,
+        `      <allowed-headers>${list("header", c.allowedHeaders)}</allowed-headers>`,
+        ...(c.exposedHeaders.length > 0 ? [`      <expose-headers>${list("header", c.exposedHeaders)}</expose-headers>`] : []),
+        "    </cors>",
+    ];
+}
+
+/**
+ * The API policy: answer CORS for the configured browser origins, validate the Entra ID token (issuer = the tenant,
+ * v1 or v2 endpoint; audience = FHIR), throttle per caller, and forward the caller's own bearer token to the FHIR
+ * service, whose RBAC decides what the caller may do. The backend is the API's service URL: the FHIR service over its
+ * private endpoint. Nothing strips `Authorization`.
+ *
+ * `cors` comes first in `inbound` (Learn: unexpected behaviour when it is not the first policy) and APIM evaluates only
+ * `cors` on a preflight `OPTIONS` (the browser sends no token there), so validate-jwt never sees a preflight. The API
+ * deliberately has no OPTIONS operation: a matching OPTIONS operation would bypass the policy's preflight handling.
  */
 export function fhirApiPolicy(s: FhirApiPolicySettings): string {
     const tenant = xmlEscape(s.tenantId);
     return [
         "<policies>",
         "  <inbound>",
+        ...corsPolicy(s.cors),
         "    <base />",
         "    <validate-jwt header-name=\"Authorization\" require-scheme=\"Bearer\" failed-validation-httpcode=\"401\" failed-validation-error-message=\"A valid Entra ID bearer token for the FHIR service is required.\" require-expiration-time=\"true\" require-signed-tokens=\"true\">",
         `      <openid-config url="https://login.microsoftonline.com/${tenant}/v2.0/.well-known/openid-configuration" />`,

@@ -7,13 +7,13 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as eventhub from "@pulumi/azure-native/eventhub";
 import * as healthcareapis from "@pulumi/azure-native/healthcareapis";
 import { BLOB_FILE_NAME, blobUploadScript } from "./shared/blobUpload";
-import { CORS_ORIGIN } from "./shared/cors";
+import { CORS_HEADER, CORS_HTTP_METHODS, CORS_ORIGIN, DEFAULT_CORS_HEADERS, DEFAULT_CORS_METHODS } from "./shared/cors";
 import { DiagnosticSettingArgs, createDiagnosticSettings, diagnosticSettingProblems } from "./shared/diagnostics";
 import { LockArgs, createLock, lockProblems } from "./shared/lock";
 import { NamingArgs, resourceName } from "./shared/naming";
 import { PrivateEndpointArgs, createPrivateEndpoints } from "./shared/privateEndpoint";
 import { RoleAssignmentArgs, createRoleAssignments, roleAssignmentProblems } from "./shared/roleAssignment";
-import { createSecureStorageAccount } from "./shared/storageAccount";
+import { createSecureStorageAccount, fhirTrustedInstances } from "./shared/storageAccount";
 import { intRangeProblems, validatedArgs } from "./shared/validation";
 import { parseResourceId } from "./shared/workspace";
 
@@ -183,13 +183,8 @@ export const ANONYMIZATION_CONTAINER = "anonymization";
 
 /** Workspace child service names (FHIR, DICOM, MedTech): 3-24 lowercase letters and digits (Azure portal rule for Health Data Services). */
 const SERVICE_NAME = /^[a-z0-9]{3,24}$/;
-const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"];
-const HEADER = /^[A-Za-z0-9-]+$/;
 const VERSION_POLICIES = ["versioned", "versioned-update"];
 const RESOLUTION_TYPES = ["Create", "Lookup"];
-
-const DEFAULT_CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-const DEFAULT_CORS_HEADERS = ["Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist", "If-Modified-Since"];
 
 function jsonProblems(label: string, text: string, check: (v: Record<string, unknown>) => string | undefined): string[] {
     let v: unknown;
@@ -221,8 +216,8 @@ export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
         if (o.includes("*")) p.push(`fhir.corsOrigins: "${o}" is a wildcard; list each origin`);
         else if (!CORS_ORIGIN.test(o)) p.push(`fhir.corsOrigins: "${o}" must be https://host[:port] (lowercase, no path or trailing slash)`);
     }
-    for (const m of fhir.corsMethods ?? []) if (!HTTP_METHODS.includes(m)) p.push(`fhir.corsMethods: "${m}" is not one of ${HTTP_METHODS.join(", ")}`);
-    for (const h of fhir.corsHeaders ?? []) if (!HEADER.test(h)) p.push(`fhir.corsHeaders: "${h}" is not a header name (wildcards are not allowed)`);
+    for (const m of fhir.corsMethods ?? []) if (!CORS_HTTP_METHODS.includes(m)) p.push(`fhir.corsMethods: "${m}" is not one of ${CORS_HTTP_METHODS.join(", ")}`);
+    for (const h of fhir.corsHeaders ?? []) if (!CORS_HEADER.test(h)) p.push(`fhir.corsHeaders: "${h}" is not a header name (wildcards are not allowed)`);
     p.push(...intRangeProblems("fhir.corsMaxAgeSeconds", fhir.corsMaxAgeSeconds, 0, 99999));
     if (fhir.resourceVersionPolicy !== undefined && !VERSION_POLICIES.includes(fhir.resourceVersionPolicy)) {
         p.push(`fhir.resourceVersionPolicy "${fhir.resourceVersionPolicy}" must be one of ${VERSION_POLICIES.join(", ")} (no-version would drop the history HIPAA integrity controls rely on)`);
@@ -270,10 +265,15 @@ export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
  * - Network: the workspace's private endpoint (group `healthcareworkspace`, workspace/fhir/dicom zones) is its only
  *   network control: azure-native exposes no public-network switch on the workspace, and Azure closes public access
  *   once a private link exists. Storage, registry and Event Hubs have private endpoints; Health Data Services reaches
- *   them as a trusted Azure service scoped to this workspace.
+ *   them as a trusted Azure service scoped to this workspace and its FHIR service instance.
  * - `$convert-data`: Premium registry (admin user, anonymous pull, public access and export off), AcrPull for FHIR.
  * - `$import`/`$export`: storage accounts without shared keys or public access, Storage Blob Data Contributor for
  *   FHIR, an `anonymization` container with a Safe Harbor config, uploaded in-network by an optional VM identity.
+ *
+ * Open questions only a real deployment answers (docs/after-deploy-checks.md): absolute FHIR URLs in bundles and
+ * `Location` headers name the private host (2), the registry's ARM-audience token policy for `$convert-data` (3), the
+ * upload Run Command beside the jumpbox's login extension (4), `$export` to a flat-namespace account (6), DNS records
+ * for a service turned on after the endpoint exists (7).
  */
 export class FhirWorkspace extends pulumi.ComponentResource {
     /** FHIR base URL (`https://<workspace>-<service>.fhir.azurehealthcareapis.com`). */
@@ -351,18 +351,17 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         const tenantId = args.tenantId ?? client.tenantId;
         const lawDiag = (key: string, uri: pulumi.Input<string>) => createDiagnosticSettings(`${name}-${key}`, uri, { law: { workspaceResourceId: law } }, child);
 
-        // ---- workspace and its private endpoint ----
+        // ---- workspace (its private endpoint follows the services, below) ----
         const workspace = new healthcareapis.Workspace(`${name}-ws`, {
             workspaceName: resourceName("healthWorkspace", naming),
             resourceGroupName: rg,
             location,
             tags,
         }, stateful);
-        createPrivateEndpoints(`${name}-ws`, { id: workspace.id, name: workspace.name, resourceGroupName: rg, location, tags }, workspaceEndpoints, child);
         createLock(`${name}-ws`, workspace.id, args.lock, child);
         const fhirUrl = pulumi.interpolate`https://${workspace.name}-${fhirSettings.name}.fhir.azurehealthcareapis.com`;
 
-        // ---- import/export storage: reached by FHIR as a trusted service scoped to this workspace ----
+        // ---- import/export storage: reached by FHIR as a trusted service scoped to this workspace and FHIR service ----
         // The resource-instance rule's tenant is the workspace's (the deploying subscription's), which may differ from
         // the FHIR token authority's tenant (ahds:fhir.tenantId).
         const storageFor = (instance: string, containers: string[]) => {
@@ -372,7 +371,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
                 location,
                 tags,
                 zoneRedundant,
-                trustedResourceInstances: [{ resourceId: workspace.id, tenantId: client.tenantId }],
+                trustedResourceInstances: fhirTrustedInstances(workspace.id, fhirSettings.name, client.tenantId),
                 softDeleteRetentionDays: storageSettings.softDeleteRetentionDays,
                 versioning: storageSettings.versioning,
                 containers,
@@ -485,6 +484,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         }
 
         // ---- DICOM ----
+        const workspaceServices: pulumi.Resource[] = [fhir];
         let dicomUrl: pulumi.Output<string> = pulumi.output("");
         if (dicom.enabled) {
             const svc = new healthcareapis.DicomService(`${name}-dicom`, {
@@ -497,8 +497,18 @@ export class FhirWorkspace extends pulumi.ComponentResource {
                 tags,
             }, stateful);
             createDiagnosticSettings(`${name}-dicom`, svc.id, serviceDiagnostics, child);
+            workspaceServices.push(svc);
             dicomUrl = pulumi.interpolate`https://${workspace.name}-${dicom.name}.dicom.azurehealthcareapis.com`;
         }
+
+        // ---- the workspace's private endpoint, after every service with a data-plane host name ----
+        // A service in a Private Link workspace gets its A record (`<ws>-<svc>.fhir|dicom.azurehealthcareapis.com`)
+        // from the endpoint's DNS zone group only when it is provisioned before the endpoint, or with an endpoint
+        // refresh; otherwise its traffic does not use Private Link and, with public access closed, fails
+        // (learn.microsoft.com/azure/healthcare-apis/healthcare-apis-configure-private-link). MedTech has no
+        // data-plane host name, so it does not hold the endpoint back.
+        createPrivateEndpoints(`${name}-ws`, { id: workspace.id, name: workspace.name, resourceGroupName: rg, location, tags }, workspaceEndpoints,
+            { parent: this, dependsOn: workspaceServices });
 
         // ---- MedTech: private Event Hubs → IoT connector → this FHIR service ----
         let medtechNamespace: pulumi.Output<string> = pulumi.output("");

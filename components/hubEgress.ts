@@ -33,6 +33,19 @@ function app(name: string, description: string, sourceAddresses: string[], targe
     };
 }
 
+/** An application rule for a Microsoft-maintained FQDN tag (learn.microsoft.com/azure/firewall/fqdn-tags), HTTPS and HTTP. */
+function appTag(name: string, description: string, sourceAddresses: string[], fqdnTags: string[]): Rule | undefined {
+    if (sourceAddresses.length === 0) return undefined;
+    return {
+        ruleType: "ApplicationRule",
+        name,
+        description,
+        sourceAddresses,
+        fqdnTags,
+        protocols: [{ protocolType: "Https", port: 443 }, { protocolType: "Http", port: 80 }],
+    };
+}
+
 function net(name: string, description: string, sourceAddresses: string[], protocol: "TCP" | "UDP", ports: string[], destination: { addresses?: string[]; fqdns?: string[] }): Rule | undefined {
     if (sourceAddresses.length === 0) return undefined;
     return {
@@ -66,8 +79,65 @@ function group(name: string, priority: number, collections: Array<inputs.network
     return kept.length === 0 ? undefined : { name, priority, collections: kept };
 }
 
+/** Switches for egress that only some deployments need. */
+export interface EgressOptions {
+    /**
+     * Open API Management's SMTP relay (TCP 25, 587, 25028 to Microsoft's relay hosts), through which the instance sends
+     * its own e-mail notifications (subscription requests, quota warnings, developer-portal sign-ups). Off by default:
+     * the platform uses no developer portal or subscriptions (callers authenticate with Entra ID tokens), so those
+     * notifications would go unsent, and nothing else depends on the relay. Turn it on when notification e-mail is wanted.
+     * @default false
+     */
+    apimSmtpRelay?: boolean;
+}
+
+/**
+ * API Management stv2 (internal VNet mode) platform dependencies that must pass the firewall under forced tunnelling
+ * (learn.microsoft.com/azure/api-management/virtual-network-reference, "TLS functionality" and "Internal infrastructure
+ * and diagnostics"). Storage, SQL, Event Hubs and Key Vault go over the subnet's service endpoints, Entra ID and Azure
+ * Monitor 443 through the platform group, and control-plane replies through the subnet's ApiManagement → Internet route.
+ */
+function apimGroup(apim: string[], o: EgressOptions): EgressGroup | undefined {
+    return group("apim", 250, [
+        allow("net-apim", 260, [
+            // "Publish Diagnostics Logs and Metrics, Resource Health": AzureMonitor on 1886 (443 is in the platform group).
+            net("apim-metrics", "API Management metrics and health to Azure Monitor (1886)", apim, "TCP", ["1886"], { addresses: ["AzureMonitor"] }),
+            // "Allow outbound UDP access on port 123 for NTP."
+            net("apim-ntp", "API Management time sync (NTP)", apim, "UDP", ["123"], { fqdns: ["time.windows.com"] }),
+            // "Allow outbound TCP access on port 12000 for diagnostics" (the health and monitoring extension, AzureCloud).
+            net("apim-diagnostics-12000", "API Management health and monitoring extension (TCP 12000 to AzureCloud)", apim, "TCP", ["12000"], { addresses: ["AzureCloud"] }),
+            // SMTP relay for the instance's own e-mail (older revisions of virtual-network-reference: "SMTP Relay").
+            ...(o.apimSmtpRelay === true ? [net("apim-smtp-relay", "API Management SMTP relay for its e-mail notifications", apim, "TCP", ["25", "587", "25028"],
+                { fqdns: ["smtpi-co1.msn.com", "smtpi-ch1.msn.com", "smtpi-db3.msn.com", "smtpi-sin.msn.com", "ies.global.microsoft.com"] })] : []),
+        ]),
+        allow("app-apim", 270, [
+            // "TLS functionality": certificate chain building and validation on 80 and 443. The list is the page's
+            // (mscrl, crl, oneocsp.microsoft.com, cacerts/crl3/csp.digicert.com) plus DigiCert's OCSP and second CRL host
+            // from Azure's CA details (learn.microsoft.com/azure/security/fundamentals/azure-certificate-authority-details).
+            // oneocsp.msocsp.com is the OCSP host earlier revisions of virtual-network-reference name (and the review
+            // that filed issue 13); the current page names oneocsp.microsoft.com. Both stay until a deployment's
+            // AZFWApplicationRule log shows which one the platform calls (docs/after-deploy-checks.md).
+            app("apim-certificate-revocation", "CRL and OCSP endpoints for API Management certificate validation", apim,
+                ["mscrl.microsoft.com", "crl.microsoft.com", "oneocsp.microsoft.com", "oneocsp.msocsp.com", "cacerts.digicert.com", "crl3.digicert.com", "crl4.digicert.com", "csp.digicert.com", "ocsp.digicert.com"], true),
+            // "Allow outbound access on port 443 to the following endpoint for internal PKI: issuer.pki.azure.com."
+            app("apim-internal-pki", "API Management internal PKI (certificate issuance for the compute platform)", apim, ["issuer.pki.azure.com"]),
+            // "...on port 443 to the following endpoints for internal diagnostics".
+            app("apim-internal-diagnostics", "API Management internal compute diagnostics", apim,
+                ["azurewatsonanalysis-prod.core.windows.net", "*.data.microsoft.com", "azureprofiler.trafficmanager.net", "shavamanifestazurecdnprod1.azureedge.net", "shavamanifestcdnprod1.azureedge.net"]),
+            // "...on ports 80 and 443 to the following endpoints for Windows Update" (*.update.microsoft.com,
+            // *.ctldl.windowsupdate.com, ctldl.windowsupdate.com, download.windowsupdate.com): the firewall's
+            // Microsoft-maintained WindowsUpdate FQDN tag covers them and follows their changes.
+            appTag("apim-windows-update", "Windows Update for the API Management compute platform", apim, ["WindowsUpdate"]),
+            // "Allow outbound access on ports 80 and 443 to the endpoint go.microsoft.com."
+            app("apim-go-microsoft", "go.microsoft.com redirector used by the API Management compute platform", apim, ["go.microsoft.com"], true),
+            // "...on port 443 to the following endpoints for Windows Defender".
+            app("apim-defender", "Microsoft Defender cloud protection for the API Management compute platform", apim, ["wdcp.microsoft.com", "wdcpalt.microsoft.com"]),
+        ]),
+    ]);
+}
+
 /** The rule collection groups for the given sources. Pure function: the tests read the same data Azure receives. */
-export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns: string[], packageSourceFqdns: string[]): EgressGroup[] {
+export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns: string[], packageSourceFqdns: string[], options: EgressOptions = {}): EgressGroup[] {
     const groups = [
         group("platform", 200, [
                 allow("net-platform", 210, [
@@ -77,18 +147,9 @@ export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns
                     // Azure Monitor ingestion (Application Insights, Azure Monitor Agent): service tag AzureMonitor, 443
                     // (learn.microsoft.com/azure/azure-monitor/agents/azure-monitor-agent-network-configuration).
                     net("azure-monitor", "Azure Monitor ingestion (Application Insights, Azure Monitor Agent)", [...s.all, ...s.jumpbox], "TCP", ["443"], { addresses: ["AzureMonitor"] }),
-                    // API Management stv2 publishes metrics to AzureMonitor on 1886 and needs NTP on UDP 123
-                    // (learn.microsoft.com/azure/api-management/virtual-network-reference, forced-tunnelling section).
-                    net("apim-metrics", "API Management metrics and health to Azure Monitor (1886)", s.apim, "TCP", ["1886"], { addresses: ["AzureMonitor"] }),
-                    net("apim-ntp", "API Management time sync (NTP)", s.apim, "UDP", ["123"], { fqdns: ["time.windows.com"] }),
-                ]),
-                allow("app-platform", 220, [
-                    // API Management validates certificate chains; with forced tunnelling the CRL/OCSP endpoints must be
-                    // reachable (virtual-network-reference, "Force tunnel traffic to on-premises firewall").
-                    app("apim-certificate-revocation", "CRL and OCSP endpoints for API Management certificate validation", s.apim,
-                        ["ocsp.msocsp.com", "mscrl.microsoft.com", "crl.microsoft.com", "oneocsp.microsoft.com", "ocsp.digicert.com", "crl3.digicert.com", "crl4.digicert.com", "csp.digicert.com"], true),
                 ]),
         ]),
+        apimGroup(s.apim, options),
         group("workload", 300, [
                 allow("app-container-apps", 310, [
                     // Container Apps behind a firewall: platform images and bootstrap packages (learn.microsoft.com/azure/

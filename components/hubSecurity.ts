@@ -42,7 +42,7 @@ export interface HubNetworkArgs {
 export interface EgressSourcesArgs {
     /** Every workload subnet: Entra ID and Azure Monitor. @default [] */
     workloadAddressPrefixes?: string[];
-    /** API Management subnet(s): monitoring, NTP, CRL/OCSP. @default [] */
+    /** API Management subnet(s): the stv2 platform's dependencies (monitoring, NTP, CRL/OCSP, PKI, diagnostics, Windows Update, Defender). @default [] */
     apimAddressPrefixes?: string[];
     /** Container Apps subnet(s): platform images and managed identity. @default [] */
     containerAppsAddressPrefixes?: string[];
@@ -52,6 +52,8 @@ export interface EgressSourcesArgs {
     containerImageFqdns?: string[];
     /** FQDNs the function subnet may download its release package from. @default github.com, objects.githubusercontent.com, release-assets.githubusercontent.com */
     packageSourceFqdns?: string[];
+    /** Let the API Management subnet reach Microsoft's SMTP relay (TCP 25/587/25028), needed only for the instance's own notification e-mail (see hubEgress.ts). @default false */
+    apimSmtpRelay?: boolean;
 }
 
 /** Azure Firewall with a Firewall Policy. */
@@ -183,13 +185,17 @@ const ZONES = ["1", "2", "3"];
 /** NSG rules of the hub subnets, each with the document that requires it. Pure, so tests read exactly what Azure receives. */
 export function hubNsgRules(n: HubNetworkArgs): { bastion: Record<string, NsgRuleSpec>; jumpbox: Record<string, NsgRuleSpec>; pe: Record<string, NsgRuleSpec> } {
     const bastionRules: Record<string, NsgRuleSpec> = {
-        // Azure Bastion NSG requirements (learn.microsoft.com/azure/bastion/bastion-nsg).
+        // Azure Bastion NSG requirements, every rule of the documented table (learn.microsoft.com/azure/bastion/bastion-nsg):
+        // inbound AllowHttpsInbound, AllowGatewayManagerInbound, AllowAzureLoadBalancerInbound, AllowBastionHostCommunication;
+        // outbound AllowSshRdpOutbound, AllowAzureCloudOutbound, AllowBastionCommunication, AllowHttpOutbound.
         "allow-https-inbound": { description: "Bastion: users reach the Bastion portal/native client over 443", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["Internet"], destinations: ["*"], ports: ["443"] },
         "allow-gateway-manager": { description: "Bastion: control plane from GatewayManager on 443", priority: 130, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["GatewayManager"], destinations: ["*"], ports: ["443"] },
         "allow-load-balancer": { description: "Bastion: health probes from AzureLoadBalancer on 443", priority: 140, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["443"] },
         "allow-host-communication": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 150, direction: "Inbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
         "deny-all-inbound": DENY_ALL_INBOUND,
-        "allow-ssh-outbound": { description: "Bastion: sessions to target VMs (SSH only; no RDP targets exist)", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22"] },
+        // AllowSshRdpOutbound is required as documented (22 and 3389, any protocol) even without RDP targets: Azure rejects
+        // an AzureBastionSubnet NSG that lacks a required rule (NetworkSecurityGroupNotCompliantForAzureBastionSubnet).
+        "allow-ssh-rdp-outbound": { description: "Bastion: sessions to target VMs over SSH and RDP (bastion-nsg AllowSshRdpOutbound)", priority: 100, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["VirtualNetwork"], ports: ["22", "3389"] },
         "allow-azure-cloud-outbound": { description: "Bastion: diagnostics and metering to AzureCloud on 443", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["*"], destinations: ["AzureCloud"], ports: ["443"] },
         "allow-host-communication-outbound": { description: "Bastion: data plane between Bastion instances (8080, 5701)", priority: 120, direction: "Outbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["8080", "5701"] },
         "allow-session-info-outbound": { description: "Bastion: session and certificate validation over HTTP 80", priority: 130, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["80"] },
@@ -259,8 +265,16 @@ export class HubSecurity extends pulumi.ComponentResource {
     public readonly keyVaultUri: pulumi.Output<string>;
     /** The central workspace the hub's diagnostics go to (passed through for wiring). */
     public readonly workspaceId: pulumi.Output<string>;
-    /** Flow-log storage account and the identity that writes to it (empty when flow logs are off). */
+    /** Flow-log storage account (empty when flow logs are off). */
     public readonly flowLogStorageAccountId: pulumi.Output<string>;
+    /**
+     * Resource ID of the user-assigned identity that writes flow logs (empty when flow logs are off). The output depends
+     * on the identity's Storage Blob Data Contributor assignment on the flow-log account, so a flow log given this ID
+     * waits for (and records a dependency on) that grant. Identity-based flow-log writes are a recent Network Watcher
+     * capability (learn.microsoft.com/azure/network-watcher/vnet-flow-logs-managed-identity); where it is unavailable,
+     * omit the identity: Network Watcher then writes as a trusted Azure service, which the account's
+     * `bypass: AzureServices` admits.
+     */
     public readonly flowLogIdentityId: pulumi.Output<string>;
     /** Jumpbox VM resource ID and its managed identity (empty when the jumpbox is off). */
     public readonly jumpboxId: pulumi.Output<string>;
@@ -307,8 +321,8 @@ export class HubSecurity extends pulumi.ComponentResource {
         // part of the route table created with the VNet (a separate Route resource would be wiped by any later PUT of
         // its table), and lets a preview show the real next hop. The firewall's reported IP is checked against it below.
         const expectedFirewallIp = addressAt(mustParseCidr("network.firewallSubnet", args.network.firewallSubnet), 4);
-        const jumpboxRouteTable = new network.RouteTable(`${name}-rt-jumpbox`, {
-            routeTableName: resourceName("routeTable", naming, "jump"),
+        const defaultRouteTable = (key: string, instance: string) => new network.RouteTable(`${name}-rt-${key}`, {
+            routeTableName: resourceName("routeTable", naming, instance),
             resourceGroupName: rg,
             location,
             // Gateway-learned routes must not bypass the firewall.
@@ -316,6 +330,11 @@ export class HubSecurity extends pulumi.ComponentResource {
             routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: expectedFirewallIp }],
             tags,
         }, child);
+        const jumpboxRouteTable = defaultRouteTable("jumpbox", "jump");
+        // The endpoint subnet hosts no compute, and endpoints ignore route tables while the subnet's route-table network
+        // policy is off (it is: only the NSG policy is on). The default route still goes to the firewall, so anything
+        // ever placed in the subnet besides endpoints cannot reach the internet around it (subnet-egress-via-firewall).
+        const peRouteTable = defaultRouteTable("pe", "hpe");
 
         const vnetName = resourceName("virtualNetwork", naming, "hub");
         const vnet = new network.VirtualNetwork(`${name}-vnet`, {
@@ -336,7 +355,7 @@ export class HubSecurity extends pulumi.ComponentResource {
                     defaultOutboundAccess: false,
                 },
                 {
-                    name: "snet-private-endpoints", addressPrefix: args.network.privateEndpointSubnet, networkSecurityGroup: { id: nsgs.pe.id },
+                    name: "snet-private-endpoints", addressPrefix: args.network.privateEndpointSubnet, networkSecurityGroup: { id: nsgs.pe.id }, routeTable: { id: peRouteTable.id },
                     // Apply the NSG to private endpoints; leave routes alone so endpoint /32 routes stay direct.
                     privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled",
                     defaultOutboundAccess: false,
@@ -387,7 +406,7 @@ export class HubSecurity extends pulumi.ComponentResource {
             apim: egress.apimAddressPrefixes ?? [],
             containerApps: egress.containerAppsAddressPrefixes ?? [],
             functions: egress.functionAddressPrefixes ?? [],
-        }, egress.containerImageFqdns ?? DEFAULT_CONTAINER_IMAGE_FQDNS, egress.packageSourceFqdns ?? DEFAULT_PACKAGE_SOURCE_FQDNS);
+        }, egress.containerImageFqdns ?? DEFAULT_CONTAINER_IMAGE_FQDNS, egress.packageSourceFqdns ?? DEFAULT_PACKAGE_SOURCE_FQDNS, { apimSmtpRelay: egress.apimSmtpRelay === true });
         let previous: pulumi.Resource | undefined;
         for (const g of groups) {
             previous = new network.FirewallPolicyRuleCollectionGroup(`${name}-rcg-${g.name}`, {
@@ -597,18 +616,22 @@ export class HubSecurity extends pulumi.ComponentResource {
                 location,
                 tags,
             }, child);
-            createRoleAssignments(`${name}-st-flowlogs`, account.id, {
+            const writer = createRoleAssignments(`${name}-st-flowlogs`, account.id, {
                 writer: { roleDefinitionIdOrName: "Storage Blob Data Contributor", principalId: identity.principalId, description: "VNet flow logs write blobs without shared keys" },
-            }, child);
+            }, child)["writer"];
+            if (writer === undefined) throw new Error(`HubSecurity ${name}: the flow-log writer role assignment was not created`);
             flowStorageId = account.id;
-            flowIdentityId = identity.id;
+            // The identity's ID, released only once its write access exists: every flow log that names it (the hub's
+            // below, the spoke's through the flowLogIdentityId output) depends on the role assignment, so Network Watcher
+            // is never configured to write with an identity that may not write yet (role assignments take effect on create).
+            flowIdentityId = pulumi.all([identity.id, writer.id]).apply(([id]) => id);
             createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location }, flowLogArgs(flow, {
                 storageAccountResourceId: account.id,
-                userAssignedIdentityResourceId: identity.id,
+                userAssignedIdentityResourceId: flowIdentityId,
                 workspaceResourceId: args.workspace.resourceId,
                 workspaceCustomerId: args.workspace.customerId,
                 workspaceRegion: location,
-            }), tags, child);
+            }), tags, { ...child, dependsOn: [writer] });
         }
         this.flowLogStorageAccountId = flowStorageId;
         this.flowLogIdentityId = flowIdentityId;

@@ -7,6 +7,7 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import * as tls from "@pulumi/tls";
 import { FHIR_OPERATIONS, fhirApiPolicy, templateParameters } from "./fhirApi";
+import { CORS_HEADER, CORS_HTTP_METHODS, CORS_ORIGIN, DEFAULT_CORS_HEADERS, DEFAULT_CORS_METHODS } from "./shared/cors";
 import { createDiagnosticSettings } from "./shared/diagnostics";
 import { NamingArgs, resourceName } from "./shared/naming";
 import { createRoleAssignments } from "./shared/roleAssignment";
@@ -58,6 +59,25 @@ export interface IngressAppGatewayArgs {
     hostName?: string;
 }
 
+/**
+ * CORS answered by API Management for browser clients, preflight included; the same settings as the FHIR service's
+ * CORS (FhirWorkspace `fhir.cors*`), because browsers only ever reach the FHIR service through the gateway.
+ */
+export interface IngressCorsArgs {
+    /** Browser origins allowed, each `https://host[:port]`; never `*`. Empty: no `cors` policy, so no preflight is answered. @default [] */
+    allowedOrigins?: string[];
+    /** HTTP methods allowed. @default ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] */
+    allowedMethods?: string[];
+    /** Request headers allowed; never `*`. @default ["Authorization", "Content-Type", "Accept", "Prefer", "If-Match", "If-None-Match", "If-None-Exist", "If-Modified-Since"] */
+    allowedHeaders?: string[];
+    /** Response headers browser code may read (created resource, version, async status URL). @default ["Location", "Content-Location", "ETag", "Last-Modified"] */
+    exposedHeaders?: string[];
+    /** How long browsers cache a preflight answer, in seconds (0-99999). @default 600 */
+    maxAgeSeconds?: number;
+    /** Allow credentials (cookies) in CORS requests; bearer tokens do not need it. @default false */
+    allowCredentials?: boolean;
+}
+
 export interface IngressArgs {
     /** Naming parts (workload, environment, location, stack suffix). */
     naming: NamingArgs;
@@ -81,6 +101,8 @@ export interface IngressArgs {
     certificate: IngressCertificateArgs;
     /** Zone-redundant gateway, public IPs and (Premium) API Management. @default false */
     zoneRedundant?: boolean;
+    /** Browser CORS answered by API Management. @default no origins: no CORS policy */
+    cors?: IngressCorsArgs;
 }
 
 const APIM_SKUS = ["Developer", "Premium"];
@@ -88,8 +110,14 @@ const VERSIONLESS_SECRET = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secre
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-/** The public paths the gateway publishes; everything else is blocked by the WAF and has no backend. */
-export const PUBLISHED_PATH_PREFIX = "/fhir/";
+/**
+ * The FHIR base path the gateway publishes (`[base]` = `https://<host>/fhir`). FHIR R4 (hl7.org/fhir/R4/http.html)
+ * sends batch/transaction bundles as `POST [base]` and system search as `GET [base]?...`, so `/fhir`, `/fhir?...` and
+ * `/fhir/...` are published; everything else (`/fhirx`, `/fhir-admin`, `/`) is blocked by the WAF and has no backend.
+ */
+export const PUBLISHED_BASE_PATH = "/fhir";
+/** Response headers a browser FHIR client reads: the created resource, async status URL, version and date. */
+const DEFAULT_CORS_EXPOSED_HEADERS = ["Location", "Content-Location", "ETag", "Last-Modified"];
 
 /**
  * Content types FHIR clients send (hl7.org/fhir/R4/http.html#mime-type): FHIR JSON, plain JSON, JSON Patch, and form
@@ -160,9 +188,17 @@ export function wafPolicyProperties() {
         },
         customRules: [
             {
-                // Nothing but the FHIR path is published: the RI exposed the whole storage blob endpoint on /* (defect 5).
+                // Nothing but the FHIR base is published: the RI exposed the whole storage blob endpoint on /* (defect 5).
+                // RequestUri is path plus query string. Conditions are ANDed and each condition's values ORed
+                // (learn.microsoft.com/azure/web-application-firewall/ag/custom-waf-rules-overview), so this blocks a
+                // URI that neither begins with "/fhir/" or "/fhir?" nor is exactly "/fhir": [base], [base]?search and
+                // [base]/... pass, "/fhirx", "/fhir-admin" and "/fhir.." do not. No UrlDecode: an encoded "/" or "?"
+                // after "/fhir" (which the path map would not route either) stays blocked.
                 name: "BlockUnpublishedPaths", priority: 10, ruleType: "MatchRule", action: "Block", state: "Enabled",
-                matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: [PUBLISHED_PATH_PREFIX], transforms: ["Lowercase"] }],
+                matchConditions: [
+                    { matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: [`${PUBLISHED_BASE_PATH}/`, `${PUBLISHED_BASE_PATH}?`], transforms: ["Lowercase"] },
+                    { matchVariables: [{ variableName: "RequestUri" }], operator: "Equal", negationConditon: true, matchValues: [PUBLISHED_BASE_PATH], transforms: ["Lowercase"] },
+                ],
             },
             {
                 // Bodies must be a FHIR content type (replaces DRS 920420, disabled below).
@@ -229,6 +265,19 @@ export function ingressProblems(args: IngressArgs): string[] {
     if (id !== undefined && !VERSIONLESS_SECRET.test(id)) p.push(`certificate.keyVaultSecretId "${id}" must be a versionless secret ID https://<vault>.vault.azure.net/secrets/<name>`);
     if (id === undefined && args.certificate.keyVaultUri === undefined) p.push("certificate.keyVaultUri is required to store a generated certificate when no keyVaultSecretId is given");
     if (Object.keys(args.network.dnsLinkedVirtualNetworkIds).length === 0) p.push("network.dnsLinkedVirtualNetworkIds must link at least the VNet whose DNS the gateway uses");
+    const cors = args.cors ?? {};
+    for (const o of cors.allowedOrigins ?? []) {
+        // A wildcard origin lets any web page read PHI with a signed-in user's token (Azure Policy fe1c9040).
+        if (o.includes("*")) p.push(`cors.allowedOrigins: "${o}" is a wildcard; list each origin`);
+        else if (!CORS_ORIGIN.test(o)) p.push(`cors.allowedOrigins: "${o}" must be https://host[:port] (lowercase, no path or trailing slash)`);
+    }
+    for (const m of cors.allowedMethods ?? []) if (!CORS_HTTP_METHODS.includes(m)) p.push(`cors.allowedMethods: "${m}" is not one of ${CORS_HTTP_METHODS.join(", ")}`);
+    for (const [key, headers] of [["allowedHeaders", cors.allowedHeaders], ["exposedHeaders", cors.exposedHeaders]] as const) {
+        for (const h of headers ?? []) if (!CORS_HEADER.test(h)) p.push(`cors.${key}: "${h}" is not a header name (wildcards are not allowed)`);
+    }
+    if (cors.allowedMethods !== undefined && cors.allowedMethods.length === 0) p.push("cors.allowedMethods must list at least one method");
+    if (cors.allowedHeaders !== undefined && cors.allowedHeaders.length === 0) p.push("cors.allowedHeaders must list at least one header (APIM requires the element)");
+    p.push(...intRangeProblems("cors.maxAgeSeconds", cors.maxAgeSeconds, 0, 99999));
     return p;
 }
 
@@ -267,8 +316,19 @@ export class Ingress extends pulumi.ComponentResource {
         const apimSku = args.apim.sku ?? "Developer";
         const apimCapacity = args.apim.capacity ?? 1;
         const apimZones = zoneRedundant && apimSku === "Premium" ? (apimCapacity % 3 === 0 ? ["1", "2", "3"] : ["1", "2"]) : undefined;
+        // Public IPs are zone-redundant (all three zones) whenever the stack is: a zonal public IP would fail with its
+        // zone, and APIM's own IP must be zone-redundant even when its units sit in two zones
+        // (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet, prerequisites).
         const publicZones = zoneRedundant ? ["1", "2", "3"] : undefined;
         const callsPerMinute = args.apim.callsPerMinute ?? 600;
+        const cors = {
+            allowedOrigins: args.cors?.allowedOrigins ?? [],
+            allowedMethods: args.cors?.allowedMethods ?? DEFAULT_CORS_METHODS,
+            allowedHeaders: args.cors?.allowedHeaders ?? DEFAULT_CORS_HEADERS,
+            exposedHeaders: args.cors?.exposedHeaders ?? DEFAULT_CORS_EXPOSED_HEADERS,
+            maxAgeSeconds: args.cors?.maxAgeSeconds ?? 600,
+            allowCredentials: args.cors?.allowCredentials ?? false,
+        };
         const gw = { minCapacity: args.appGateway?.minCapacity ?? 0, maxCapacity: args.appGateway?.maxCapacity ?? 2, hostName: args.appGateway?.hostName ?? "" };
         const child: pulumi.CustomResourceOptions = { parent: this };
         const client = authorization.getClientConfigOutput({ parent: this });
@@ -294,9 +354,11 @@ export class Ingress extends pulumi.ComponentResource {
         // ---- API Management: internal VNet mode on stv2 ----
         const apimName = resourceName("apiManagement", naming);
         const apimHost = pulumi.interpolate`${apimName}.azure-api.net`;
-        // stv2 in a VNet takes a Standard, static public IP with a DNS label for its management endpoint (port 3443)
+        // stv2 in a VNet takes a Standard, static public IP with a DNS label for its management endpoint (port 3443);
+        // Learn recommends the instance's own name as the label, which carries the stack suffix and so is unique in
+        // the region, and a zone-redundant IP where the instance is zone-redundant
         // (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet, prerequisites).
-        const apimPip = publicIp("apim", apimName, apimZones);
+        const apimPip = publicIp("apim", apimName, publicZones);
         const apim = new apimanagement.ApiManagementService(`${name}-apim`, {
             serviceName: apimName,
             resourceGroupName: rg,
@@ -384,7 +446,7 @@ export class Ingress extends pulumi.ComponentResource {
             resourceGroupName: rg,
             policyId: "policy",
             format: "rawxml",
-            value: pulumi.all([tenantId, args.fhirUrl]).apply(([t, audience]) => fhirApiPolicy({ tenantId: t, audience, callsPerMinute })),
+            value: pulumi.all([tenantId, args.fhirUrl]).apply(([t, audience]) => fhirApiPolicy({ tenantId: t, audience, callsPerMinute, cors })),
         }, child);
 
         // Request logs to Log Analytics (ApiManagementGatewayLogs) without headers or bodies: FHIR payloads are PHI.
@@ -410,6 +472,11 @@ export class Ingress extends pulumi.ComponentResource {
             verbosity: "information",
         }, child);
 
+        // The gateway's Azure DNS label: `<label>.<region>.cloudapp.azure.com` is unique per region across Azure, so the
+        // label carries the stack suffix (a label of the gateway's name alone collides with every other deployment of
+        // the defaults). The dev certificate's common name is the same FQDN.
+        const agwDnsLabel = resourceName("gatewayDnsLabel", naming);
+
         // ---- the gateway's certificate: Key Vault, versionless, read by a user-assigned identity ----
         const identity = new managedidentity.UserAssignedIdentity(`${name}-id-agw`, {
             resourceName: resourceName("userAssignedIdentity", naming, "agw"),
@@ -425,7 +492,7 @@ export class Ingress extends pulumi.ComponentResource {
         } else {
             // Dev: a self-signed certificate. @pulumi/tls keeps key and certificate in state (renewed in the last 30 days
             // of its year), and the PFX built from them is byte-identical on every run, so there is no perpetual diff.
-            const commonName = gw.hostName !== "" ? pulumi.output(gw.hostName) : pulumi.interpolate`${resourceName("applicationGateway", naming)}.${location}.cloudapp.azure.com`;
+            const commonName = gw.hostName !== "" ? pulumi.output(gw.hostName) : pulumi.interpolate`${agwDnsLabel}.${location}.cloudapp.azure.com`;
             const key = new tls.PrivateKey(`${name}-tls-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
             const cert = new tls.SelfSignedCert(`${name}-tls-cert`, {
                 privateKeyPem: key.privateKeyPem,
@@ -466,7 +533,7 @@ export class Ingress extends pulumi.ComponentResource {
 
         // ---- Application Gateway WAF_v2 ----
         const agwName = resourceName("applicationGateway", naming);
-        const agwPip = publicIp("agw", agwName, publicZones);
+        const agwPip = publicIp("agw", agwDnsLabel, publicZones);
         // Sub-resource IDs are built from the gateway's own (deterministic) ID: ARM needs them inside the same request.
         const agwId = pulumi.interpolate`/subscriptions/${client.subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/applicationGateways/${agwName}`;
         const sub = (collection: string, item: string) => ({ id: pulumi.interpolate`${agwId}/${collection}/${item}` });
@@ -501,7 +568,7 @@ export class Ingress extends pulumi.ComponentResource {
             redirectConfigurations: [{ name: "http-to-https", redirectType: "Permanent", targetListener: sub("httpListeners", "https"), includePath: true, includeQueryString: true }],
             backendAddressPools: [
                 { name: "apim", backendAddresses: [{ fqdn: apimHost }] },
-                // Default target of the path map: no members, so nothing outside /fhir/* is served.
+                // Default target of the path map: no members, so nothing outside /fhir and /fhir/* is served.
                 { name: "unpublished", backendAddresses: [] },
             ],
             backendHttpSettingsCollection: [{
@@ -530,7 +597,10 @@ export class Ingress extends pulumi.ComponentResource {
                 name: "fhir-only",
                 defaultBackendAddressPool: sub("backendAddressPools", "unpublished"),
                 defaultBackendHttpSettings: sub("backendHttpSettingsCollection", "apim-https"),
-                pathRules: [{ name: "fhir", paths: [`${PUBLISHED_PATH_PREFIX}*`], backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https") }],
+                // Path patterns match the path without the query string, case-insensitively; "/fhir/*" does not match the
+                // bare "/fhir" (learn.microsoft.com/azure/application-gateway/url-route-overview#pathpattern), so the
+                // base is listed too: POST [base] (bundles) and GET [base]?... (system search) reach APIM.
+                pathRules: [{ name: "fhir", paths: [PUBLISHED_BASE_PATH, `${PUBLISHED_BASE_PATH}/*`], backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https") }],
             }],
             requestRoutingRules: [
                 { name: "https-fhir", ruleType: "PathBasedRouting", priority: 100, httpListener: sub("httpListeners", "https"), urlPathMap: sub("urlPathMaps", "fhir-only") },

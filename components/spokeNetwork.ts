@@ -46,8 +46,21 @@ export interface SpokeNetworkArgs {
     flowLogs?: FlowLogSettingsArgs;
     /** Flow-log storage account (HubSecurity.flowLogStorageAccountId). @default none (required when flow logs are enabled) */
     flowLogStorageAccountResourceId?: pulumi.Input<string>;
-    /** Identity that writes flow logs (HubSecurity.flowLogIdentityId). @default none (Network Watcher's trusted-service access) */
+    /**
+     * Identity that writes flow logs: pass HubSecurity.flowLogIdentityId, which depends on the identity's write grant on
+     * the flow-log account, so the spoke's flow log waits for (and depends on) that role assignment. Identity-based writes
+     * are a recent Network Watcher capability (network-watcher/vnet-flow-logs-managed-identity); omitted, Network Watcher
+     * writes as a trusted Azure service (the account's `bypass: AzureServices`).
+     * @default none (Network Watcher's trusted-service access)
+     */
     flowLogIdentityResourceId?: pulumi.Input<string>;
+    /**
+     * Also admit Event Hubs' client protocols (AMQP 5671/5672, Kafka 9093; HTTPS 443 is always open) from VirtualNetwork
+     * to the private-endpoint subnet, for in-network senders to an Event Hubs namespace's private endpoint (MedTech
+     * ingestion). Ports per learn.microsoft.com/azure/event-hubs/event-hubs-faq ("What ports do I need to open").
+     * @default false (443 only)
+     */
+    eventHubsOverPrivateEndpoint?: boolean;
     /** Sources allowed to reach the Application Gateway listeners on 443 (and 80, redirect only) (service tags or CIDRs). @default ["Internet"] */
     appGatewayInboundSources?: string[];
 }
@@ -74,7 +87,8 @@ export const ROUTE_EXCEPTIONS: Partial<Record<SpokeSubnetKey, string>> = {
 };
 
 /** NSG rules per subnet, each with the document that requires it. Pure, so tests read exactly what Azure receives. */
-export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: string[]): Record<SpokeSubnetKey, Record<string, NsgRuleSpec>> {
+export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: string[], eventHubsOverPrivateEndpoint = false): Record<SpokeSubnetKey, Record<string, NsgRuleSpec>> {
+    const eventHubs: NsgRuleSpec = { description: "Event Hubs AMQP (5671, 5672) and Kafka (9093) to private endpoints from the spoke and peered hub", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [s.privateEndpoints], ports: ["5671", "5672", "9093"] };
     return {
         appGateway: {
             // learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups
@@ -89,14 +103,26 @@ export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: str
             "allow-apim-management": { description: "APIM control plane: ApiManagement to VirtualNetwork on 3443", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["ApiManagement"], destinations: ["VirtualNetwork"], ports: ["3443"] },
             "allow-load-balancer": { description: "APIM: Azure infrastructure load balancer on 6390", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["AzureLoadBalancer"], destinations: ["VirtualNetwork"], ports: ["6390"] },
             "allow-https-from-appgw": { description: "API traffic from the Application Gateway subnet to the APIM gateway", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [s.appGateway], destinations: [s.apim], ports: ["443"] },
+            // Between the instance's units (virtual-network-reference, "Inbound & Outbound" rows): UDP 4290 syncs
+            // rate-limit counters, TCP 6380-6383 carries the cache. Without them each unit enforces rate-limit-by-key on
+            // its own, so N units allow N times the configured rate. Always present: a unit count can change without a
+            // network change. The table names VirtualNetwork on both sides; every unit sits in this subnet, so the rules
+            // admit the subnet only.
+            "allow-rate-limit-sync": { description: "APIM: rate-limit counter sync between units (UDP 4290)", priority: 130, direction: "Inbound", access: "Allow", protocol: "Udp", sources: [s.apim], destinations: [s.apim], ports: ["4290"] },
+            "allow-cache-between-units": { description: "APIM: cache traffic between units (TCP 6380-6383)", priority: 140, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: [s.apim], destinations: [s.apim], ports: ["6380-6383"] },
             "deny-all-inbound": DENY_ALL_INBOUND,
             "allow-storage-outbound": { description: "APIM: configuration and logs in Azure Storage", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: ["Storage"], ports: ["443"] },
             "allow-sql-outbound": { description: "APIM: configuration database (Azure SQL)", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: ["Sql"], ports: ["1433"] },
             "allow-keyvault-outbound": { description: "APIM: certificates from Key Vault", priority: 120, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: ["AzureKeyVault"], ports: ["443"] },
             "allow-monitor-outbound": { description: "APIM: diagnostics and metrics to Azure Monitor", priority: 130, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: ["AzureMonitor"], ports: ["1886", "443"] },
+            "allow-rate-limit-sync-outbound": { description: "APIM: rate-limit counter sync between units (UDP 4290)", priority: 140, direction: "Outbound", access: "Allow", protocol: "Udp", sources: [s.apim], destinations: [s.apim], ports: ["4290"] },
+            "allow-cache-between-units-outbound": { description: "APIM: cache traffic between units (TCP 6380-6383)", priority: 150, direction: "Outbound", access: "Allow", protocol: "Tcp", sources: [s.apim], destinations: [s.apim], ports: ["6380-6383"] },
         },
         privateEndpoints: {
             "allow-https-from-vnet": { description: "HTTPS to private endpoints from the spoke and peered hub", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [s.privateEndpoints], ports: ["443"] },
+            // Event Hubs clients use AMQP (5671, and 5672 with a mandatory TLS upgrade) or Kafka (9093) besides HTTPS
+            // (learn.microsoft.com/azure/event-hubs/event-hubs-faq, "What ports do I need to open on the firewall?").
+            ...(eventHubsOverPrivateEndpoint ? { "allow-event-hubs-from-vnet": eventHubs } : {}),
             "deny-all-inbound": DENY_ALL_INBOUND,
         },
         functionIntegration: {
@@ -118,7 +144,7 @@ export function spokeNetworkProblems(args: SpokeNetworkArgs): string[] {
     const p = addressPlanProblems("addressSpace", args.addressSpace, (Object.keys(SUBNETS) as SpokeSubnetKey[]).map((k) => ({
         label: `subnets.${k}`, cidr: args.subnets[k], purpose: SUBNETS[k].purpose,
     }))).map((x) => `${x.label}: ${x.message}`);
-    const rules = spokeNsgRules(args.subnets, args.appGatewayInboundSources ?? ["Internet"]);
+    const rules = spokeNsgRules(args.subnets, args.appGatewayInboundSources ?? ["Internet"], args.eventHubsOverPrivateEndpoint === true);
     for (const k of Object.keys(rules) as SpokeSubnetKey[]) p.push(...nsgRuleProblems(`nsg.${k}`, rules[k]));
     if ((args.appGatewayInboundSources ?? ["Internet"]).length === 0) p.push("appGatewayInboundSources must not be empty (use a CIDR list to restrict)");
     if (args.flowLogs?.enabled === true && args.flowLogStorageAccountResourceId === undefined) p.push("flowLogStorageAccountResourceId is required when flow logs are enabled");
@@ -150,7 +176,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         const inbound = args.appGatewayInboundSources ?? ["Internet"];
         const zoneIds = args.privateDnsZoneIds ?? {};
         const child: pulumi.CustomResourceOptions = { parent: this };
-        const rules = spokeNsgRules(args.subnets, inbound);
+        const rules = spokeNsgRules(args.subnets, inbound, args.eventHubsOverPrivateEndpoint === true);
         const keys = Object.keys(SUBNETS) as SpokeSubnetKey[];
 
         const nsgs = new Map<SpokeSubnetKey, network.NetworkSecurityGroup>();

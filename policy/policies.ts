@@ -6,14 +6,14 @@ import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoIns
 import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
 import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPreventionMode } from "./rules/gateway";
-import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirVersioning, noLegacyApiForFhir } from "./rules/health";
+import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirStorageTrustedInstance, fhirVersioning, noLegacyApiForFhir } from "./rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "./rules/keyvault";
 import { logAnalyticsRetention } from "./rules/monitoring";
 import { gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound } from "./rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "./rules/registry";
 import {
     cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge,
-    spokeEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
+    subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
 } from "./rules/stack";
 import {
     storageBlobRecovery, storageHttpsOnly, storageInfrastructureEncryption, storageMinTls, storageNetworkDefaultDeny, storageNoCrossTenantReplication,
@@ -30,7 +30,7 @@ import {
 export const policies: Policies = [
     requiredTags,
     // Health Data Services
-    fhirCorsNoWildcard, fhirAuthorityEntraTenant, fhirVersioning, noLegacyApiForFhir,
+    fhirCorsNoWildcard, fhirAuthorityEntraTenant, fhirVersioning, noLegacyApiForFhir, fhirStorageTrustedInstance,
     // Storage
     storageNoPublicNetworkAccess, storageNetworkDefaultDeny, storageHttpsOnly, storageMinTls, storageNoPublicBlob, storageNoSharedKey,
     storageNoCrossTenantReplication, storageInfrastructureEncryption, storageBlobRecovery,
@@ -61,6 +61,6 @@ export const policies: Policies = [
     // Azure AI services
     cognitiveNoLocalAuth, cognitivePrivateOnly,
     // Stack-level and data protection
-    phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, spokeEgressViaFirewall, eventHubNetworkRestricted, vnetFlowLogsCoverage,
+    phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, subnetEgressViaFirewall, eventHubNetworkRestricted, vnetFlowLogsCoverage,
     defenderPlansEnabled, cmkKeyInProtectedVault, statefulProtected,
 ];

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { DEFAULT_ANONYMIZATION_CONFIGS, FhirWorkspace, FhirWorkspaceArgs, WORKSPACE_ZONES } from "../components/fhirWorkspace";
-import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
+import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { blobUploadScript } from "../components/shared/blobUpload";
 import { DEFAULT_PRIVATE_DNS_ZONES } from "../components/hubSecurity";
 import { Graph } from "./harness/graph";
@@ -59,7 +59,8 @@ const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(ty
 const fhir = (g: Graph) => inputs(g, "azure-native:healthcareapis:FhirService");
 const account = (g: Graph, instance: "imp" | "exp") => g.one("azure-native:storage:StorageAccount", `fhir-st-${instance}`);
 const roleAssignments = (g: Graph) => g.byType("azure-native:authorization:RoleAssignment").map((r) => g.plainInputs(r));
-const roleOn = (g: Graph, scope: string, role: string) => roleAssignments(g).filter((r) => r["scope"] === scope && String(r["roleDefinitionId"]).endsWith(role));
+/** Assignments of `role` (a documented GUID) at exactly `scope`, by the full role definition ID Azure receives. */
+const roleOn = (g: Graph, scope: string, role: string) => roleAssignments(g).filter((r) => r["scope"] === scope && r["roleDefinitionId"] === roleDefinitionId(MOCK_SUBSCRIPTION_ID, role));
 const diagOn = (g: Graph, uri: string) => g.byType("azure-native:monitor:DiagnosticSetting").map((r) => g.plainInputs(r)).filter((d) => d["resourceUri"] === uri);
 const endpointsTo = (g: Graph, targetId: string) => g.byType("azure-native:network:PrivateEndpoint").filter((r) => {
     const conns = g.plainInputs(r)["privateLinkServiceConnections"] as Array<Record<string, Json>>;
@@ -67,14 +68,25 @@ const endpointsTo = (g: Graph, targetId: string) => g.byType("azure-native:netwo
 });
 const zoneGroupOf = (g: Graph, endpoint: RecordedResource) => g.byType("azure-native:network:PrivateDnsZoneGroup").find((z) => z.dependencies.includes(endpoint.urn) || Object.values(z.propertyDependencies).flat().includes(endpoint.urn));
 
-function assertPrivateStores(g: Graph): void {
-    const ws = g.one("azure-native:healthcareapis:Workspace");
+/** ARM ID of a workspace in rg-data of the mock subscription. */
+const WS_ID = (workspace: string) => `${SUB}/resourceGroups/rg-data/providers/Microsoft.HealthcareApis/workspaces/${workspace}`;
+
+function assertPrivateStores(g: Graph, workspace: string, fhirService: string): void {
     for (const instance of ["imp", "exp"] as const) {
         const st = account(g, instance);
         const i = g.plainInputs(st);
         expect(i, instance).to.deep.include({ enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, allowSharedKeyAccess: false, allowCrossTenantReplication: false });
-        // Trusted-services-only: default Deny, no IP or VNet rule, one resource instance rule for this workspace.
-        expect(i["networkRuleSet"]).to.deep.equal({ defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: ws.id, tenantId: MOCK_TENANT_ID }] });
+        // Trusted-services-only: default Deny, no IP or VNet rule, resource instance rules for this workspace and its
+        // FHIR service. The FHIR service's identity signs $import/$export requests, so the storage firewall must name
+        // the `workspaces/fhirservices` instance (learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data,
+        // configure-import-data: "Secure the FHIR service $export/$import operation"); the workspace alone is refused.
+        expect(i["networkRuleSet"]).to.deep.equal({
+            defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [],
+            resourceAccessRules: [
+                { resourceId: WS_ID(workspace), tenantId: MOCK_TENANT_ID },
+                { resourceId: `${WS_ID(workspace)}/fhirservices/${fhirService}`, tenantId: MOCK_TENANT_ID },
+            ],
+        });
         const pe = endpointsTo(g, String(st.id));
         expect(pe, instance).to.have.length(1);
         const peInputs = g.plainInputs(pe[0] as RecordedResource);
@@ -88,6 +100,25 @@ function assertPrivateStores(g: Graph): void {
     for (const r of registry) {
         expect(g.plainInputs(r)).to.deep.include({ publicNetworkAccess: "Disabled", adminUserEnabled: false, anonymousPullEnabled: false, networkRuleBypassOptions: "AzureServices" });
         expect(endpointsTo(g, String(r.id))).to.have.length(1);
+    }
+}
+
+/**
+ * A service of a Private Link workspace gets its A record from the endpoint's zone group only when it exists before
+ * the endpoint (learn.microsoft.com/azure/healthcare-apis/healthcare-apis-configure-private-link), so the endpoint and
+ * its DNS zone group must wait for every named service (transitively through the endpoint counts for the zone group).
+ */
+function assertEndpointFollowsServices(g: Graph, services: string[]): void {
+    const ws = g.one("azure-native:healthcareapis:Workspace");
+    const endpoints = endpointsTo(g, String(ws.id));
+    expect(endpoints).to.have.length(1);
+    const pe = endpoints[0] as RecordedResource;
+    const group = zoneGroupOf(g, pe) as RecordedResource;
+    const urns = services.map((n) => g.resources.find((r) => r.name === n)?.urn);
+    expect(urns, "services exist").to.not.include(undefined);
+    for (const urn of urns) {
+        expect(pe.dependencies, "endpoint").to.include(urn);
+        expect(g.allDependencies(group), "zone group").to.include(pe.urn);
     }
 }
 
@@ -134,7 +165,7 @@ describe("FhirWorkspace component", () => {
             expect(g.plainInputs(registry)).to.deep.include({ sku: { name: "Premium" }, registryName: "crahdsdevabc12" });
             expect(fhir(g)["acrConfiguration"]).to.deep.equal({ loginServers: ["crahdsdevabc12.azurecr.io"] });
             expect(out["containerRegistryLoginServer"]).to.equal("crahdsdevabc12.azurecr.io");
-            const pull = roleOn(g, String(registry.id), BUILT_IN_ROLES.AcrPull);
+            const pull = roleOn(g, String(registry.id), ROLE.acrPull);
             expect(pull).to.have.length(1);
             expect(pull[0]?.["principalId"]).to.equal(out["fhirPrincipalId"]);
         });
@@ -143,7 +174,7 @@ describe("FhirWorkspace component", () => {
             const st = account(g, "imp");
             expect(fhir(g)["importConfiguration"]).to.deep.equal({ enabled: true, initialImportMode: false, integrationDataStore: g.plainInputs(st)["accountName"] });
             expect(out["importStorageAccountName"]).to.equal("stahdsdevimpabc12");
-            const grants = roleOn(g, String(st.id), BUILT_IN_ROLES["Storage Blob Data Contributor"]);
+            const grants = roleOn(g, String(st.id), ROLE.storageBlobDataContributor);
             expect(grants.map((r) => r["principalId"])).to.deep.equal([out["fhirPrincipalId"]]);
             expect(g.plainInputs(g.one("azure-native:storage:BlobContainer", "fhir-st-imp-import"))).to.deep.include({ containerName: "import", publicAccess: "None" });
         });
@@ -151,7 +182,7 @@ describe("FhirWorkspace component", () => {
         it("wires $export to the export account with an anonymization container, and the FHIR identity can write there", () => {
             const st = account(g, "exp");
             expect(fhir(g)["exportConfiguration"]).to.deep.equal({ storageAccountName: "stahdsdevexpabc12" });
-            expect(roleOn(g, String(st.id), BUILT_IN_ROLES["Storage Blob Data Contributor"]).map((r) => r["principalId"])).to.deep.equal([out["fhirPrincipalId"]]);
+            expect(roleOn(g, String(st.id), ROLE.storageBlobDataContributor).map((r) => r["principalId"])).to.deep.equal([out["fhirPrincipalId"]]);
             expect(g.plainInputs(g.one("azure-native:storage:BlobContainer", "fhir-st-exp-anonymization"))).to.deep.include({ containerName: "anonymization", publicAccess: "None" });
             expect(out["anonymizationConfigNames"]).to.deep.equal(["safe-harbor.json"]);
         });
@@ -160,8 +191,12 @@ describe("FhirWorkspace component", () => {
             expect(g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine")).to.have.length(0);
         });
 
-        it("keeps storage and registry off the internet: no shared keys, trusted-service access scoped to this workspace, private endpoints", () => {
-            assertPrivateStores(g);
+        it("keeps storage and registry off the internet: no shared keys, trusted-service access scoped to this workspace and FHIR service, private endpoints", () => {
+            assertPrivateStores(g, "hwahdsdevabc12", "fhir");
+        });
+
+        it("creates the workspace endpoint and its DNS zone group only after the FHIR service", () => {
+            assertEndpointFollowsServices(g, ["fhir-fhir"]);
         });
 
         it("keeps deleted and overwritten blobs recoverable: soft delete, container soft delete, versioning, change feed", () => {
@@ -228,7 +263,7 @@ describe("FhirWorkspace component", () => {
             const grants = roleAssignments(g).filter((r) => r["principalId"] === JUMPBOX_PRINCIPAL);
             expect(grants).to.have.length(1);
             expect(grants[0]).to.deep.include({ scope: container.id, principalType: "ServicePrincipal" });
-            expect(String(grants[0]?.["roleDefinitionId"])).to.match(new RegExp(`${BUILT_IN_ROLES["Storage Blob Data Contributor"]}$`));
+            expect(String(grants[0]?.["roleDefinitionId"])).to.match(new RegExp(`${ROLE.storageBlobDataContributor}$`));
 
             const cmd = g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
             const i = g.plainInputs(cmd);
@@ -242,14 +277,14 @@ describe("FhirWorkspace component", () => {
         });
 
         it("grants the configured principals FHIR data roles on the FHIR service", () => {
-            const reader = roleOn(g, String(g.one("azure-native:healthcareapis:FhirService").id), BUILT_IN_ROLES["FHIR Data Reader"]);
+            const reader = roleOn(g, String(g.one("azure-native:healthcareapis:FhirService").id), ROLE.fhirDataReader);
             expect(reader).to.have.length(1);
             expect(reader[0]).to.deep.include({ principalId: READERS, principalType: "Group" });
         });
 
         it("keeps soft-deleted blobs for the audit retention and still has no public path", () => {
             for (const b of g.byType("azure-native:storage:BlobServiceProperties").map((r) => g.plainInputs(r))) expect(b["deleteRetentionPolicy"]).to.deep.equal({ enabled: true, days: 365 });
-            assertPrivateStores(g);
+            assertPrivateStores(g, "hwahdsprodabc12", "fhir");
             expect(out["exportStorageAccountName"]).to.equal("stahdsprodexpabc12");
         });
     });
@@ -287,10 +322,12 @@ describe("FhirWorkspace component", () => {
             expect(fhir(g)["resourceVersionPolicyConfiguration"]).to.deep.equal({ default: "versioned-update" });
         });
 
-        it("keeps the storage resource-instance rules on the workspace's own tenant, not the token authority's", () => {
-            const ws = g.one("azure-native:healthcareapis:Workspace");
+        it("keeps the storage resource-instance rules on the workspace's own tenant, not the token authority's, and names the renamed FHIR service", () => {
             for (const st of g.byType("azure-native:storage:StorageAccount").filter((r) => r.name.startsWith("fhir-st-"))) {
-                expect((g.plainInputs(st)["networkRuleSet"] as Record<string, Json>)["resourceAccessRules"], st.name).to.deep.equal([{ resourceId: ws.id, tenantId: MOCK_TENANT_ID }]);
+                expect((g.plainInputs(st)["networkRuleSet"] as Record<string, Json>)["resourceAccessRules"], st.name).to.deep.equal([
+                    { resourceId: WS_ID("hwahdsprodabc12"), tenantId: MOCK_TENANT_ID },
+                    { resourceId: `${WS_ID("hwahdsprodabc12")}/fhirservices/fhirr4`, tenantId: MOCK_TENANT_ID },
+                ]);
             }
         });
 
@@ -298,6 +335,10 @@ describe("FhirWorkspace component", () => {
             const script = String((inputs(g, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine")["source"] as Record<string, Json>)["script"]);
             expect(script).to.include(`upload 'research.json' 'application/json' '${Buffer.from(custom).toString("base64")}'`);
             expect(out["anonymizationConfigNames"]).to.deep.equal(["safe-harbor.json", "research.json"]);
+        });
+
+        it("creates the workspace endpoint and its DNS zone group only after the FHIR and DICOM services (MedTech has no host name)", () => {
+            assertEndpointFollowsServices(g, ["fhir-fhir", "fhir-dicom"]);
         });
 
         it("adds a DICOM service behind the same workspace endpoint, with its audit logs", () => {
@@ -328,10 +369,47 @@ describe("FhirWorkspace component", () => {
             const principal = (g.byUrn(connector.urn)?.outputs["identity"] as Record<string, unknown>)["principalId"];
             const mine = roleAssignments(g).filter((r) => r["principalId"] === principal);
             expect(mine.map((r) => [String(r["scope"]).split("/").slice(-2).join("/"), String(r["roleDefinitionId"]).split("/").pop()])).to.have.deep.members([
-                ["eventhubs/devicedata", BUILT_IN_ROLES["Azure Event Hubs Data Receiver"]],
-                ["fhirservices/fhirr4", BUILT_IN_ROLES["FHIR Data Writer"]],
+                ["eventhubs/devicedata", ROLE.eventHubsDataReceiver],
+                ["fhirservices/fhirr4", ROLE.fhirDataWriter],
             ]);
             expect(out["medtechEventHubNamespace"]).to.equal("evhns-ahds-prod-mt-abc12.servicebus.windows.net");
+        });
+
+        it("grants exactly these roles, each on one resource (a wider scope, another role or another principal fails)", () => {
+            const RG = `${SUB}/resourceGroups/rg-data/providers`;
+            const identityOf = (type: string) => (g.one(`azure-native:${type}`).outputs["identity"] as Record<string, unknown>)["principalId"];
+            const fhirId = identityOf("healthcareapis:FhirService");
+            const medtechId = identityOf("healthcareapis:IotConnector");
+            const table = roleAssignments(g).map((r) => [String(r["roleDefinitionId"]).split("/").pop(), r["scope"], r["principalId"] === fhirId ? "fhir" : r["principalId"] === medtechId ? "medtech" : r["principalId"]]);
+            expect(table).to.have.deep.members([
+                [ROLE.acrPull, `${RG}/Microsoft.ContainerRegistry/registries/crahdsprodabc12`, "fhir"],
+                [ROLE.storageBlobDataContributor, `${RG}/Microsoft.Storage/storageAccounts/stahdsprodimpabc12`, "fhir"],
+                [ROLE.storageBlobDataContributor, `${RG}/Microsoft.Storage/storageAccounts/stahdsprodexpabc12`, "fhir"],
+                [ROLE.storageBlobDataContributor, `${RG}/Microsoft.Storage/storageAccounts/stahdsprodexpabc12/blobServices/default/containers/anonymization`, JUMPBOX_PRINCIPAL],
+                [ROLE.fhirDataReader, `${RG}/Microsoft.HealthcareApis/workspaces/hwahdsprodabc12/fhirservices/fhirr4`, READERS],
+                [ROLE.eventHubsDataReceiver, `${RG}/Microsoft.EventHub/namespaces/evhns-ahds-prod-mt-abc12/eventhubs/devicedata`, "medtech"],
+                [ROLE.fhirDataWriter, `${RG}/Microsoft.HealthcareApis/workspaces/hwahdsprodabc12/fhirservices/fhirr4`, "medtech"],
+            ]);
+            for (const r of roleAssignments(g)) expect(r["roleDefinitionId"], String(r["scope"])).to.equal(roleDefinitionId(MOCK_SUBSCRIPTION_ID, String(r["roleDefinitionId"]).split("/").pop() ?? ""));
+        });
+
+        it("gives every private endpoint its documented group ID and exactly its privatelink zone(s)", () => {
+            // learn.microsoft.com/azure/private-link/private-endpoint-dns: blob → privatelink.blob.core.windows.net,
+            // registry → privatelink.azurecr.io, namespace (Event Hubs) → privatelink.servicebus.windows.net,
+            // healthcareworkspace → the workspace, fhir and dicom zones.
+            const table = g.byType("azure-native:network:PrivateEndpoint").map((pe) => {
+                const i = g.plainInputs(pe);
+                const group = g.plainInputs(zoneGroupOf(g, pe) as RecordedResource);
+                return [pe.name, ((i["privateLinkServiceConnections"] as Array<Record<string, Json>>)[0]?.["groupIds"] as Json[])[0], (i["subnet"] as Record<string, Json>)["id"],
+                    (group["privateDnsZoneConfigs"] as Array<Record<string, Json>>).map((c) => String(c["privateDnsZoneId"]).split("/").pop())];
+            });
+            expect(table).to.have.deep.members([
+                ["fhir-ws-pep-spoke", "healthcareworkspace", PE_SUBNET, ["privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com"]],
+                ["fhir-st-imp-pep-blob", "blob", PE_SUBNET, ["privatelink.blob.core.windows.net"]],
+                ["fhir-st-exp-pep-blob", "blob", PE_SUBNET, ["privatelink.blob.core.windows.net"]],
+                ["fhir-acr-pep-registry", "registry", PE_SUBNET, ["privatelink.azurecr.io"]],
+                ["fhir-evhns-pep-namespace", "namespace", PE_SUBNET, ["privatelink.servicebus.windows.net"]],
+            ]);
         });
     });
 

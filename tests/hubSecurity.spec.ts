@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
-import { DEFAULT_DEFENDER_PLANS, DEFAULT_PRIVATE_DNS_ZONES, HITRUST_HIPAA_INITIATIVE_ID, HubSecurity, HubSecurityArgs } from "../components/hubSecurity";
+import { HubSecurity, HubSecurityArgs } from "../components/hubSecurity";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
 import { runInStack } from "./harness/run";
@@ -16,6 +15,15 @@ const BASE: HubSecurityArgs = {
     network: { addressSpace: "10.0.0.0/22", firewallSubnet: "10.0.0.0/26", bastionSubnet: "10.0.0.64/26", jumpboxSubnet: "10.0.1.0/27", privateEndpointSubnet: "10.0.1.32/27" },
 };
 const GROUP = "44444444-4444-4444-4444-444444444444";
+/** Built-in role definition GUIDs (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
+const STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+const VM_ADMINISTRATOR_LOGIN = "1c0163c0-47e6-4577-8991-ea5c82e286e4";
+/** Every privatelink zone the platform's endpoints register in (learn.microsoft.com/azure/private-link/private-endpoint-dns). */
+const PRIVATE_DNS_ZONES = [
+    "privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net", "privatelink.queue.core.windows.net", "privatelink.table.core.windows.net",
+    "privatelink.file.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.azurecr.io", "privatelink.azurewebsites.net",
+    "privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com", "privatelink.servicebus.windows.net",
+];
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEx8 operator@example.org";
 
 async function run(args: HubSecurityArgs) {
@@ -49,8 +57,9 @@ describe("HubSecurity component", () => {
 
         it("builds the hub VNet with Azure's reserved subnet names, an NSG on every subnet that may carry one, and no implicit outbound access", () => {
             expect(subnets(g).map((s) => s["name"])).to.deep.equal(["AzureFirewallSubnet", "AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]);
-            // Azure forbids an NSG or route table on AzureFirewallSubnet.
+            // Azure forbids an NSG or route table on AzureFirewallSubnet, and a route table on AzureBastionSubnet (bastion-faq).
             expect(subnet(g, "AzureFirewallSubnet")).to.not.have.any.keys("networkSecurityGroup", "routeTable");
+            expect(subnet(g, "AzureBastionSubnet")).to.not.have.key("routeTable");
             for (const n of ["AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]) expect(subnet(g, n)["networkSecurityGroup"], n).to.be.an("object");
             expect(subnet(g, "snet-jumpbox")).to.include({ defaultOutboundAccess: false });
             expect(subnet(g, "snet-private-endpoints")).to.include({ privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled" });
@@ -74,13 +83,36 @@ describe("HubSecurity component", () => {
             expect(g.one("azure-native:network:AzureFirewall").dependencies).to.include(rcgs[1]?.urn);
         });
 
-        it("plans routes and DNS for the firewall's first usable address and checks the firewall reports it", () => {
+        it("plans routes and DNS for the firewall's first usable address and routes both hub workload subnets through it", () => {
             expect(out["firewallPrivateIp"]).to.equal("10.0.0.4");
-            expect(inputs(g, "azure-native:network:RouteTable")).to.deep.include({
-                disableBgpRoutePropagation: true,
-                routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }],
-            });
+            const def = { disableBgpRoutePropagation: true, routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }] };
+            expect(g.byType("azure-native:network:RouteTable").map((t) => t.name)).to.deep.equal(["hub-rt-jumpbox", "hub-rt-pe"]);
+            expect(inputs(g, "azure-native:network:RouteTable", "hub-rt-jumpbox")).to.deep.include(def);
+            expect(inputs(g, "azure-native:network:RouteTable", "hub-rt-pe")).to.deep.include(def);
+            const vnet = g.one("azure-native:network:VirtualNetwork");
+            expect(vnet.propertyDependencies["subnets"]).to.include(g.one("azure-native:network:RouteTable", "hub-rt-jumpbox").urn).and.include(g.one("azure-native:network:RouteTable", "hub-rt-pe").urn);
+            expect(subnet(g, "snet-jumpbox")["routeTable"]).to.deep.equal({ id: g.one("azure-native:network:RouteTable", "hub-rt-jumpbox").id });
+            expect(subnet(g, "snet-private-endpoints")["routeTable"]).to.deep.equal({ id: g.one("azure-native:network:RouteTable", "hub-rt-pe").id });
             expect(inputs(g, "azure-native:network:NetworkInterface")["dnsSettings"]).to.deep.equal({ dnsServers: ["10.0.0.4"] });
+        });
+
+        it("gives AzureBastionSubnet exactly Microsoft's required NSG rules (bastion-nsg), RDP included, and denies the rest", () => {
+            // learn.microsoft.com/azure/bastion/bastion-nsg: Azure rejects an AzureBastionSubnet NSG missing any of these
+            // (NetworkSecurityGroupNotCompliantForAzureBastionSubnet); AllowSshRdpOutbound is 22 and 3389, any protocol.
+            const r = (name: string, priority: number, direction: string, access: string, protocol: string, src: Record<string, Json>, dst: Record<string, Json>, ports: Record<string, Json>) =>
+                ({ name, priority, direction, access, protocol, sourcePortRange: "*", ...src, ...dst, ...ports });
+            expect(nsgRules(g, "hub-nsg-bastion").map(({ description: _d, ...rest }) => rest)).to.deep.equal([
+                r("allow-https-inbound", 120, "Inbound", "Allow", "Tcp", { sourceAddressPrefix: "Internet" }, { destinationAddressPrefix: "*" }, { destinationPortRange: "443" }),
+                r("allow-gateway-manager", 130, "Inbound", "Allow", "Tcp", { sourceAddressPrefix: "GatewayManager" }, { destinationAddressPrefix: "*" }, { destinationPortRange: "443" }),
+                r("allow-load-balancer", 140, "Inbound", "Allow", "Tcp", { sourceAddressPrefix: "AzureLoadBalancer" }, { destinationAddressPrefix: "*" }, { destinationPortRange: "443" }),
+                r("allow-host-communication", 150, "Inbound", "Allow", "*", { sourceAddressPrefix: "VirtualNetwork" }, { destinationAddressPrefix: "VirtualNetwork" }, { destinationPortRanges: ["8080", "5701"] }),
+                r("deny-all-inbound", 4096, "Inbound", "Deny", "*", { sourceAddressPrefix: "*" }, { destinationAddressPrefix: "*" }, { destinationPortRange: "*" }),
+                r("allow-ssh-rdp-outbound", 100, "Outbound", "Allow", "*", { sourceAddressPrefix: "*" }, { destinationAddressPrefix: "VirtualNetwork" }, { destinationPortRanges: ["22", "3389"] }),
+                r("allow-azure-cloud-outbound", 110, "Outbound", "Allow", "Tcp", { sourceAddressPrefix: "*" }, { destinationAddressPrefix: "AzureCloud" }, { destinationPortRange: "443" }),
+                r("allow-host-communication-outbound", 120, "Outbound", "Allow", "*", { sourceAddressPrefix: "VirtualNetwork" }, { destinationAddressPrefix: "VirtualNetwork" }, { destinationPortRanges: ["8080", "5701"] }),
+                r("allow-session-info-outbound", 130, "Outbound", "Allow", "*", { sourceAddressPrefix: "*" }, { destinationAddressPrefix: "Internet" }, { destinationPortRange: "80" }),
+                r("deny-all-outbound", 4096, "Outbound", "Deny", "*", { sourceAddressPrefix: "*" }, { destinationAddressPrefix: "*" }, { destinationPortRange: "*" }),
+            ]);
         });
 
         it("gives public IPs only to the firewall and Bastion", () => {
@@ -123,11 +155,10 @@ describe("HubSecurity component", () => {
         });
 
         it("creates every privatelink zone the platform uses, linked to the hub, and outputs their IDs by name", () => {
-            expect(g.byType("azure-native:privatedns:PrivateZone").map((r) => g.plainInputs(r)["privateZoneName"])).to.deep.equal(DEFAULT_PRIVATE_DNS_ZONES);
-            expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(DEFAULT_PRIVATE_DNS_ZONES.length);
-            expect(Object.keys(out["privateDnsZoneIds"] as object)).to.deep.equal(DEFAULT_PRIVATE_DNS_ZONES);
-            // The AHDS zones Microsoft documents today, not the reference implementation's legacy zone (its defect 11).
-            expect(DEFAULT_PRIVATE_DNS_ZONES).to.include("privatelink.fhir.azurehealthcareapis.com").and.not.include("privatelink.azurehealthcareapis.com");
+            // The AHDS zones Microsoft documents today, not the reference implementation's legacy privatelink.azurehealthcareapis.com (its defect 11).
+            expect(g.byType("azure-native:privatedns:PrivateZone").map((r) => g.plainInputs(r)["privateZoneName"])).to.deep.equal(PRIVATE_DNS_ZONES);
+            expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(12);
+            expect(Object.keys(out["privateDnsZoneIds"] as object)).to.deep.equal(PRIVATE_DNS_ZONES);
         });
 
         it("allows SSH to the jumpbox only from Bastion and denies everything else inbound", () => {
@@ -186,7 +217,7 @@ describe("HubSecurity component", () => {
 
         it("allows only the workload's egress, each rule with its reason, from the right sources", () => {
             const groups = g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((r) => g.plainInputs(r));
-            expect(groups.map((x) => [x["ruleCollectionGroupName"], x["priority"]])).to.deep.equal([["platform", 200], ["workload", 300], ["management", 400]]);
+            expect(groups.map((x) => [x["ruleCollectionGroupName"], x["priority"]])).to.deep.equal([["platform", 200], ["apim", 250], ["workload", 300], ["management", 400]]);
             const rules = groups.flatMap((x) => (x["ruleCollections"] as Array<Record<string, Json>>).flatMap((c) => c["rules"] as Array<Record<string, Json>>));
             for (const r of rules) expect(String(r["description"]).length, String(r["name"])).to.be.greaterThan(10);
             const byName = Object.fromEntries(rules.map((r) => [String(r["name"]), r]));
@@ -195,6 +226,9 @@ describe("HubSecurity component", () => {
             expect(byName["container-images"]?.["targetFqdns"]).to.include("mcr.microsoft.com");
             expect(byName["fhir-loader-package"]).to.deep.include({ sourceAddresses: ["10.1.3.0/26"] });
             expect(byName["os-updates"]).to.deep.include({ sourceAddresses: ["10.0.1.0/27"] });
+            // The SMTP relay stays closed unless asked for; the stv2 platform's Windows Update goes through the firewall's FQDN tag.
+            expect(byName["apim-smtp-relay"]).to.equal(undefined);
+            expect(byName["apim-windows-update"]).to.deep.include({ fqdnTags: ["WindowsUpdate"], sourceAddresses: ["10.1.1.0/27"] });
             // No wildcard destinations: nothing like the reference implementation's "Allow-Jumpbox: any to *".
             for (const r of rules) {
                 expect(r["destinationAddresses"] ?? [], String(r["name"])).to.not.include("*");
@@ -220,9 +254,17 @@ describe("HubSecurity component", () => {
                 allowSharedKeyAccess: false, allowBlobPublicAccess: false, minimumTlsVersion: "TLS1_2", enableHttpsTrafficOnly: true, sku: { name: "Standard_ZRS" },
                 networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [] },
             });
-            const ra = inputs(g, "azure-native:authorization:RoleAssignment");
-            expect(ra["roleDefinitionId"]).to.match(new RegExp(`${BUILT_IN_ROLES["Storage Blob Data Contributor"]}$`));
+            const raRes = g.one("azure-native:authorization:RoleAssignment");
+            const ra = g.plainInputs(raRes);
+            const identity = g.one("azure-native:managedidentity:UserAssignedIdentity");
+            expect(ra).to.include({ roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${STORAGE_BLOB_DATA_CONTRIBUTOR}`, principalType: "ServicePrincipal" });
+            expect(raRes.propertyDependencies["scope"]).to.deep.equal([g.one("azure-native:storage:StorageAccount").urn]);
+            expect(raRes.propertyDependencies["principalId"]).to.deep.equal([identity.urn]);
             const fl = g.one("azure-native:network:FlowLog");
+            // The flow log waits for its identity's write grant: explicitly, and through the identity it names.
+            expect(fl.dependencies).to.include(raRes.urn);
+            expect(fl.propertyDependencies["identity"]).to.include(raRes.urn).and.include(identity.urn);
+            expect(g.plainInputs(fl)["identity"]).to.deep.equal({ type: "UserAssigned", userAssignedIdentities: [identity.id] });
             expect(g.plainInputs(fl)).to.deep.include({ networkWatcherName: "NetworkWatcher_westeurope", resourceGroupName: "NetworkWatcherRG", enabled: true, retentionPolicy: { enabled: true, days: 365 }, format: { type: "JSON", version: 2 } });
             expect(JSON.stringify(g.plainInputs(fl)["flowAnalyticsConfiguration"])).to.include('"enabled":true').and.include(LAW);
             expect(fl.propertyDependencies["targetResourceId"]).to.deep.equal([g.one("azure-native:network:VirtualNetwork").urn]);
@@ -231,7 +273,7 @@ describe("HubSecurity component", () => {
 
         it("enables Defender for Cloud plans at subscription scope", () => {
             const plans = g.byType("azure-native:security:Pricing").map((r) => g.plainInputs(r));
-            expect(plans.map((p) => p["pricingName"]).sort()).to.deep.equal(Object.keys(DEFAULT_DEFENDER_PLANS).sort());
+            expect(plans.map((p) => p["pricingName"]).sort()).to.deep.equal(["Api", "AppServices", "Arm", "CloudPosture", "Containers", "KeyVaults", "StorageAccounts", "VirtualMachines"]);
             for (const p of plans) expect(p).to.include({ pricingTier: "Standard", scopeId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}` });
             expect(plans.find((p) => p["pricingName"] === "StorageAccounts")).to.include({ subPlan: "DefenderForStorageV2" });
         });
@@ -240,13 +282,12 @@ describe("HubSecurity component", () => {
             const assignments = g.byType("azure-native:authorization:PolicyAssignment").map((r) => g.plainInputs(r));
             expect(assignments.map((a) => a["scope"])).to.deep.equal(["/subscriptions/s/resourceGroups/rg-hub", "/subscriptions/s/resourceGroups/rg-data"]);
             for (const a of assignments) {
-                expect(a).to.deep.include({ policyDefinitionId: HITRUST_HIPAA_INITIATIVE_ID, enforcementMode: "DoNotEnforce", identity: { type: "SystemAssigned" }, location: "westeurope" });
+                expect(a).to.deep.include({ policyDefinitionId: "/providers/Microsoft.Authorization/policySetDefinitions/a169a624-5599-4385-a696-c8d643089fab", enforcementMode: "DoNotEnforce", identity: { type: "SystemAssigned" }, location: "westeurope" });
                 // The four parameters without defaults plus the retention threshold.
                 expect(a["parameters"]).to.have.keys("requiredRetentionDays", "NetworkWatcherResourceGroupName", "installedApplicationsOnWindowsVM", "CertificateThumbprints",
                     "DeployDiagnosticSettingsforNetworkSecurityGroupsrgName", "DeployDiagnosticSettingsforNetworkSecurityGroupsstoragePrefix");
                 expect(a["parameters"]).to.deep.include({ requiredRetentionDays: { value: "365" } });
             }
-            expect(HITRUST_HIPAA_INITIATIVE_ID).to.match(/a169a624-5599-4385-a696-c8d643089fab$/);
         });
     });
 
@@ -258,7 +299,7 @@ describe("HubSecurity component", () => {
                 network: { ...BASE.network, addressSpace: "10.0.0.0/21", firewallManagementSubnet: "10.0.2.0/26" },
                 jumpbox: { enabled: true, vmSize: "Standard_D4s_v5", adminUsername: "ops", sshPublicKey: SSH_KEY, loginGroupObjectIds: [GROUP] },
                 privateDnsZones: ["privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net"],
-                egress: { workloadAddressPrefixes: ["10.1.0.0/24"], containerImageFqdns: ["myregistry.azurecr.io"], packageSourceFqdns: ["packages.example.org"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"] },
+                egress: { workloadAddressPrefixes: ["10.1.0.0/24"], containerImageFqdns: ["myregistry.azurecr.io"], packageSourceFqdns: ["packages.example.org"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"], apimAddressPrefixes: ["10.1.1.0/27"], apimSmtpRelay: true },
                 tenantId: "99999999-9999-4999-8999-999999999999",
                 tags: { owner: "x" },
             });
@@ -281,7 +322,7 @@ describe("HubSecurity component", () => {
             expect(vm["hardwareProfile"]).to.deep.equal({ vmSize: "Standard_D4s_v5" });
             const ra = inputs(g, "azure-native:authorization:RoleAssignment");
             expect(ra).to.include({ principalId: GROUP, principalType: "Group" });
-            expect(ra["roleDefinitionId"]).to.match(new RegExp(`${BUILT_IN_ROLES["Virtual Machine Administrator Login"]}$`));
+            expect(ra["roleDefinitionId"]).to.equal(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${VM_ADMINISTRATOR_LOGIN}`);
         });
 
         it("creates only the requested zones, uses the given tenant, egress FQDNs and tags", () => {
@@ -290,6 +331,17 @@ describe("HubSecurity component", () => {
             const all = JSON.stringify(g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((r) => g.plainInputs(r)));
             expect(all).to.include("myregistry.azurecr.io").and.include("packages.example.org").and.not.include("mcr.microsoft.com");
             expect(inputs(g, "azure-native:keyvault:Vault")["tags"]).to.deep.equal({ owner: "x" });
+        });
+
+        it("opens API Management's SMTP relay only when asked (TCP 25, 587, 25028 to Microsoft's relay hosts)", () => {
+            const apim = g.plainInputs(g.one("azure-native:network:FirewallPolicyRuleCollectionGroup", "hub-rcg-apim"));
+            const net = (apim["ruleCollections"] as Array<Record<string, Json>>).find((c) => c["name"] === "net-apim");
+            // Older revisions of api-management/virtual-network-reference ("SMTP Relay"): the hosts the instance's mail resolves under.
+            expect((net?.["rules"] as Array<Record<string, Json>>).find((r) => r["name"] === "apim-smtp-relay")).to.deep.equal({
+                ruleType: "NetworkRule", name: "apim-smtp-relay", description: "API Management SMTP relay for its e-mail notifications", sourceAddresses: ["10.1.1.0/27"],
+                ipProtocols: ["TCP"], destinationPorts: ["25", "587", "25028"],
+                destinationFqdns: ["smtpi-co1.msn.com", "smtpi-ch1.msn.com", "smtpi-db3.msn.com", "smtpi-sin.msn.com", "ies.global.microsoft.com"],
+            });
         });
     });
 

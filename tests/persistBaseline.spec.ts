@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { BUILT_IN_ROLES } from "../components/shared/builtInRoles";
+import { DOCUMENTED_ROLE_GUIDS as ROLE } from "./fixtures/azureRoles";
 import { WORKSPACE_ZONES } from "../components/fhirWorkspace";
 import { Graph } from "./harness/graph";
-import { RecordedResource } from "./harness/mocks";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
 import { Json } from "./harness/values";
 
@@ -53,9 +53,9 @@ for (const stack of ["dev", "prod"]) {
             expect(i["exportConfiguration"]).to.deep.equal({ storageAccountName: exp?.outputs["name"] });
             const grants = rolesOf(g, principalOf(fhir)).map((r) => `${roleGuid(r)} on ${String(r["scope"])}`);
             expect(grants).to.have.members([
-                `${BUILT_IN_ROLES.AcrPull} on ${String(registry.id)}`,
-                `${BUILT_IN_ROLES["Storage Blob Data Contributor"]} on ${String(imp?.id)}`,
-                `${BUILT_IN_ROLES["Storage Blob Data Contributor"]} on ${String(exp?.id)}`,
+                `${ROLE.acrPull} on ${String(registry.id)}`,
+                `${ROLE.storageBlobDataContributor} on ${String(imp?.id)}`,
+                `${ROLE.storageBlobDataContributor} on ${String(exp?.id)}`,
             ]);
         });
 
@@ -65,7 +65,7 @@ for (const stack of ["dev", "prod"]) {
             expect(cmd["vmName"]).to.equal(g.plainInputs(vm)["vmName"]);
             expect(String((cmd["source"] as Obj)["script"])).to.include("upload 'safe-harbor.json' 'application/json'");
             const container = g.byType("azure-native:storage:BlobContainer").find((c) => c.name === "fhir-st-exp-anonymization");
-            const writes = rolesOf(g, principalOf(vm)).filter((r) => roleGuid(r) === BUILT_IN_ROLES["Storage Blob Data Contributor"]);
+            const writes = rolesOf(g, principalOf(vm)).filter((r) => roleGuid(r) === ROLE.storageBlobDataContributor);
             expect(writes.map((r) => r["scope"])).to.deep.equal([container?.id]);
         });
 
@@ -82,6 +82,30 @@ for (const stack of ["dev", "prod"]) {
             expect(JSON.stringify(g.plainInputs(one(g, "healthcareapis:FhirService"))["corsConfiguration"] ?? {})).to.not.include("*");
         });
 
+        it("lets the FHIR service through the import and export firewalls by its own instance, in the workspace's tenant", () => {
+            // configure-import-data / configure-export-data ("Secure the FHIR service $import/$export operation"): the
+            // resource instance is Microsoft.HealthcareApis/workspaces/fhirservices, whose identity signs the requests.
+            const ws = g.plainInputs(one(g, "healthcareapis:Workspace"));
+            const wsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(ws["resourceGroupName"])}/providers/Microsoft.HealthcareApis/workspaces/${String(ws["workspaceName"])}`;
+            for (const name of ["fhir-st-imp", "fhir-st-exp"]) {
+                const i = g.plainInputs(g.one("azure-native:storage:StorageAccount", name));
+                expect(i["publicNetworkAccess"], name).to.equal("Enabled");
+                expect(i["networkRuleSet"], name).to.deep.equal({
+                    defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [],
+                    resourceAccessRules: [{ resourceId: wsId, tenantId: MOCK_TENANT_ID }, { resourceId: `${wsId}/fhirservices/fhir`, tenantId: MOCK_TENANT_ID }],
+                });
+            }
+        });
+
+        it(`creates the workspace endpoint after ${stack === "prod" ? "the FHIR and DICOM services" : "the FHIR service"}, so each gets its private DNS record`, () => {
+            // healthcare-apis-configure-private-link: services provisioned after the endpoint get no A record.
+            const ws = one(g, "healthcareapis:Workspace");
+            const pe = g.byType("azure-native:network:PrivateEndpoint").find((r) => JSON.stringify(g.plainInputs(r)["privateLinkServiceConnections"]).includes(String(ws.id))) as RecordedResource;
+            const services = [...g.byType("azure-native:healthcareapis:FhirService"), ...g.byType("azure-native:healthcareapis:DicomService")];
+            expect(services.map((r) => r.name)).to.deep.equal(stack === "prod" ? ["fhir-fhir", "fhir-dicom"] : ["fhir-fhir"]);
+            for (const svc of services) expect(pe.dependencies, svc.name).to.include(svc.urn);
+        });
+
         it(stack === "prod" ? "runs DICOM and MedTech and protects every PHI store" : "runs neither DICOM nor MedTech and protects nothing", () => {
             const persist = ["healthcareapis:Workspace", "healthcareapis:FhirService", "healthcareapis:DicomService", "healthcareapis:IotConnector", "containerregistry:Registry"];
             const present = persist.filter((t) => g.byType(`azure-native:${t}`).length > 0);
@@ -92,6 +116,18 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("Persist baseline (prod, first preview)", () => {
+    it("shows the PHI storage firewalls' known fields at preview: only the not-yet-created instance IDs are unknown", async () => {
+        const g = (await sharedProgramRun("prod", true)).graph;
+        for (const name of ["fhir-st-imp", "fhir-st-exp"]) {
+            expect(g.plainInputs(g.one("azure-native:storage:StorageAccount", name))["networkRuleSet"], name).to.deep.equal({
+                defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [],
+                resourceAccessRules: [{ resourceId: "[unknown]", tenantId: MOCK_TENANT_ID }, { resourceId: "[unknown]", tenantId: MOCK_TENANT_ID }],
+            });
+        }
+    });
+});
 
 for (const stack of ["dev", "prod"]) {
     describe(`Ingress baseline (${stack})`, () => {

@@ -81,24 +81,17 @@ describe("npm run plan", () => {
                 expect(law?.protect).to.equal(stack === "prod");
             });
             it(stack === "prod"
-                ? "at preview, decides every stack rule and every resource rule except those reading the storage firewall, unknown before the first deploy"
+                ? "at a first preview, decides every rule (nothing deferred: the storage firewalls' known fields stay known beside their unknown instance IDs)"
                 : "in update mode, decides every rule (nothing deferred, no advisory beyond the dev downgrades)", () => {
                 const p = plans[stack]!;
                 const deferred = p.json.policy.violations.filter((v) => deferredAtPreview(v) !== undefined).map((v) => `${v.policy} ${v.urn?.split("::").pop() ?? "(stack)"}`).sort();
+                expect(deferred, p.log).to.deep.equal([]);
                 if (stack === "dev") {
-                    expect(deferred, p.log).to.deep.equal([]);
                     expect(new Set(p.json.policy.violations.map((v) => v.policy)), p.log).to.deep.equal(new Set(["firewall-premium-idps", "vnet-flow-logs-coverage", "defender-plans-enabled"]));
                     return;
                 }
-                // The FHIR import/export accounts let the workspace in by a resource-instance rule naming the workspace's
-                // ID; azure-native resolves networkRuleSet as one value, so the whole firewall is unknown until the
-                // workspace exists. The engine re-runs these resource rules with known inputs before creating the accounts.
-                expect(deferred, p.log).to.deep.equal([
-                    "storage-network-default-deny fhir-st-exp", "storage-network-default-deny fhir-st-imp",
-                    "storage-no-public-network-access fhir-st-exp", "storage-no-public-network-access fhir-st-imp",
-                ]);
-                expect(p.json.policy.violations.filter((v) => deferredAtPreview(v) === undefined), p.log).to.deep.equal([]);
-                expect(p.log).to.include("checks deferred to `pulumi up`").and.include("string value at .networkRuleSet can't be known during preview");
+                expect(p.json.policy.violations, p.log).to.deep.equal([]);
+                expect(p.log).to.include("checks deferred to `pulumi up` (a value they read is unknown until the resources it comes from exist; the engine runs them before creating the resource): 0");
             });
             it("prints the component tree, counts by type and the violation summary", () => {
                 expect(plans[stack]!.log).to.include("Resources:").and.include("Counts by type:").and.include("mandatory violations: 0");

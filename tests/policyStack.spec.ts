@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import {
-    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, spokeEgressViaFirewall,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, subnetEgressViaFirewall,
     statefulProtected, vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
 import { check, checkStack, policyResources, resourceOptions } from "./harness/policyArgs";
@@ -46,12 +46,19 @@ for (const stack of ["dev", "prod"]) {
             expect(checkStack(publicIpOnlyAtEdge, mutated)).to.include(`public IP "ingress-pip-agw" is used by network:NetworkInterface "${nic.name}", which is not an edge service`);
         });
 
-        it("spoke-egress-via-firewall, eventhub-network-restricted and cmk-key-in-protected-vault pass with the stack's config", () => {
-            expect(checkStack(spokeEgressViaFirewall, rs, cfg("spoke-egress-via-firewall"))).to.deep.equal([]);
+        it("subnet-egress-via-firewall, eventhub-network-restricted and cmk-key-in-protected-vault pass with the stack's config", () => {
+            expect(checkStack(subnetEgressViaFirewall, rs, cfg("subnet-egress-via-firewall"))).to.deep.equal([]);
             expect(checkStack(eventHubNetworkRestricted, rs)).to.deep.equal([]);
             expect(checkStack(cmkKeyInProtectedVault, rs)).to.deep.equal([]);
             // Without the App Gateway subnet's justified exemption the rule would flag it: the exemption is doing real work.
-            expect(checkStack(spokeEgressViaFirewall, rs)).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+            expect(checkStack(subnetEgressViaFirewall, rs)).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+        });
+
+        it("subnet-egress-via-firewall fails when the hub's jumpbox subnet loses its route table (the hub is checked too)", () => {
+            const hub = rs.find((r) => r.name === "hub-vnet") as PolicyResource;
+            const subnets = (hub.props["subnets"] as Array<Record<string, unknown>>).map((x) => (x["name"] === "snet-jumpbox" ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "routeTable")) : x));
+            const mutated = rs.map((r) => (r === hub ? { ...r, props: { ...r.props, subnets } } : r));
+            expect(checkStack(subnetEgressViaFirewall, mutated, cfg("subnet-egress-via-firewall"))).to.deep.equal([`subnet "snet-jumpbox" of "hub-vnet" has no route table: its traffic bypasses the firewall`]);
         });
 
         it(`flow logs and Defender plans ${stack === "prod" ? "are all present in prod" : "are off in dev (cost), which the rules report"}`, () => {
@@ -94,40 +101,75 @@ function res(type: string, name: string, props: Record<string, unknown> = {}, de
     };
 }
 
-describe("spoke-egress-via-firewall (edge cases)", () => {
-    const via = (ip: string) => ({ routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: ip }] });
+describe("subnet-egress-via-firewall (edge cases)", () => {
+    const via = (ip: string, bgpOff = true) => ({ disableBgpRoutePropagation: bgpOff, routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: ip }] });
     const fw = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: "10.0.0.4" }] });
     const rt = res("network:RouteTable", "rt", via("10.0.0.4"));
     const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const vnet = (subnets: Array<Record<string, unknown>>, tables: PolicyResource[] = [rt]) => res("network:VirtualNetwork", "spoke", { subnets }, { subnets: tables });
+    const vnet = (subnets: Array<Record<string, unknown>>, tables: PolicyResource[] = [rt], name = "spoke") => res("network:VirtualNetwork", name, { subnets }, { subnets: tables });
+    const hubSubnets = (jumpbox: Record<string, unknown>) => [{ name: "AzureFirewallSubnet" }, { name: "AzureFirewallManagementSubnet" }, { name: "AzureBastionSubnet" }, { name: "GatewaySubnet" }, { name: "RouteServerSubnet" }, { name: "snet-jumpbox", ...jumpbox }];
 
     it("passes when every spoke subnet's table (found through dependencies at preview) routes to the firewall IP", () => {
-        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "a", routeTable: { id: UNKNOWN } }, { name: "AzureBastionSubnet" }])])).to.deep.equal([]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet([{ name: "a", routeTable: { id: UNKNOWN } }, { name: "AzureBastionSubnet" }])])).to.deep.equal([]);
     });
     it("fails a subnet without a route table, and one whose table's default route skips the firewall", () => {
-        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "a" }])])).to.deep.equal([`subnet "a" of "spoke" has no route table: its traffic bypasses the firewall`]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet([{ name: "a" }])])).to.deep.equal([`subnet "a" of "spoke" has no route table: its traffic bypasses the firewall`]);
         const other = res("network:RouteTable", "rt", via("10.9.9.9"));
-        expect(checkStack(spokeEgressViaFirewall, [fw, other, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [other])])[0]).to.include("elsewhere than the firewall (10.0.0.4)");
+        expect(checkStack(subnetEgressViaFirewall, [fw, other, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [other])])[0]).to.include("elsewhere than the firewall (10.0.0.4)");
+    });
+    it("fails a split default route (0.0.0.0/1 + 128.0.0.0/1) to the internet next to a 0.0.0.0/0 to the firewall", () => {
+        const split = res("network:RouteTable", "rt", { disableBgpRoutePropagation: true, routes: [...via("10.0.0.4").routes,
+            { name: "low", addressPrefix: "0.0.0.0/1", nextHopType: "Internet" }, { name: "high", addressPrefix: "128.0.0.0/1", nextHopType: "Internet" }] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, split, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [split])])).to.have.length(1);
+    });
+    it("fails a table that lets BGP-learned routes override its default route", () => {
+        const bgp = res("network:RouteTable", "rt-bgp", via("10.0.0.4", false));
+        expect(checkStack(subnetEgressViaFirewall, [fw, bgp, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [bgp])])).to.deep.equal([`subnet "a" of "spoke" uses route table "rt-bgp", which lets BGP-learned routes override its default route`]);
     });
     it("at a first preview (firewall IP, table IDs and next hop unknown) still decides, from dependencies and hop types", () => {
         const fwNew = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: UNKNOWN }] });
         const rtNew = res("network:RouteTable", "rt", via(UNKNOWN));
-        expect(checkStack(spokeEgressViaFirewall, [fwNew, rtNew, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [rtNew])])).to.deep.equal([]);
-        const internet = res("network:RouteTable", "rt", { routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
-        expect(checkStack(spokeEgressViaFirewall, [fwNew, internet, vnet([{ name: "a", routeTable: UNKNOWN }], [internet])])).to.have.length(1);
+        expect(checkStack(subnetEgressViaFirewall, [fwNew, rtNew, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [rtNew])])).to.deep.equal([]);
+        const internet = res("network:RouteTable", "rt", { disableBgpRoutePropagation: true, routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+        expect(checkStack(subnetEgressViaFirewall, [fwNew, internet, vnet([{ name: "a", routeTable: UNKNOWN }], [internet])])).to.have.length(1);
     });
-    it("follows standalone Subnet and Route resources", () => {
-        const table = res("network:RouteTable", "rt2", {});
+    it("follows standalone Subnet and Route resources, also when the subnet's VNet is not in the stack", () => {
+        const table = res("network:RouteTable", "rt2", { disableBgpRoutePropagation: true });
         const route = res("network:Route", "r", { addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { routeTableName: [table] });
         const spoke = res("network:VirtualNetwork", "spoke", {});
         const sub = res("network:Subnet", "s", { subnetName: "snet-x", routeTable: { id: UNKNOWN } }, { virtualNetworkName: [spoke], routeTable: [table] });
-        expect(checkStack(spokeEgressViaFirewall, [fw, table, route, spoke, sub])).to.have.length(1);
+        expect(checkStack(subnetEgressViaFirewall, [fw, table, route, spoke, sub])).to.have.length(1);
         const good = res("network:Route", "r", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { routeTableName: [table] });
-        expect(checkStack(spokeEgressViaFirewall, [fw, table, good, spoke, sub])).to.deep.equal([]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, table, good, spoke, sub])).to.deep.equal([]);
+        // A subnet added to an existing VNet that this stack only names.
+        const orphan = res("network:Subnet", "s2", { subnetName: "snet-y", virtualNetworkName: "vnet-existing" });
+        expect(checkStack(subnetEgressViaFirewall, [fw, orphan])).to.deep.equal([`subnet "snet-y" of "vnet-existing" has no route table: its traffic bypasses the firewall`]);
     });
-    it("skips the hub (the VNet with AzureFirewallSubnet) and honours <vnet>/<subnet> exemptions", () => {
-        expect(checkStack(spokeEgressViaFirewall, [fw, res("network:VirtualNetwork", "hub", { subnets: [{ name: "AzureFirewallSubnet" }, { name: "snet-pe" }] })])).to.deep.equal([]);
-        expect(checkStack(spokeEgressViaFirewall, [fw, rt, vnet([{ name: "snet-appgw" }])], { exemptions: [{ resourceName: "spoke/snet-appgw", justification: "test: App Gateway v2 control plane needs the internet" }] })).to.deep.equal([]);
+    it("checks the hub too: a jumpbox subnet without a route fails, with one it passes; the platform subnets are exempt by name", () => {
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet(hubSubnets({}), [rt], "hub")])).to.deep.equal([`subnet "snet-jumpbox" of "hub" has no route table: its traffic bypasses the firewall`]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet(hubSubnets({ routeTable: { id: UNKNOWN } }), [rt], "hub")])).to.deep.equal([]);
+        // The standalone form of the same hub subnet.
+        const hub = res("network:VirtualNetwork", "hub", { subnets: [{ name: "AzureFirewallSubnet" }] });
+        const jump = (extra: Record<string, unknown>, deps: Record<string, PolicyResource[]>) => res("network:Subnet", "jump", { subnetName: "snet-jumpbox", ...extra }, { virtualNetworkName: [hub], ...deps });
+        expect(checkStack(subnetEgressViaFirewall, [fw, hub, jump({}, {})])).to.deep.equal([`subnet "snet-jumpbox" of "hub" has no route table: its traffic bypasses the firewall`]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, hub, jump({ routeTable: { id: UNKNOWN } }, { routeTable: [rt] })])).to.deep.equal([]);
+        // A private-endpoint subnet is not a platform subnet: it routes through the firewall like any other.
+        expect(checkStack(subnetEgressViaFirewall, [fw, res("network:VirtualNetwork", "hub", { subnets: [{ name: "AzureFirewallSubnet" }, { name: "snet-private-endpoints" }] })])).to.have.length(1);
+    });
+    it("honours <vnet>/<subnet> exemptions", () => {
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet([{ name: "snet-appgw" }])], { exemptions: [{ resourceName: "spoke/snet-appgw", justification: "test: App Gateway v2 control plane needs the internet" }] })).to.deep.equal([]);
+    });
+});
+
+describe("phi-private-endpoint-required (edge cases)", () => {
+    it("counts an endpoint with a manual-approval connection, found by dependency or by ID; a store with no endpoint fails", () => {
+        const ID = "/subscriptions/s/resourceGroups/r/providers/Microsoft.KeyVault/vaults/kv";
+        const kv = res("keyvault:Vault", "kv", { id: ID });
+        const manual = res("network:PrivateEndpoint", "pe", { manualPrivateLinkServiceConnections: [{ name: "c", privateLinkServiceId: "x", groupIds: ["vault"] }] }, { manualPrivateLinkServiceConnections: [kv] });
+        expect(checkStack(phiPrivateEndpointRequired, [kv, manual])).to.deep.equal([]);
+        const byId = res("network:PrivateEndpoint", "pe", { manualPrivateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ID, groupIds: ["vault"] }] });
+        expect(checkStack(phiPrivateEndpointRequired, [kv, byId])).to.deep.equal([]);
+        expect(checkStack(phiPrivateEndpointRequired, [kv])).to.deep.equal([`keyvault:Vault "kv" has no private endpoint`]);
     });
 });
 

@@ -198,6 +198,14 @@ describe("program (index.ts) on the captured graph", () => {
                 for (const r of prod.graph.byType(t)) expect({ urn: r.urn, protect: r.protect, retainOnDelete: r.retainOnDelete }).to.deep.equal({ urn: r.urn, protect: true, retainOnDelete: true });
             }
         });
+        it("protects and retains exactly the stateful resources (a new store must be added here deliberately)", () => {
+            // Deleting any of these loses PHI, its audit trail or its keys; everything else can be re-created.
+            expect(prod.graph.custom.filter((r) => r.protect || r.retainOnDelete).map((r) => `${r.name} ${r.protect} ${r.retainOnDelete}`)).to.have.members([
+                "rg-hub true true", "rg-spoke true true", "rg-data true true", "law true true", "hub-kv true true", "hub-st-flowlogs true true",
+                "fhir-ws true true", "fhir-fhir true true", "fhir-dicom true true", "fhir-medtech true true", "fhir-acr true true",
+                "fhir-st-imp true true", "fhir-st-exp true true",
+            ]);
+        });
         it("keeps audit logs 365 days without an ingestion cap", () => {
             expect(prod.graph.plainInputs(prod.graph.one("azure-native:operationalinsights:Workspace"))).to.deep.include({ retentionInDays: 365, workspaceCapping: { dailyQuotaGb: -1 } });
         });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ROUTE_EXCEPTIONS, SpokeNetwork, SpokeNetworkArgs } from "../components/spokeNetwork";
+import { SpokeNetwork, SpokeNetworkArgs } from "../components/spokeNetwork";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
 import { runInStack } from "./harness/run";
@@ -50,7 +50,7 @@ describe("SpokeNetwork component", () => {
         });
 
         it("routes 0.0.0.0/0 to the firewall from every subnet except the documented App Gateway exception, BGP propagation off", () => {
-            expect(Object.keys(ROUTE_EXCEPTIONS)).to.deep.equal(["appGateway"]);
+            // App Gateway v2 does not support 0.0.0.0/0 to a virtual appliance (application-gateway/configuration-infrastructure#supported-user-defined-routes).
             expect(subnet(g, "snet-appgw")).to.not.have.key("routeTable");
             const tables = g.byType("azure-native:network:RouteTable");
             expect(tables.map((t) => t.name).sort()).to.deep.equal(["spoke-rt-apim", "spoke-rt-containerApps", "spoke-rt-functionIntegration", "spoke-rt-privateEndpoints"]);
@@ -80,6 +80,24 @@ describe("SpokeNetwork component", () => {
                 for (const r of rules(g, key)) expect(String(r["description"]).length, `${key}/${String(r["name"])}`).to.be.within(10, 140);
             }
             expect(rules(g, "functionIntegration")).to.have.length(1);
+        });
+
+        it("lets API Management units sync rate-limit counters (UDP 4290) and cache (TCP 6380-6383) with each other, both ways", () => {
+            // api-management/virtual-network-reference, "Inbound & Outbound" rows: without them each unit counts
+            // rate-limit-by-key alone. Present whatever the unit count; scoped to the APIM subnet, where every unit lives.
+            const unit = (name: string, priority: number, direction: string, protocol: string, port: string) =>
+                ({ name, priority, direction, access: "Allow", protocol, sourcePortRange: "*", sourceAddressPrefix: "10.1.1.0/27", destinationAddressPrefix: "10.1.1.0/27", destinationPortRange: port });
+            const pick = (name: string) => { const r = rule(g, "apim", name); if (r === undefined) return undefined; const { description: _d, ...rest } = r; return rest; };
+            expect(pick("allow-rate-limit-sync")).to.deep.equal(unit("allow-rate-limit-sync", 130, "Inbound", "Udp", "4290"));
+            expect(pick("allow-cache-between-units")).to.deep.equal(unit("allow-cache-between-units", 140, "Inbound", "Tcp", "6380-6383"));
+            expect(pick("allow-rate-limit-sync-outbound")).to.deep.equal(unit("allow-rate-limit-sync-outbound", 140, "Outbound", "Udp", "4290"));
+            expect(pick("allow-cache-between-units-outbound")).to.deep.equal(unit("allow-cache-between-units-outbound", 150, "Outbound", "Tcp", "6380-6383"));
+            // Inbound, they sit above the closing deny.
+            expect(rules(g, "apim").filter((r) => r["direction"] === "Inbound").map((r) => r["name"])).to.deep.equal(["allow-apim-management", "allow-load-balancer", "allow-https-from-appgw", "allow-rate-limit-sync", "allow-cache-between-units", "deny-all-inbound"]);
+        });
+
+        it("admits only HTTPS to the private endpoints by default (no Event Hubs protocols)", () => {
+            expect(rules(g, "privateEndpoints").map((r) => [r["name"], r["destinationPortRange"] ?? r["destinationPortRanges"]])).to.deep.equal([["allow-https-from-vnet", "443"], ["deny-all-inbound", "*"]]);
         });
 
         it("delegates the function and Container Apps subnets and applies NSGs (not routes) to private endpoints", () => {
@@ -132,6 +150,17 @@ describe("SpokeNetwork component", () => {
     });
 
     describe("max (every option)", () => {
+        it("with eventHubsOverPrivateEndpoint, admits AMQP 5671/5672 and Kafka 9093 from VirtualNetwork to the endpoint subnet", async () => {
+            const r = await run({ ...BASE, eventHubsOverPrivateEndpoint: true });
+            expect(r.error).to.equal(undefined);
+            // learn.microsoft.com/azure/event-hubs/event-hubs-faq, "What ports do I need to open on the firewall?": AMQP
+            // 5671 and 5672, HTTPS 443, Kafka 9093.
+            const { description: _d, ...evh } = rule(r.graph, "privateEndpoints", "allow-event-hubs-from-vnet") ?? {};
+            expect(evh).to.deep.equal({ name: "allow-event-hubs-from-vnet", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*",
+                sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "10.1.2.0/24", destinationPortRanges: ["5671", "5672", "9093"] });
+            expect(rules(r.graph, "privateEndpoints").map((x) => x["name"])).to.deep.equal(["allow-https-from-vnet", "allow-event-hubs-from-vnet", "deny-all-inbound"]);
+        });
+
         it("restricts App Gateway listeners to the given sources and honours custom Network Watcher settings", async () => {
             const r = await run({
                 ...BASE,

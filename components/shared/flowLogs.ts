@@ -8,7 +8,14 @@ export interface FlowLogArgs {
     enabled?: boolean;
     /** Resource ID of the Standard storage account (same region) that receives the flow-log blobs. */
     storageAccountResourceId: pulumi.Input<string>;
-    /** Resource ID of a user-assigned identity with Storage Blob Data Contributor on that account, so the account can keep shared keys disabled. @default none (Network Watcher uses its trusted-service access) */
+    /**
+     * Resource ID of a user-assigned identity with Storage Blob Data Contributor on that account, so the account can keep
+     * shared keys disabled. Pass an Output that depends on that role assignment (HubSecurity.flowLogIdentityId does), so
+     * the flow log is created only once the identity may write. Identity-based writes are a recent Network Watcher
+     * capability (learn.microsoft.com/azure/network-watcher/vnet-flow-logs-managed-identity); without an identity Network
+     * Watcher writes as a trusted Azure service, which the account admits through `bypass: AzureServices`.
+     * @default none (Network Watcher uses its trusted-service access)
+     */
     userAssignedIdentityResourceId?: pulumi.Input<string>;
     /** Resource ID of the Log Analytics workspace for traffic analytics. */
     workspaceResourceId: pulumi.Input<string>;

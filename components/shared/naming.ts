@@ -106,6 +106,10 @@ export const NAME_RULES = {
     healthWorkspace: { abbr: "hw", min: 3, max: 24, pattern: /^[a-z0-9]{3,24}$/, style: "global", rule: "3-24 chars: lowercase letters and numbers; globally unique (part of the FHIR URL)" },
     eventHubNamespace: { abbr: "evhns", min: 6, max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/, style: "globalHyphen", rule: "6-50 chars: alphanumerics and hyphens, start with a letter; globally unique" },
     synapseWorkspace: { abbr: "synw", min: 1, max: 50, pattern: /^[a-z0-9][a-z0-9-]{0,48}[a-z0-9]$/, style: "globalHyphen", rule: "1-50 chars: lowercase alphanumerics and hyphens; globally unique" },
+    // The Application Gateway's public DNS label (`<label>.<region>.cloudapp.azure.com`): unique per region across all
+    // of Azure, so it carries the stack suffix (the gateway's own name is only unique in its resource group). ARM's rule
+    // for domainNameLabel is ^[a-z][a-z0-9-]{1,61}[a-z0-9]$ (learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#domain-name-label).
+    gatewayDnsLabel: { abbr: "agw", min: 3, max: 63, pattern: /^[a-z][a-z0-9-]{1,61}[a-z0-9]$/, style: "globalHyphen", rule: "3-63 chars: lowercase letters, digits and hyphens, start with a letter, end alphanumeric; unique per region (<label>.<region>.cloudapp.azure.com)" },
 } as const satisfies Record<string, NameRule>;
 export type NameKind = keyof typeof NAME_RULES;
 

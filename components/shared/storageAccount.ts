@@ -1,12 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
+import * as inputs from "@pulumi/azure-native/types/input";
 import { createDiagnosticSettings } from "./diagnostics";
+import { keepInputShape } from "./inputShape";
 import { PrivateEndpointResources, createPrivateEndpoints } from "./privateEndpoint";
 
 /** An Azure resource that reaches the account through the trusted-services exception (a resource instance rule). */
 export interface TrustedResourceInstance {
     resourceId: pulumi.Input<string>;
     tenantId: pulumi.Input<string>;
+}
+
+/**
+ * The resource instance rules that let a FHIR service of a Health Data Services workspace reach an account it reads
+ * (`$import`) or writes (`$export`, analytics lakes). Microsoft's procedure ("Secure the FHIR service $export/$import
+ * operation", learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data and configure-import-data) names the
+ * FHIR service instance, `Microsoft.HealthcareApis/workspaces/fhirservices` `<workspace>/<service>`: its system-assigned
+ * identity signs the requests, and the storage firewall matches the instance the token belongs to. The workspace
+ * itself is listed too (the portal's "Microsoft.HealthcareApis/workspaces" instance type). Both IDs follow from names,
+ * so they are known before the FHIR service exists (the service depends on the account, not the other way round).
+ */
+export function fhirTrustedInstances(workspaceId: pulumi.Input<string>, fhirServiceName: string, tenantId: pulumi.Input<string>): TrustedResourceInstance[] {
+    return [
+        { resourceId: workspaceId, tenantId },
+        { resourceId: pulumi.interpolate`${workspaceId}/fhirservices/${fhirServiceName}`, tenantId },
+    ];
 }
 
 /**
@@ -85,6 +103,15 @@ export function createStorageDiagnostics(prefix: string, accountId: pulumi.Input
  */
 export function createSecureStorageAccount(prefix: string, s: SecureStorageAccountSettings, opts: pulumi.CustomResourceOptions, childOpts: pulumi.CustomResourceOptions): SecureStorageAccount {
     const trusted = s.trustedResourceInstances.length > 0;
+    // Every field azure-native's defaults would fill in (bypass, defaultAction) is set, so the rule set can go to the
+    // engine as written: at a first preview only the instance IDs are unknown and the pack decides on the rest.
+    const networkRuleSet: inputs.storage.NetworkRuleSetArgs = {
+        defaultAction: "Deny",
+        bypass: trusted ? "AzureServices" : "None",
+        ipRules: [],
+        virtualNetworkRules: [],
+        resourceAccessRules: s.trustedResourceInstances.map((r) => ({ resourceId: r.resourceId, tenantId: r.tenantId })),
+    };
     const account = new storage.StorageAccount(prefix, {
         accountName: s.accountName,
         resourceGroupName: s.resourceGroupName,
@@ -97,20 +124,14 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
         isLocalUserEnabled: false,
         isSftpEnabled: false,
         publicNetworkAccess: trusted ? "Enabled" : "Disabled",
-        networkRuleSet: {
-            defaultAction: "Deny",
-            bypass: trusted ? "AzureServices" : "None",
-            ipRules: [],
-            virtualNetworkRules: [],
-            resourceAccessRules: s.trustedResourceInstances.map((r) => ({ resourceId: r.resourceId, tenantId: r.tenantId })),
-        },
+        networkRuleSet,
         encryption: {
             keySource: "Microsoft.Storage",
             requireInfrastructureEncryption: true,
             services: { blob: { enabled: true, keyType: "Account" }, file: { enabled: true, keyType: "Account" } },
         },
         tags: s.tags,
-    }, opts);
+    }, { ...opts, transformations: [...(opts.transformations ?? []), keepInputShape("networkRuleSet", networkRuleSet)] });
     const blobService = new storage.BlobServiceProperties(`${prefix}-blob`, {
         accountName: account.name,
         resourceGroupName: s.resourceGroupName,

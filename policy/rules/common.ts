@@ -103,5 +103,26 @@ export function objects(v: unknown): Array<Record<string, unknown>> {
 /** Subnets Azure forbids or manages NSGs on (learn.microsoft.com/azure/virtual-network/network-security-groups-overview). */
 export const NO_NSG_SUBNETS = ["GatewaySubnet", "AzureFirewallSubnet", "AzureFirewallManagementSubnet", "RouteServerSubnet"];
 
+/**
+ * Platform subnets, by the names Azure reserves, with why each takes no default route to the firewall: Azure manages
+ * them, forbids a custom 0.0.0.0/0 there, or their service brings its own outbound path (public IP). They host no
+ * workload compute. Everything else (private-endpoint subnets included) routes 0.0.0.0/0 to the firewall.
+ */
+export const PLATFORM_SUBNET_REASONS: Readonly<Record<string, string>> = {
+    GatewaySubnet: "VPN/ExpressRoute gateways: a 0.0.0.0/0 user-defined route on GatewaySubnet is not supported (vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub)",
+    AzureFirewallSubnet: "the firewall itself: its default route must be Internet (firewall/firewall-faq), it is the next hop of every other subnet",
+    AzureFirewallManagementSubnet: "the firewall's management NIC: its default route must go to the Internet (firewall/forced-tunneling)",
+    RouteServerSubnet: "Azure Route Server: user-defined routes are not supported on its subnet (route-server/route-server-faq)",
+    AzureBastionSubnet: "Azure Bastion: user-defined routes are not supported on AzureBastionSubnet (bastion/bastion-faq); sessions leave only to the VNet",
+};
+
 /** Platform subnets: Azure manages them or their service brings its own outbound path (public IP), so they take no route to the firewall. */
-export const PLATFORM_SUBNETS = [...NO_NSG_SUBNETS, "AzureBastionSubnet"];
+export const PLATFORM_SUBNETS = Object.keys(PLATFORM_SUBNET_REASONS);
+
+/**
+ * True for an address prefix that carries internet-bound traffic like a default route: 0.0.0.0/0 itself, or one half
+ * of a split default (0.0.0.0/1, 128.0.0.0/1), which wins over 0.0.0.0/0 by longest-prefix match.
+ */
+export function isDefaultRoutePrefix(prefix: unknown): boolean {
+    return prefix === "0.0.0.0/0" || prefix === "0.0.0.0/1" || prefix === "128.0.0.0/1";
+}

@@ -1,5 +1,6 @@
-import { enumEquals, prop, UNKNOWN, peek, publicAccessOpen } from "./common";
-import { resourceRule } from "./define";
+import { PolicyResource } from "@pulumi/policy";
+import { azureTypeKey, enumEquals, objects, prop, UNKNOWN, peek, publicAccessOpen } from "./common";
+import { resourceRule, stackRule } from "./define";
 
 /** Health Data Services (FHIR, DICOM) and the retiring Azure API for FHIR. */
 const AREA = "health-data-services";
@@ -66,5 +67,60 @@ export const fhirVersioning = resourceRule({
         if (def === undefined || enumEquals(def, "no-version")) report(`FHIR service "${r.name}" keeps no resource history (versioning ${def === undefined ? "unset" : String(def)})`);
         const overrides = prop(r.props, "resourceVersionPolicyConfiguration.resourceTypeOverrides");
         for (const [t, v] of Object.entries(typeof overrides === "object" && overrides !== null ? overrides : {})) if (enumEquals(v, "no-version")) report(`FHIR service "${r.name}" keeps no history for ${t}`);
+    },
+});
+
+const key = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
+const dependsOn = (r: PolicyResource, target: PolicyResource, prop: string) => (r.propertyDependencies[prop] ?? []).some((d) => d.urn === target.urn);
+/** The last segment of an Azure name (ARM returns a child's name as `<parent>/<child>`). */
+const leaf = (v: unknown) => (typeof v === "string" ? v.split("/").pop() ?? "" : undefined);
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Where a FHIR service names the accounts it reads and writes. */
+const FHIR_STORES = { importConfiguration: "integrationDataStore", exportConfiguration: "storageAccountName" } as const;
+
+export const fhirStorageTrustedInstance = stackRule({
+    name: "fhir-storage-trusted-instance",
+    area: AREA,
+    description: "A storage account a FHIR service imports from or exports to admits that FHIR service: public network access is not Disabled (the service is outside every VNet and comes in through the trusted-services exception, which Disabled refuses), the firewall bypasses AzureServices, and a resource-instance rule names the FHIR service instance (…/workspaces/<ws>/fhirservices/<fhir>), whose identity signs the requests.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.ab"], azurePolicy: [], checkov: [] },
+    types: ["healthcareapis:FhirService", "storage:StorageAccount"],
+    remediation: "On the account: publicNetworkAccess \"Enabled\" with networkRuleSet { defaultAction: \"Deny\", bypass: \"AzureServices\", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: \"<workspace id>/fhirservices/<fhir name>\", tenantId }] } (learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data, configure-import-data).",
+    check: (resources, _c, report, exempt) => {
+        const accounts = resources.filter((r) => key(r) === "storage:StorageAccount");
+        const workspaces = resources.filter((r) => key(r) === "healthcareapis:Workspace");
+        for (const f of resources.filter((r) => key(r) === "healthcareapis:FhirService")) {
+            const fhirName = leaf(f.props["fhirServiceName"] ?? f.props["name"]);
+            const ws = workspaces.find((w) => dependsOn(f, w, "workspaceName"));
+            const wsName = leaf(f.props["workspaceName"] ?? ws?.props["workspaceName"] ?? ws?.props["name"]);
+            // The instance ID the firewall must name; a segment still unknown at a first preview matches any name.
+            const instance = new RegExp(`/providers/Microsoft\\.HealthcareApis/workspaces/${typeof wsName === "string" && wsName !== "" ? escape(wsName) : "[^/]+"}/fhirservices/${typeof fhirName === "string" && fhirName !== "" ? escape(fhirName) : "[^/]+"}$`, "i");
+            for (const [config, field] of Object.entries(FHIR_STORES)) {
+                const named = prop(f.props, `${config}.${field}`);
+                const stores = accounts.filter((a) => dependsOn(f, a, config) || (typeof named === "string" && named !== "" && leaf(a.props["accountName"] ?? a.props["name"]) === named));
+                for (const a of stores) {
+                    if (exempt(a)) continue;
+                    const what = `${config === "importConfiguration" ? "$import" : "$export"} account "${a.name}" of FHIR service "${f.name}"`;
+                    if (enumEquals(a.props["publicNetworkAccess"], "Disabled")) { report(`${what} has public network access Disabled, which refuses the trusted-services exception the FHIR service comes through`, a.urn); continue; }
+                    const set = a.props["networkRuleSet"];
+                    // A rule set still unknown as a whole (azure-native resolves it as one value when any ID in it is
+                    // unknown): decided by dependency, it must at least be built from the FHIR service's workspace.
+                    if (set === UNKNOWN) { if (ws === undefined || !dependsOn(a, ws, "networkRuleSet")) report(`${what} has a firewall not derived from the FHIR service's workspace`, a.urn); continue; }
+                    const bypass = prop(a.props, "networkRuleSet.bypass");
+                    if (bypass !== undefined && bypass !== UNKNOWN && !String(bypass).split(",").some((b) => enumEquals(b.trim(), "AzureServices"))) report(`${what} does not bypass the firewall for trusted Azure services (bypass ${String(bypass)})`, a.urn);
+                    const rules = objects(prop(a.props, "networkRuleSet.resourceAccessRules"));
+                    // An ID still unknown at a first preview is taken as the instance (the account must then depend on the
+                    // workspace the FHIR service lives in); every later preview and update sees, and checks, the real ID.
+                    const admits = rules.some((r) => {
+                        const id = r["resourceId"];
+                        if (id === UNKNOWN) return ws !== undefined && dependsOn(a, ws, "networkRuleSet");
+                        return typeof id === "string" && instance.test(id);
+                    });
+                    if (!admits) report(`${what} has no resource-instance rule for the FHIR service (…/workspaces/${wsName ?? "<ws>"}/fhirservices/${fhirName ?? "<fhir>"}); the storage firewall refuses its requests`, a.urn);
+                }
+            }
+        }
     },
 });

@@ -1,4 +1,4 @@
-import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, objects as arr, present, prop } from "./common";
+import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, isDefaultRoutePrefix, objects as arr, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
@@ -66,16 +66,18 @@ export const nsgNoInternetManagementPorts = resourceRule<{ ports: number[] }>({
 export const nicNoPublicIp = resourceRule({
     name: "nic-no-public-ip",
     area: AREA,
-    description: "Network interfaces and VMs carry no public IP: workloads are reached through the gateway or Bastion only.",
+    description: "Network interfaces, VMs and VM scale sets carry no public IP: workloads are reached through the gateway or Bastion only.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["83a86a26"], checkov: ["CKV_AZURE_119", "CKV2_AZURE_39"] },
-    types: ["network:NetworkInterface", "compute:VirtualMachine"],
-    remediation: "Remove publicIPAddress from NIC IP configurations (and publicIPAddressConfiguration from VM NIC configurations).",
+    types: ["network:NetworkInterface", "compute:VirtualMachine", "compute:VirtualMachineScaleSet"],
+    remediation: "Remove publicIPAddress from NIC IP configurations (and publicIPAddressConfiguration from VM and scale-set NIC configurations).",
     check: (r, _c, report) => {
+        // A VM declares NICs inline under networkProfile; a scale set under virtualMachineProfile.networkProfile.
+        const nicConfigs = r.typeKey === "compute:VirtualMachineScaleSet" ? "virtualMachineProfile.networkProfile.networkInterfaceConfigurations" : "networkProfile.networkInterfaceConfigurations";
         const configs = r.typeKey === "network:NetworkInterface"
             ? arr(r.props["ipConfigurations"]).filter((ip) => ip["publicIPAddress"] !== undefined)
-            : arr(prop(r.props, "networkProfile.networkInterfaceConfigurations")).flatMap((n) => arr(n["ipConfigurations"])).filter((ip) => ip["publicIPAddressConfiguration"] !== undefined);
+            : arr(prop(r.props, nicConfigs)).flatMap((n) => arr(n["ipConfigurations"])).filter((ip) => ip["publicIPAddressConfiguration"] !== undefined);
         if (configs.length > 0) report(`${r.typeKey} "${r.name}" has a public IP`);
     },
 });
@@ -83,7 +85,7 @@ export const nicNoPublicIp = resourceRule({
 export const routeDefaultViaFirewall = resourceRule({
     name: "route-default-via-firewall",
     area: AREA,
-    description: "A default route (0.0.0.0/0) in a route table goes to a virtual appliance (the firewall), never straight to the internet, and BGP cannot override it.",
+    description: "A default route (0.0.0.0/0, or either half of a split default, 0.0.0.0/1 and 128.0.0.0/1) goes to a virtual appliance (the firewall), never straight to the internet, and BGP cannot override it.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
@@ -91,8 +93,9 @@ export const routeDefaultViaFirewall = resourceRule({
     remediation: "Route 0.0.0.0/0 with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true.",
     check: (r, _c, report) => {
         const routes = r.typeKey === "network:Route" ? [r.props] : arr(r.props["routes"]);
-        const defaults = routes.filter((x) => x["addressPrefix"] === "0.0.0.0/0");
-        for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance")) report(`route "${String(d["name"] ?? r.name)}" sends 0.0.0.0/0 to ${String(d["nextHopType"])} instead of the firewall`);
+        // A split default (0.0.0.0/1 + 128.0.0.0/1) beats 0.0.0.0/0 by longest-prefix match, so it counts as one.
+        const defaults = routes.filter((x) => isDefaultRoutePrefix(x["addressPrefix"]));
+        for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance")) report(`route "${String(d["name"] ?? r.name)}" sends ${String(d["addressPrefix"])} to ${String(d["nextHopType"])} instead of the firewall`);
         if (r.typeKey === "network:RouteTable" && defaults.length > 0 && r.props["disableBgpRoutePropagation"] !== true) report(`route table "${r.name}" lets BGP propagate routes over its default route`);
     },
 });

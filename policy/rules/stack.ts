@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { PLATFORM_SUBNETS, azureTypeKey, denyAllRuleSet, enumEquals as same, objects as objs, prop as at } from "./common";
+import { PLATFORM_SUBNETS, azureTypeKey, denyAllRuleSet, enumEquals as same, isDefaultRoutePrefix, objects as objs, prop as at } from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /**
@@ -25,15 +25,16 @@ export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["64528841", "a6abeaec", "6edd7eda", "e8eef0a8"], checkov: ["CKV2_AZURE_32", "CKV2_AZURE_33"] },
     types: PE_TARGETS,
-    remediation: "Add a network:PrivateEndpoint whose privateLinkServiceConnections[].privateLinkServiceId is the store's id (and a DNS zone group).",
+    remediation: "Add a network:PrivateEndpoint whose privateLinkServiceConnections[] (or manualPrivateLinkServiceConnections[]) privateLinkServiceId is the store's id (and a DNS zone group).",
     check: (resources, _c, report, exempt) => {
         const endpoints = resources.filter((r) => key(r) === "network:PrivateEndpoint");
         const targets = resources.filter((r) => PE_TARGETS.includes(key(r)));
         for (const t of targets) {
             if (exempt(t)) continue;
             const id = t.props["id"];
-            const linked = endpoints.some((pe) => dependsOn(pe, t, "privateLinkServiceConnections")
-                || (typeof id === "string" && objs(pe.props["privateLinkServiceConnections"]).some((c) => same(c["privateLinkServiceId"], id))));
+            // Auto-approved or manual-approval connections both put the store behind the endpoint.
+            const linked = endpoints.some((pe) => ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"].some((p) => dependsOn(pe, t, p)
+                || (typeof id === "string" && objs(pe.props[p]).some((c) => same(c["privateLinkServiceId"], id)))));
             if (!linked) report(`${key(t)} "${t.name}" has no private endpoint`, t.urn);
         }
     },
@@ -104,15 +105,15 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
     check: (r, c, report) => { if (c.requireProtect && r.args.opts.protect !== true) report(`${r.typeKey} "${r.name}" is not protected`); },
 });
 
-export const spokeEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
-    name: "spoke-egress-via-firewall",
+export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
+    name: "subnet-egress-via-firewall",
     area: "network",
-    description: "Every subnet of a spoke VNet (any VNet without an AzureFirewallSubnet) has a route table whose default route (0.0.0.0/0) goes to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets has a route table with BGP propagation off whose default route (0.0.0.0/0, and either half of a split default) goes to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall"],
-    remediation: "Associate a route table with 0.0.0.0/0 → VirtualAppliance → the firewall's private IP to the subnet. A subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
+    remediation: "Associate a route table with 0.0.0.0/0 → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
     config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
     check: (resources, c, report, exempt) => {
         const tables = resources.filter((r) => key(r) === "network:RouteTable");
@@ -123,7 +124,7 @@ export const spokeEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>
         const defaultRoutes = (t: PolicyResource) => [
             ...objs(t.props["routes"]),
             ...routes.filter((r) => dependsOn(r, t, "routeTableName")).map((r) => r.props),
-        ].filter((r) => r["addressPrefix"] === "0.0.0.0/0");
+        ].filter((r) => isDefaultRoutePrefix(r["addressPrefix"]));
         const viaFirewall = (t: PolicyResource) => {
             const d = defaultRoutes(t);
             return d.length > 0 && d.every((r) => same(r["nextHopType"], "VirtualAppliance") && (firewallIps.length === 0 || firewallIps.includes(String(r["nextHopIpAddress"]))));
@@ -135,16 +136,24 @@ export const spokeEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>
             // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on.
             const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
             const candidates = byId.length > 0 ? byId : deps.filter((d) => key(d) === "network:RouteTable");
-            if (candidates.length > 0 && !candidates.every(viaFirewall)) report(`subnet "${subnetName}" of "${vnetName}" routes 0.0.0.0/0 elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn);
+            if (candidates.length > 0 && !candidates.every(viaFirewall)) { report(`subnet "${subnetName}" of "${vnetName}" routes 0.0.0.0/0 elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn); return; }
+            // Gateway-learned (BGP) prefixes more specific than 0.0.0.0/0 would win over it. route-default-via-firewall
+            // checks this only for tables with inline default routes; here it holds for tables whose routes are standalone.
+            for (const t of candidates) if (t.props["disableBgpRoutePropagation"] !== true) report(`subnet "${subnetName}" of "${vnetName}" uses route table "${t.name}", which lets BGP-learned routes override its default route`, urn);
         };
-        const isHub = (subnetNames: string[]) => subnetNames.includes("AzureFirewallSubnet");
-        for (const vnet of resources.filter((r) => key(r) === "network:VirtualNetwork")) {
-            const subnets = objs(vnet.props["subnets"]);
-            const standalone = resources.filter((r) => key(r) === "network:Subnet" && dependsOn(r, vnet, "virtualNetworkName"));
-            const names = [...subnets.map((s) => String(s["name"])), ...standalone.map((s) => String(s.props["subnetName"] ?? s.props["name"] ?? s.name))];
-            if (exempt(vnet) || isHub(names)) continue;
-            for (const s of subnets) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn);
-            for (const s of standalone) checkSubnet(vnet.name, String(s.props["subnetName"] ?? s.props["name"] ?? s.name), s.props, s.propertyDependencies["routeTable"] ?? [], s.urn);
+        const vnets = resources.filter((r) => key(r) === "network:VirtualNetwork");
+        // Every VNet, the hub included: the hub's own workload subnets (jumpbox, endpoints) must not bypass the firewall
+        // that sits next to them. Only the platform subnets above are exempt, by name.
+        for (const vnet of vnets) {
+            if (exempt(vnet)) continue;
+            for (const s of objs(vnet.props["subnets"])) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn);
+        }
+        // Every standalone subnet, whether its VNet is declared in this stack or only named (an existing VNet).
+        for (const s of resources.filter((r) => key(r) === "network:Subnet")) {
+            const parent = vnets.find((v) => dependsOn(s, v, "virtualNetworkName"));
+            if (parent !== undefined && exempt(parent)) continue;
+            const vnetName = parent?.name ?? String(s.props["virtualNetworkName"] ?? "(unknown VNet)");
+            checkSubnet(vnetName, String(s.props["subnetName"] ?? s.props["name"] ?? s.name), s.props, s.propertyDependencies["routeTable"] ?? [], s.urn);
         }
     },
 });

@@ -1,14 +1,18 @@
-import { denyAllRuleSet, enumEquals, prop, publicAccessOpen } from "./common";
+import { UNKNOWN, denyAllRuleSet, enumEquals, peek, prop, publicAccessOpen } from "./common";
 import { resourceRule } from "./define";
 
 /**
  * A resource instance rule names one Azure resource (`/subscriptions/<sub>/resourceGroups/<rg>/providers/...`).
  * Wildcards (a `*` for the subscription or name) would admit every instance of a service type, in any tenant's subscription.
- * A value still unknown at preview is accepted here; the rule runs again at `pulumi up` with the real ID.
+ * A value still unknown at preview is accepted here: at a first preview the IDs of resources yet to be created are
+ * unknown (the wildcard cases are literal strings, known at preview).
  */
 function scopedToInstance(rule: unknown): boolean {
-    const id = typeof rule === "object" && rule !== null ? (rule as Record<string, unknown>)["resourceId"] : undefined;
-    if (typeof id !== "string") return id !== undefined;
+    // Read past the unknown-checking proxy: an unknown ID is still a named instance, and the firewall's known fields
+    // (default action, IP and VNet rules) decide at preview.
+    const id = peek(rule, "resourceId");
+    if (id === UNKNOWN) return true;
+    if (typeof id !== "string") return false;
     return !id.includes("*") && /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/.+/i.test(id);
 }
 

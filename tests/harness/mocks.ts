@@ -121,9 +121,17 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
+const NAME_KEYS = ["name", "containerName", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
+/** ARM collection names are English plurals (registries, firewallPolicies). */
+function plural(s: string): string { return /[^aeiou]y$/.test(s) ? `${s.slice(0, -1)}ies` : `${s}s`; }
+/** Top-level collections whose ARM name is not the plural of the azure-native type. */
+const COLLECTIONS: Record<string, string> = {
+    "privatedns:PrivateZone": "privateDnsZones",
+    "network:WebApplicationFirewallPolicy": "ApplicationGatewayWebApplicationFirewallPolicies",
+    "apimanagement:ApiManagementService": "service",
+};
 
 /** The Azure name a provider would have assigned (under mocks, azure-native autonaming does not run). */
 export function azureName(a: MockResourceArgs): string {
@@ -161,7 +169,7 @@ function armId(a: MockResourceArgs, name: string): string {
     if (child !== undefined) {
         return `${sub}/resourceGroups/${rg}/providers/${ns}/${child.parentType}/${String(inputs[child.parentKey] ?? "parent")}/${child.collection}/${name}`;
     }
-    const collection = key === "privatedns:PrivateZone" ? "privateDnsZones" : `${lowerFirst(typeName)}s`;
+    const collection = COLLECTIONS[key] ?? plural(lowerFirst(typeName));
     return `${sub}/resourceGroups/${rg}/providers/${ns}/${collection}/${name}`;
 }
 
