@@ -5,7 +5,7 @@ import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "./rules/c
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "./rules/containerapps";
 import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
-import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPreventionMode } from "./rules/gateway";
+import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafAdmitsRoutedPaths, wafPreventionMode } from "./rules/gateway";
 import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirStorageTrustedInstance, fhirVersioning, noLegacyApiForFhir } from "./rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "./rules/keyvault";
 import { logAnalyticsRetention } from "./rules/monitoring";
@@ -41,7 +41,7 @@ export const policies: Policies = [
     // Firewall
     firewallUsesPolicy, firewallThreatIntelDeny, firewallPremiumIdps,
     // Application Gateway + WAF
-    appGatewayWafAttached, wafPreventionMode, appGatewayTls12, appGatewayHttpsEndToEnd,
+    appGatewayWafAttached, wafPreventionMode, appGatewayTls12, appGatewayHttpsEndToEnd, wafAdmitsRoutedPaths,
     // API Management
     apimVnetInternal, apimTls12, apimMinApiVersion, apimApiHttpsOnly,
     // App Service / Functions

@@ -115,6 +115,8 @@ const MUTATIONS: Mutation[] = [
     // Application Gateway + WAF
     { change: "the gateway moves to Standard_v2 (no WAF)", stack: "dev", rule: "appgw-waf-policy-attached", apply: editInputs("ingress-agw", (i) => { i["sku"] = { name: "Standard_v2", tier: "Standard_v2", capacity: 1 }; delete i["firewallPolicy"]; }) },
     { change: "the WAF is put in Detection mode", stack: "prod", rule: "waf-prevention-mode", apply: setIn("ingress-waf", "policySettings", "mode", "Detection") },
+    { change: "the WAF's unpublished-path rule admits only /fhir/..., not the FHIR base /fhir", stack: "prod", rule: "waf-admits-routed-paths",
+        apply: editInputs("ingress-waf", (i) => { i["customRules"] = list(i["customRules"]).map((r) => (r["name"] !== "BlockUnpublishedPaths" ? r : { ...r, matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: ["/fhir/"], transforms: ["Lowercase"] }] })); }) },
     { change: "the gateway uses a TLS 1.0 SSL policy", stack: "dev", rule: "appgw-tls-min-1-2", apply: set("ingress-agw", "sslPolicy", { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" }) },
     { change: "the gateway calls APIM over HTTP", stack: "prod", rule: "appgw-https-end-to-end",
         apply: editInputs("ingress-agw", (i) => { for (const s of list(i["backendHttpSettingsCollection"])) { s["protocol"] = "Http"; s["port"] = 80; } }) },

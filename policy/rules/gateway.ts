@@ -1,5 +1,7 @@
-import { enumEquals, objects as arr, present, prop } from "./common";
-import { resourceRule } from "./define";
+import { PolicyResource } from "@pulumi/policy";
+import { azureTypeKey, enumEquals, objects as arr, present, prop } from "./common";
+import { resourceRule, stackRule } from "./define";
+import { samplesFor, wafCustomRuleVerdict } from "./wafEval";
 
 const AREA = "application-gateway";
 
@@ -107,5 +109,46 @@ export const appGatewayHttpsEndToEnd = resourceRule({
             if (rule["redirectConfiguration"] === undefined || rule["backendAddressPool"] !== undefined || rule["urlPathMap"] !== undefined) report(`routing rule "${String(rule["name"])}" sends plain HTTP to a backend`);
         }
         for (const s of arr(r.props["backendHttpSettingsCollection"])) if (!enumEquals(s["protocol"], "Https")) report(`backend settings "${String(s["name"])}" call the backend over ${String(s["protocol"] ?? "Http")}`);
+    },
+});
+
+const gwKey = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
+/** The last segment of a sub-resource reference (`{ id: ".../backendAddressPools/apim" }` → "apim"). */
+const refName = (v: unknown) => { const id = prop(v as Record<string, unknown>, "id"); return typeof id === "string" ? id.split("/").pop() ?? "" : undefined; };
+
+export const wafAdmitsRoutedPaths = stackRule({
+    name: "waf-admits-routed-paths",
+    area: AREA,
+    description: "An Application Gateway's WAF custom rules do not block the paths its URL path maps publish to a backend (a path rule's exact path, with and without a query string, and a path below a `/*` pattern): a published API whose base URL the WAF refuses deploys cleanly and then fails every call to it.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.h", "10.c"], azurePolicy: [], checkov: [] },
+    types: ["network:ApplicationGateway", "network:WebApplicationFirewallPolicy"],
+    remediation: "Make the WAF custom rule that blocks unpublished paths admit every published path (for a FHIR base /fhir: /fhir, /fhir?... and /fhir/...), or route only what the WAF admits.",
+    check: (resources, _c, report, exempt) => {
+        const policies = resources.filter((r) => gwKey(r) === "network:WebApplicationFirewallPolicy");
+        for (const gw of resources.filter((r) => gwKey(r) === "network:ApplicationGateway")) {
+            if (exempt(gw)) continue;
+            // The gateway's own WAF policy, by dependency (known at preview) or by ID.
+            const policyId = prop(gw.props, "firewallPolicy.id");
+            const waf = policies.find((p) => (gw.propertyDependencies["firewallPolicy"] ?? []).some((d) => d.urn === p.urn) || (typeof policyId === "string" && enumEquals(p.props["id"], policyId)));
+            if (waf === undefined) continue;
+            const servingPools = new Set(arr(gw.props["backendAddressPools"]).filter((p) => arr(p["backendAddresses"]).length > 0).map((p) => String(p["name"])));
+            for (const map of arr(gw.props["urlPathMaps"])) {
+                for (const rule of arr(map["pathRules"])) {
+                    // A path rule to an empty pool or a redirect publishes nothing; one with its own WAF policy is judged by that.
+                    // At a first preview the pool reference (built from the gateway's ID) may be unknown: taken as serving.
+                    if (rule["backendAddressPool"] === undefined || rule["firewallPolicy"] !== undefined) continue;
+                    const pool = refName(rule["backendAddressPool"]) ?? "(unknown at preview)";
+                    if (pool !== "(unknown at preview)" && !servingPools.has(pool)) continue;
+                    for (const pattern of Array.isArray(rule["paths"]) ? rule["paths"].map(String) : []) {
+                        for (const req of samplesFor(pattern)) {
+                            const verdict = wafCustomRuleVerdict(waf.props["customRules"], req);
+                            if (verdict.action === "Block") report(`application gateway "${gw.name}" routes ${req.method} ${req.uri} (path rule "${String(rule["name"])}", pattern "${pattern}") to pool "${pool}", but WAF custom rule "${verdict.rule}" of "${waf.name}" blocks it`, gw.urn);
+                        }
+                    }
+                }
+            }
+        }
     },
 });
