@@ -18,6 +18,21 @@ export const vmEncryptionAtHost = resourceRule({
     },
 });
 
+/**
+ * A Windows VM, as far as its inputs tell: windowsConfiguration set, a Windows OS disk type, or (as Checkov's
+ * CKV_AZURE_1 decides, checkov/arm/checks/resource/AzureInstancePassword.py) an image publisher naming Windows. Anything
+ * else is taken as Linux: an omitted linuxConfiguration does not make a VM Windows, it leaves password sign-in to
+ * Azure's default (disablePasswordAuthentication unset: the adminPassword is accepted; REST API, Virtual Machines -
+ * Create Or Update, LinuxConfiguration), and Checkov's CKV_AZURE_1 fails it. A Windows VM from a custom image says so
+ * with windowsConfiguration or storageProfile.osDisk.osType.
+ */
+function isWindows(props: Record<string, unknown>): boolean {
+    if (prop(props, "osProfile.windowsConfiguration") !== undefined) return true;
+    if (enumEquals(prop(props, "storageProfile.osDisk.osType"), "Windows")) return true;
+    const publisher = prop(props, "storageProfile.imageReference.publisher");
+    return typeof publisher === "string" && publisher.toLowerCase().includes("windows");
+}
+
 export const vmSshKeyOnly = resourceRule({
     name: "vm-ssh-key-only",
     area: AREA,
@@ -28,8 +43,8 @@ export const vmSshKeyOnly = resourceRule({
     types: ["compute:VirtualMachine"],
     remediation: "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true and supply SSH public keys; do not set adminPassword.",
     check: (r, _c, report) => {
-        const linux = prop(r.props, "osProfile.linuxConfiguration");
-        if (linux === undefined) return;
+        // No osProfile: the VM boots an attached (specialized) OS disk and the program provisions no credential.
+        if (prop(r.props, "osProfile") === undefined || isWindows(r.props)) return;
         if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
         if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
         // A key entry without key data is no key: sign-in would depend on something other than an SSH key. Key data

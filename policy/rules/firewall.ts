@@ -1,4 +1,4 @@
-import { enumEquals, present, prop } from "./common";
+import { enumEquals, objects, peek, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "firewall";
@@ -41,6 +41,18 @@ export const firewallThreatIntelDeny = resourceRule({
     },
 });
 
+/**
+ * True when one side of an IDPS bypass entry means every address: a wildcard or the whole IPv4 space, or no address
+ * and no IP group at all. IP groups (IDs, possibly unknown at preview) count as a named set.
+ */
+function anyAddress(entry: Record<string, unknown>, addresses: string, groups: string): boolean {
+    const a = entry[addresses];
+    const list = Array.isArray(a) ? a.map((x) => String(x).trim()) : [];
+    if (list.some((x) => x === "*" || x === "0.0.0.0/0")) return true;
+    const g = peek(entry, groups);
+    return list.length === 0 && (g === undefined || (Array.isArray(g) && g.length === 0));
+}
+
 export const firewallPremiumIdps = resourceRule<{ allowAlert: boolean }>({
     name: "firewall-premium-idps",
     area: AREA,
@@ -56,5 +68,13 @@ export const firewallPremiumIdps = resourceRule<{ allowAlert: boolean }>({
         if (r.typeKey !== "network:FirewallPolicy") return;
         const mode = prop(r.props, "intrusionDetection.mode");
         if (!enumEquals(mode, "Deny") && !(c.allowAlert && enumEquals(mode, "Alert"))) report(`firewall policy "${r.name}" IDPS mode is ${mode === undefined ? "Off (unset)" : String(mode)}`);
+        // The IDPS bypass list exempts matching traffic from inspection (learn.microsoft.com/azure/firewall/premium-features#idps):
+        // an entry from any source to any destination turns IDPS off whatever the mode says. Narrow entries (a
+        // named backup target, an IP group) are tuning and stay allowed.
+        for (const b of objects(prop(r.props, "intrusionDetection.configuration.bypassTrafficSettings"))) {
+            if (anyAddress(b, "sourceAddresses", "sourceIpGroups") && anyAddress(b, "destinationAddresses", "destinationIpGroups")) {
+                report(`firewall policy "${r.name}" IDPS bypass rule "${String(b["name"] ?? "")}" exempts traffic from any source to any destination from inspection`);
+            }
+        }
     },
 });

@@ -111,6 +111,13 @@ export const appServiceVnetRouteAll = resourceRule({
     remediation: "Set virtualNetworkSubnetId to the integration subnet and outboundVnetRouting.allTraffic: true (or the legacy siteConfig.vnetRouteAllEnabled: true).",
     check: (r, _c, report) => {
         if (r.props["virtualNetworkSubnetId"] === undefined) report(`${kind(r.typeKey)} "${r.name}" has no VNet integration`);
-        if (prop(r.props, "outboundVnetRouting.allTraffic") !== true && prop(r.props, "siteConfig.vnetRouteAllEnabled") !== true) report(`${kind(r.typeKey)} "${r.name}" does not route all outbound traffic through the VNet`);
+        // outboundVnetRouting.applicationTraffic is siteConfig.vnetRouteAllEnabled under its current name (ARM
+        // OutboundVnetRouting: "Previously called VnetRouteAllEnabled"; learn.microsoft.com/azure/app-service/configure-vnet-integration-routing),
+        // and allTraffic turns on every routing option. An explicit applicationTraffic: false is the current property
+        // saying no, so the legacy flag cannot outvote it.
+        const all = prop(r.props, "outboundVnetRouting.allTraffic");
+        const app = prop(r.props, "outboundVnetRouting.applicationTraffic");
+        const routed = all === true || app === true || (app === undefined && prop(r.props, "siteConfig.vnetRouteAllEnabled") === true);
+        if (!routed) report(`${kind(r.typeKey)} "${r.name}" does not route all outbound traffic through the VNet`);
     },
 });
