@@ -1,11 +1,13 @@
 /**
  * `npm run docs`: regenerates the generated sections of README.md from their sources:
  *  - the config reference table, from Pulumi.yaml's `config:` block;
- *  - the wiring diagram, from the dev stack's captured graph.
- * `npm test` fails when README.md is out of date (tests/docs.spec.ts).
+ *  - the wiring diagram, from the dev stack's captured graph;
+ *  - each component folder's README args and outputs tables, from its args.ts and index.ts (scripts/componentDocs.ts).
+ * `npm test` fails when any of them is out of date (tests/docs.spec.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
+import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "./componentDocs";
 import { toMermaid } from "./plan";
 import { runProgram } from "../tests/harness/run";
 import { PROJECT_DIR, readProject } from "../tests/harness/stackConfig";
@@ -31,7 +33,7 @@ export async function wiringDiagram(runner: typeof runProgram = runProgram): Pro
 /** Replaces the text between `<!-- begin:<name> -->` and `<!-- end:<name> -->`. */
 export function replaceSection(doc: string, name: string, body: string): string {
     const re = new RegExp(`(<!-- begin:${name} -->\\n)[\\s\\S]*?(<!-- end:${name} -->)`);
-    if (!re.test(doc)) throw new Error(`README.md has no ${name} section`);
+    if (!re.test(doc)) throw new Error(`the document has no ${name} section`);
     return doc.replace(re, `$1${body}$2`);
 }
 
@@ -46,6 +48,10 @@ if (require.main === module) {
         doc = replaceSection(doc, "config", configTable());
         doc = replaceSection(doc, "wiring", await wiringDiagram());
         fs.writeFileSync(README, doc);
-        console.log("README.md updated");
+        for (const component of Object.keys(COMPONENT_FOLDERS)) {
+            const file = componentReadme(component);
+            fs.writeFileSync(file, replaceSection(replaceSection(fs.readFileSync(file, "utf8"), "args", argsSection(component)), "outputs", outputsSection(component)));
+        }
+        console.log(`README.md and ${Object.keys(COMPONENT_FOLDERS).length} component READMEs updated`);
     })().catch((e: unknown) => { console.error(e); process.exit(1); });
 }

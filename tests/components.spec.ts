@@ -20,6 +20,15 @@ function exportedComponents(): Array<[string, Function]> {
     return Object.entries(mod).filter((e): e is [string, Function] => typeof e[1] === "function" && (e[1] as Function).prototype instanceof pulumi.ComponentResource);
 }
 
+/** Every TypeScript source of the package (component folders and shared building blocks), without build output. */
+function componentSources(dir = COMPONENTS_DIR): string[] {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) return ["node_modules", "dist", "assets"].includes(e.name) ? [] : componentSources(p);
+        return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [p] : [];
+    });
+}
+
 /** Every property of every exported `*Args` interface in the given files, with its JSDoc text. */
 function argProperties(files: string[]): Array<{ where: string; optional: boolean; doc: string }> {
     // Parsing is enough to read declarations and their comments; no type information (or imports) needed.
@@ -32,7 +41,7 @@ function argProperties(files: string[]): Array<{ where: string; optional: boolea
             for (const m of node.members) {
                 if (!ts.isPropertySignature(m)) continue;
                 const doc = (ts.getLeadingCommentRanges(sf.text, m.getFullStart()) ?? []).map((c) => sf.text.slice(c.pos, c.end)).join("\n");
-                out.push({ where: `${path.basename(f)} ${node.name.text}.${m.name.getText(sf)}`, optional: m.questionToken !== undefined, doc });
+                out.push({ where: `${path.relative(COMPONENTS_DIR, f).split(path.sep).join("/")} ${node.name.text}.${m.name.getText(sf)}`, optional: m.questionToken !== undefined, doc });
             }
         });
     }
@@ -56,22 +65,28 @@ describe("component package (multi-language schema)", () => {
         const comps = exportedComponents();
         const source = fs.readFileSync(path.join(COMPONENTS_DIR, "index.ts"), "utf8");
         // The list of exports must match what the source declares, so a component cannot slip past this test.
-        const declared = [...source.matchAll(/export \{ (\w+) \} from/g)].map((m) => m[1]);
+        const declared = [...source.matchAll(/^export \{ (\w+) \} from "\.\/(?!shared\/)\w+";$/gm)].map((m) => m[1]);
         expect(comps.map(([n]) => n).sort()).to.deep.equal(declared.sort());
         if (comps.length === 0) return;
         const schema = analyze(COMPONENTS_DIR, comps.map(([n]) => n));
+        // The package README shows the generated schema's component list, exactly.
+        const listed = [...fs.readFileSync(path.join(COMPONENTS_DIR, "README.md"), "utf8").matchAll(/`ahds:index:(\w+)`/g)].map((m) => m[1]);
+        expect([...new Set(listed)].sort()).to.deep.equal(Object.keys(schema.components).sort());
+        // Every args type keeps its description in the schema (the SDK's analyzer drops it for interfaces in files it
+        // reads after the class, so components/index.ts exports the args types first).
+        for (const [type, def] of Object.entries(schema.typeDefinitions)) expect((def as { description?: string }).description, type).to.be.a("string").and.not.equal("");
         for (const [name] of comps) {
             expect(schema.components[name], name).to.not.equal(undefined);
-            expect(fs.readFileSync(path.join(COMPONENTS_DIR, `${name.charAt(0).toLowerCase()}${name.slice(1)}.ts`), "utf8")).to.include(`"ahds:index:${name}"`);
+            // One folder per component: components/<component>/index.ts holds the class and its type token.
+            expect(fs.readFileSync(path.join(COMPONENTS_DIR, `${name.charAt(0).toLowerCase()}${name.slice(1)}`, "index.ts"), "utf8")).to.include(`"ahds:index:${name}"`);
         }
     });
 
     it("every arg of the components and shared building blocks is documented, optional ones with @default", () => {
-        const files = [COMPONENTS_DIR, path.join(COMPONENTS_DIR, "shared")]
-            .flatMap((dir) => fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)));
+        const files = componentSources();
         const props = argProperties(files);
         expect(props.length).to.be.greaterThan(80);
-        expect(props.map((p) => p.where)).to.include.members(["hubSecurity.ts HubSecurityArgs.governance", "spokeNetwork.ts SpokeNetworkArgs.subnets"]);
+        expect(props.map((p) => p.where)).to.include.members(["hubSecurity/args.ts HubSecurityArgs.governance", "spokeNetwork/args.ts SpokeNetworkArgs.subnets"]);
         for (const p of props) {
             expect(p.doc, `${p.where} has no JSDoc`).to.match(/\/\*\*/);
             if (p.optional) expect(p.doc, `${p.where} has no @default`).to.include("@default");

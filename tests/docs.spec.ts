@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { expect } from "chai";
 import { README, configTable, section, wiringDiagram } from "../scripts/docs";
+import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "../scripts/componentDocs";
 import { parseConfig } from "../lib/config";
 import { loadStackConfig, readProject } from "./harness/stackConfig";
 import { sharedProgramRun } from "./harness/run";
@@ -18,6 +19,27 @@ describe("documentation and schema stay in sync", () => {
     it("docs/policies.md matches the pack's metadata (run `npm run policy:docs`), and the README links it", () => {
         expect(fs.readFileSync(POLICY_DOC, "utf8")).to.equal(policyDoc());
         expect(readme).to.include("docs/policies.md");
+    });
+    for (const component of Object.keys(COMPONENT_FOLDERS)) {
+        it(`components/${COMPONENT_FOLDERS[component]}/README.md's args and outputs tables match the code (run \`npm run docs\`)`, () => {
+            const doc = fs.readFileSync(componentReadme(component), "utf8");
+            expect(section(doc, "args")).to.equal(argsSection(component));
+            expect(section(doc, "outputs")).to.equal(outputsSection(component));
+            expect(argsSection(component)).to.include(`#### \`${component}Args\``);
+            // Every output says what it is.
+            for (const row of outputsSection(component).split("\n").slice(2).filter((r) => r !== "")) expect(row, component).to.not.match(/\|\s*\|$/);
+        });
+    }
+    it("LICENSE is MIT like every package.json, ships with the component package, and CHANGELOG.md has each package's current version", () => {
+        const license = fs.readFileSync("LICENSE", "utf8");
+        expect(license).to.match(/^MIT License/);
+        expect(fs.readFileSync("components/LICENSE", "utf8")).to.equal(license);
+        const changelog = fs.readFileSync("CHANGELOG.md", "utf8");
+        for (const [file, heading] of [["components/package.json", "Components"], ["policy/package.json", "Policy pack"]] as const) {
+            const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { version: string; license: string };
+            expect(pkg.license, file).to.equal("MIT");
+            expect(changelog, file).to.match(new RegExp(`^## ${heading} ${pkg.version.replace(/\./g, "\\.")} - \\d{4}-\\d{2}-\\d{2}$`, "m"));
+        }
     });
     it("README shows the two quick-start commands and the real deploy path", () => {
         expect(readme).to.include("npm ci && npm run plan").and.include("npm test");

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { FHIR_OPERATIONS, templateParameters } from "../components/fhirApi";
+import { FHIR_OPERATIONS, templateParameters } from "../components/ingress/fhirApi";
 import { APIM_HOST_SUFFIXES, Ingress, IngressArgs } from "../components/ingress";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";

@@ -72,6 +72,8 @@ export interface RunProgramOptions {
     stackFile?: string;
     /** Alternative program entry point exporting a function. @default the repo's index.ts */
     program?: string;
+    /** Project directory whose Pulumi.yaml declares the config (another program, such as an example). @default the repo */
+    projectDir?: string;
     preview?: boolean;
 }
 
@@ -81,7 +83,7 @@ export interface ProgramRun extends RunResult<Record<string, unknown>> {
 
 /** Runs the real program (index.ts) for a stack, with Pulumi.yaml defaults + Pulumi.<stack>.yaml as config. */
 export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
-    const stackConfig = loadStackConfig(opts.stack, opts.stackFile !== undefined ? { stackFile: opts.stackFile } : {});
+    const stackConfig = loadStackConfig(opts.stack, { ...(opts.stackFile !== undefined ? { stackFile: opts.stackFile } : {}), ...(opts.projectDir !== undefined ? { projectDir: opts.projectDir } : {}) });
     const entry = path.resolve(opts.program ?? path.join(PROJECT_DIR, "index.ts"));
     const exported: unknown = require(entry);
     const main = typeof exported === "function" ? exported as () => unknown

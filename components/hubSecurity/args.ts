@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlowLogSettingsArgs } from "../shared/flowLogs";
+import { LockArgs } from "../shared/lock";
+import { NamingArgs } from "../shared/naming";
+import { WorkspaceReferenceArgs } from "../shared/workspace";
+
+/** Hub address plan. Subnet names are fixed where Azure requires them (AzureFirewallSubnet, AzureBastionSubnet). */
+export interface HubNetworkArgs {
+    /** Hub VNet address space (IPv4 CIDR). */
+    addressSpace: string;
+    /** AzureFirewallSubnet, /26 or larger. */
+    firewallSubnet: string;
+    /** AzureFirewallManagementSubnet (/26 or larger) for a management NIC. @default none (no management NIC) */
+    firewallManagementSubnet?: string;
+    /** AzureBastionSubnet, /26 or larger. */
+    bastionSubnet: string;
+    /** Jumpbox subnet, /29 or larger. */
+    jumpboxSubnet: string;
+    /** Subnet for the hub Key Vault's private endpoint, /29 or larger. */
+    privateEndpointSubnet: string;
+}
+
+/** Which address prefixes may leave through the firewall, by workload kind (see egress.ts for the rules). */
+export interface EgressSourcesArgs {
+    /** Every workload subnet: Entra ID and Azure Monitor. @default [] */
+    workloadAddressPrefixes?: string[];
+    /** API Management subnet(s): the stv2 platform's dependencies (monitoring, NTP, CRL/OCSP, PKI, diagnostics, Windows Update, Defender). @default [] */
+    apimAddressPrefixes?: string[];
+    /** Container Apps subnet(s): platform images and managed identity. @default [] */
+    containerAppsAddressPrefixes?: string[];
+    /** Function VNet-integration subnet(s): the FHIR Loader package source. @default [] */
+    functionAddressPrefixes?: string[];
+    /** FQDNs the Container Apps subnet may pull platform images from. @default mcr.microsoft.com, *.data.mcr.microsoft.com, packages.aks.azure.com, acs-mirror.azureedge.net */
+    containerImageFqdns?: string[];
+    /** FQDNs the function subnet may download its release package from. @default github.com, objects.githubusercontent.com, release-assets.githubusercontent.com */
+    packageSourceFqdns?: string[];
+    /** Let the API Management subnet reach Microsoft's SMTP relay (TCP 25/587/25028), needed only for the instance's own notification e-mail (see egress.ts). @default false */
+    apimSmtpRelay?: boolean;
+}
+
+/** Azure Firewall with a Firewall Policy. */
+export interface HubFirewallArgs {
+    /** `Standard` or `Premium` (Premium adds IDPS in Deny mode). Basic is not offered: no DNS proxy, threat intelligence alert-only. @default "Standard" */
+    sku?: string;
+}
+
+/** Azure Bastion, the only administrative entry point. */
+export interface HubBastionArgs {
+    /** `Basic`, `Standard` or `Premium`; Standard and above enable native-client tunnelling (needed for Entra ID SSH from the Azure CLI). @default "Basic" */
+    sku?: string;
+}
+
+/** The Linux jumpbox behind Bastion. */
+export interface JumpboxArgs {
+    /** Deploy the jumpbox. @default true */
+    enabled?: boolean;
+    /** VM size; must support encryption at host and Trusted Launch. @default "Standard_D2s_v5" */
+    vmSize?: string;
+    /** Local admin user (SSH key only). @default "azureops" */
+    adminUsername?: string;
+    /** OpenSSH public key for the admin user. When omitted a 4096-bit RSA key pair is generated; its private key is a Pulumi secret stored in the hub Key Vault. @default generated */
+    sshPublicKey?: pulumi.Input<string>;
+    /** Entra ID group object IDs granted Virtual Machine Administrator Login (Entra ID SSH). @default [] */
+    loginGroupObjectIds?: string[];
+}
+
+/** Defender for Cloud plan (Microsoft.Security/pricings) at subscription scope. */
+export interface DefenderPlanArgs {
+    /** Plan variant (`P1`/`P2` for VirtualMachines, `DefenderForStorageV2` for StorageAccounts, `PerKeyVault`, `PerSubscription`, `P1` for Api). @default the plan's default */
+    subPlan?: string;
+}
+
+/** Governance that needs subscription-level rights, each switchable. */
+export interface GovernanceArgs {
+    /** Enable Defender for Cloud plans (needs Security Admin or Owner on the subscription). @default false */
+    defenderPlansEnabled?: boolean;
+    /** Plans to enable, by pricing name. @default VirtualMachines P1, StorageAccounts DefenderForStorageV2, KeyVaults PerKeyVault, Arm PerSubscription, Containers, AppServices, Api P1, CloudPosture */
+    defenderPlans?: Record<string, DefenderPlanArgs>;
+    /** Assign the built-in HITRUST/HIPAA initiative at each scope in `policyAssignmentScopes`. @default false */
+    hitrustPolicyAssignmentEnabled?: boolean;
+    /** Scopes (resource group IDs) for the initiative, by key; the narrowest scopes holding the platform. @default {} */
+    policyAssignmentScopes?: Record<string, pulumi.Input<string>>;
+    /** Audit threshold for resource-log retention in the initiative (`requiredRetentionDays`). @default 365 */
+    requiredRetentionDays?: number;
+    /** Network Watcher resource group the initiative checks. @default "NetworkWatcherRG" */
+    networkWatcherResourceGroupName?: string;
+}
+
+export interface HubSecurityArgs {
+    /** Naming parts (workload, environment, location, stack suffix). */
+    naming: NamingArgs;
+    /** Resource group for every hub resource. */
+    resourceGroupName: pulumi.Input<string>;
+    /** Tags for every taggable child. @default {} */
+    tags?: Record<string, pulumi.Input<string>>;
+    /** Central Log Analytics workspace. */
+    workspace: WorkspaceReferenceArgs;
+    /** Hub address plan. */
+    network: HubNetworkArgs;
+    /** Azure Firewall settings. @default Standard */
+    firewall?: HubFirewallArgs;
+    /** Egress the firewall allows. @default nothing but the jumpbox's own rules */
+    egress?: EgressSourcesArgs;
+    /** Bastion settings. @default Basic */
+    bastion?: HubBastionArgs;
+    /** Jumpbox settings. @default enabled, Standard_D2s_v5, generated SSH key */
+    jumpbox?: JumpboxArgs;
+    /** Private DNS zones to create in the hub and link to the hub VNet. @default DEFAULT_PRIVATE_DNS_ZONES */
+    privateDnsZones?: string[];
+    /** Defender plans and the HITRUST/HIPAA initiative. @default both off */
+    governance?: GovernanceArgs;
+    /** VNet flow logs for the hub; when enabled the component also creates the flow-log storage account and writer identity the spoke reuses. @default off */
+    flowLogs?: FlowLogSettingsArgs;
+    /** Spread the firewall, its public IPs and the jumpbox across availability zones 1-3. @default false */
+    zoneRedundant?: boolean;
+    /** Tenant of the Key Vault. @default the deploying identity's tenant (getClientConfig) */
+    tenantId?: pulumi.Input<string>;
+    /** Lock on the Key Vault and firewall policy (AVM `lock`). @default none */
+    lock?: LockArgs;
+    /** Pulumi `protect` on stateful children (Key Vault, flow-log storage). @default false */
+    protectStatefulResources?: boolean;
+    /** Pulumi `retainOnDelete` on stateful children. @default false */
+    retainStatefulResourcesOnDelete?: boolean;
+}
+
+/**
+ * Every privatelink zone the platform's private endpoints use (learn.microsoft.com/azure/private-link/
+ * private-endpoint-dns). For Health Data Services workspaces (group `healthcareworkspace`) Microsoft's table lists
+ * the workspace, fhir and dicom zones; the reference implementation used the older `privatelink.azurehealthcareapis.com`
+ * (its defect 11), which the current CNAME chain no longer targets.
+ */
+export const DEFAULT_PRIVATE_DNS_ZONES = [
+    "privatelink.vaultcore.azure.net",
+    "privatelink.blob.core.windows.net",
+    "privatelink.queue.core.windows.net",
+    "privatelink.table.core.windows.net",
+    "privatelink.file.core.windows.net",
+    "privatelink.dfs.core.windows.net",
+    "privatelink.azurecr.io",
+    "privatelink.azurewebsites.net",
+    "privatelink.workspace.azurehealthcareapis.com",
+    "privatelink.fhir.azurehealthcareapis.com",
+    "privatelink.dicom.azurehealthcareapis.com",
+    "privatelink.servicebus.windows.net",
+];
+
+/** Defender for Cloud plans for the services this platform runs. */
+export const DEFAULT_DEFENDER_PLANS: Record<string, DefenderPlanArgs> = {
+    VirtualMachines: { subPlan: "P1" },
+    StorageAccounts: { subPlan: "DefenderForStorageV2" },
+    KeyVaults: { subPlan: "PerKeyVault" },
+    Arm: { subPlan: "PerSubscription" },
+    Containers: {},
+    AppServices: {},
+    Api: { subPlan: "P1" },
+    CloudPosture: {},
+};

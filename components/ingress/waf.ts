@@ -1,0 +1,112 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import { resourceName } from "../shared/naming";
+import { IngressContext } from "./context";
+
+/**
+ * The FHIR base path the gateway publishes (`[base]` = `https://<host>/fhir`). FHIR R4 (hl7.org/fhir/R4/http.html)
+ * sends batch/transaction bundles as `POST [base]` and system search as `GET [base]?...`, so `/fhir`, `/fhir?...` and
+ * `/fhir/...` are published; everything else (`/fhirx`, `/fhir-admin`, `/`) is blocked by the WAF and has no backend.
+ */
+export const PUBLISHED_BASE_PATH = "/fhir";
+
+/**
+ * Content types FHIR clients send (hl7.org/fhir/R4/http.html#mime-type): FHIR JSON, plain JSON, JSON Patch, and form
+ * posts for `_search`. Replaces DRS rule 920420, whose built-in allow-list lacks the FHIR and JSON Patch types.
+ */
+export const ALLOWED_CONTENT_TYPES = ["application/fhir+json", "application/json", "application/json-patch+json", "application/x-www-form-urlencoded"];
+
+const DRS = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
+
+/**
+ * The WAF policy: Prevention mode, Microsoft Default Rule Set 2.1 + Bot Manager 1.1, and the FHIR tuning, each item
+ * with the rule it touches and why. Pure, so tests read exactly what Azure receives.
+ */
+export function wafPolicyProperties() {
+    return {
+        policySettings: {
+            state: "Enabled",
+            mode: "Prevention",
+            requestBodyCheck: true,
+            requestBodyEnforcement: true,
+            // Transaction bundles carry many resources: 2 MB is the DRS 2.1 maximum for inspected bodies; larger
+            // loads belong in $import or the bulk loader, not in one API call.
+            maxRequestBodySizeInKb: 2000,
+            requestBodyInspectLimitInKB: 2000,
+            fileUploadLimitInMb: 100,
+            // WAF logs go to Log Analytics; request values there could be PHI, so every matched value is masked.
+            logScrubbing: {
+                state: "Enabled",
+                scrubbingRules: [
+                    ...["RequestArgNames", "RequestPostArgNames", "RequestJSONArgNames", "RequestCookieNames"].map((matchVariable) => ({ matchVariable, selectorMatchOperator: "EqualsAny", state: "Enabled" })),
+                    { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", state: "Enabled" },
+                ],
+            },
+        },
+        customRules: [
+            {
+                // Nothing but the FHIR base is published: the RI exposed the whole storage blob endpoint on /* (defect 5).
+                // RequestUri is path plus query string. Conditions are ANDed and each condition's values ORed
+                // (learn.microsoft.com/azure/web-application-firewall/ag/custom-waf-rules-overview), so this blocks a
+                // URI that neither begins with "/fhir/" or "/fhir?" nor is exactly "/fhir": [base], [base]?search and
+                // [base]/... pass, "/fhirx", "/fhir-admin" and "/fhir.." do not. No UrlDecode: an encoded "/" or "?"
+                // after "/fhir" (which the path map would not route either) stays blocked.
+                name: "BlockUnpublishedPaths", priority: 10, ruleType: "MatchRule", action: "Block", state: "Enabled",
+                matchConditions: [
+                    { matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: [`${PUBLISHED_BASE_PATH}/`, `${PUBLISHED_BASE_PATH}?`], transforms: ["Lowercase"] },
+                    { matchVariables: [{ variableName: "RequestUri" }], operator: "Equal", negationConditon: true, matchValues: [PUBLISHED_BASE_PATH], transforms: ["Lowercase"] },
+                ],
+            },
+            {
+                // Bodies must be a FHIR content type (replaces DRS 920420, disabled below).
+                name: "AllowOnlyFhirContentTypes", priority: 20, ruleType: "MatchRule", action: "Block", state: "Enabled",
+                matchConditions: [
+                    { matchVariables: [{ variableName: "RequestMethod" }], operator: "Equal", negationConditon: false, matchValues: ["POST", "PUT", "PATCH"] },
+                    { matchVariables: [{ variableName: "RequestHeaders", selector: "Content-Type" }], operator: "BeginsWith", negationConditon: true, matchValues: ALLOWED_CONTENT_TYPES, transforms: ["Lowercase"] },
+                ],
+            },
+        ],
+        managedRules: {
+            managedRuleSets: [
+                {
+                    ...DRS,
+                    ruleGroupOverrides: [{
+                        // 920420 "Request content type is not allowed by policy": its list has application/json but not
+                        // application/fhir+json or application/json-patch+json, so every FHIR write would be blocked.
+                        // The custom rule AllowOnlyFhirContentTypes enforces the FHIR list instead.
+                        ruleGroupName: "PROTOCOL-ENFORCEMENT", rules: [{ ruleId: "920420", state: "Disabled" }],
+                    }],
+                },
+                { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
+            ],
+            exclusions: [
+                {
+                    // Bearer tokens are base64url JWTs; "--" and long hex-like runs trip 942440 (SQL comment sequence)
+                    // and 942450 (SQL hex encoding). Excluded for the Authorization header only, for those two rules only;
+                    // APIM validates the token's signature right behind the gateway.
+                    matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization",
+                    exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942440" }, { ruleId: "942450" }] }] }],
+                },
+                {
+                    // FHIR Narrative `text.div` is XHTML by definition (hl7.org/fhir/R4/narrative.html), which 941100
+                    // (libinjection XSS) and 941160 (HTML injection) flag on every resource with a narrative. Only JSON
+                    // fields named `div`, only those two rules; the FHIR service itself rejects active content in
+                    // narratives (script, event attributes) per the specification's XHTML rules.
+                    matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div",
+                    exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941160" }] }] }],
+                },
+            ],
+        },
+    };
+}
+
+/** The WAF policy resource (wafPolicyProperties) the gateway links as its `firewallPolicy`. */
+export function createWafPolicy(parent: pulumi.ComponentResource, name: string, ctx: IngressContext): network.WebApplicationFirewallPolicy {
+    return new network.WebApplicationFirewallPolicy(`${name}-waf`, {
+        policyName: resourceName("wafPolicy", ctx.naming),
+        resourceGroupName: ctx.rg,
+        location: ctx.location,
+        ...wafPolicyProperties(),
+        tags: ctx.tags,
+    }, { parent });
+}

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { validatedArgs } from "../shared/validation";
+import { SpokeNetworkArgs } from "./args";
+import { spokeContext, spokeSettings } from "./context";
+import { createSpokeNetwork, spokeSubnetIds } from "./network";
+import { createSpokeFlowLog, linkPrivateDnsZones, peerWithHub } from "./links";
+import { spokeNetworkProblems } from "./validate";
+
+export * from "./args";
+export { ROUTE_EXCEPTIONS, spokeNsgRules } from "./nsgRules";
+export type { SpokeSubnetKey } from "./nsgRules";
+export { spokeNetworkProblems } from "./validate";
+
+/**
+ * The spoke VNet: one subnet per service, each with its own NSG (deny-by-default, the service's documented rules)
+ * and, except for documented exceptions, a route table that sends 0.0.0.0/0 to the hub firewall with BGP propagation
+ * off (reference defect 2: the RI left the workload subnets without routes). DNS goes to the firewall's DNS proxy;
+ * the VNet is peered with the hub both ways and linked to the hub's private DNS zones; flow logs are optional.
+ */
+export class SpokeNetwork extends pulumi.ComponentResource {
+    /** Resource ID of the spoke VNet. */
+    public readonly spokeVirtualNetworkId: pulumi.Output<string>;
+    /** Azure name of the spoke VNet. */
+    public readonly spokeVirtualNetworkName: pulumi.Output<string>;
+    /** Subnet resource IDs by key: appGateway, apim, privateEndpoints, functionIntegration, containerApps. */
+    public readonly subnetIds: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: SpokeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything: invalid args leave no half-built component behind.
+        super("ahds:index:SpokeNetwork", name, validatedArgs("SpokeNetwork", name, args, spokeNetworkProblems), opts);
+
+        // Defaults, applied in one place (context.ts).
+        const ctx = spokeContext(args);
+        const settings = spokeSettings(args);
+
+        const vnet = createSpokeNetwork(this, name, ctx, settings, args);
+        peerWithHub(this, name, ctx, vnet, args.hubVirtualNetworkId);
+        linkPrivateDnsZones(this, name, ctx, vnet, settings.privateDnsZoneIds);
+        createSpokeFlowLog(this, name, ctx, vnet, args);
+
+        this.spokeVirtualNetworkId = vnet.id;
+        this.spokeVirtualNetworkName = vnet.name;
+        this.subnetIds = spokeSubnetIds(vnet);
+        this.registerOutputs({
+            spokeVirtualNetworkId: this.spokeVirtualNetworkId,
+            spokeVirtualNetworkName: this.spokeVirtualNetworkName,
+            subnetIds: this.subnetIds,
+        });
+    }
+}

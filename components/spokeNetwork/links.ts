@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import * as privatedns from "@pulumi/azure-native/privatedns";
+import { createFlowLog, flowLogArgs } from "../shared/flowLogs";
+import { parseResourceId } from "../shared/workspace";
+import { SpokeNetworkArgs } from "./args";
+import { SpokeContext } from "./context";
+
+/** Peering both ways with the hub VNet (no gateway transit: there is no gateway). */
+export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, hubVirtualNetworkId: pulumi.Input<string>): void {
+    const hub = pulumi.output(hubVirtualNetworkId).apply(parseResourceId);
+    new network.VirtualNetworkPeering(`${name}-peer-spoke-to-hub`, {
+        virtualNetworkPeeringName: pulumi.interpolate`peer-to-${hub.name}`,
+        virtualNetworkName: vnet.name,
+        resourceGroupName: ctx.rg,
+        remoteVirtualNetwork: { id: hubVirtualNetworkId },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
+        allowGatewayTransit: false,
+        useRemoteGateways: false,
+    }, { parent });
+    new network.VirtualNetworkPeering(`${name}-peer-hub-to-spoke`, {
+        virtualNetworkPeeringName: pulumi.interpolate`peer-to-${vnet.name}`,
+        virtualNetworkName: hub.name,
+        resourceGroupName: hub.resourceGroupName,
+        remoteVirtualNetwork: { id: vnet.id },
+        allowVirtualNetworkAccess: true,
+        allowForwardedTraffic: true,
+        allowGatewayTransit: false,
+        useRemoteGateways: false,
+    }, { parent });
+}
+
+/** Private DNS: link the hub's zones (by zone name) to the spoke too. */
+export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, zoneIds: Record<string, pulumi.Input<string>>): void {
+    for (const [zone, zoneId] of Object.entries(zoneIds)) {
+        const zoneRg = pulumi.output(zoneId).apply((id) => parseResourceId(id).resourceGroupName);
+        new privatedns.VirtualNetworkLink(`${name}-pdns-${zone}-link-spoke`, {
+            virtualNetworkLinkName: pulumi.interpolate`link-${vnet.name}`,
+            privateZoneName: zone,
+            resourceGroupName: zoneRg,
+            location: "global",
+            registrationEnabled: false,
+            virtualNetwork: { id: vnet.id },
+            tags: ctx.tags,
+        }, { parent });
+    }
+}
+
+/** The spoke's VNet flow log into the hub's flow-log account, when enabled. */
+export function createSpokeFlowLog(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, args: SpokeNetworkArgs): void {
+    const storageId = args.flowLogStorageAccountResourceId;
+    if (args.flowLogs?.enabled === true && storageId !== undefined) {
+        createFlowLog(`${name}-vnet`, { id: vnet.id, name: vnet.name, location: ctx.location }, flowLogArgs(args.flowLogs, {
+            storageAccountResourceId: storageId,
+            ...(args.flowLogIdentityResourceId !== undefined ? { userAssignedIdentityResourceId: args.flowLogIdentityResourceId } : {}),
+            workspaceResourceId: ctx.workspace.resourceId,
+            workspaceCustomerId: ctx.workspace.customerId,
+            workspaceRegion: ctx.location,
+        }), ctx.tags, { parent });
+    }
+}

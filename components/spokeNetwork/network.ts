@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as network from "@pulumi/azure-native/network";
+import { createDiagnosticSettings } from "../shared/diagnostics";
+import { resourceName } from "../shared/naming";
+import { createSubnetNsg } from "../shared/nsgRules";
+import { SpokeNetworkArgs } from "./args";
+import { SpokeContext, SpokeSettings } from "./context";
+import { ROUTE_EXCEPTIONS, SUBNETS, SpokeSubnetKey } from "./nsgRules";
+
+const KEYS = Object.keys(SUBNETS) as SpokeSubnetKey[];
+
+/**
+ * One NSG per subnet and, except for ROUTE_EXCEPTIONS, one route table sending 0.0.0.0/0 to the hub firewall; then
+ * the spoke VNet with its subnets inline, so a subnet never exists without its NSG and route table.
+ */
+export function createSpokeNetwork(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, s: SpokeSettings, args: SpokeNetworkArgs): network.VirtualNetwork {
+    const { naming, rg, location, tags } = ctx;
+    const nsgs = new Map<SpokeSubnetKey, network.NetworkSecurityGroup>();
+    const routeTables = new Map<SpokeSubnetKey, network.RouteTable>();
+    for (const k of KEYS) {
+        const g = createSubnetNsg(`${name}-nsg-${k}`, s.nsgRules[k], {
+            name: resourceName("networkSecurityGroup", naming, SUBNETS[k].instance), resourceGroupName: rg, location, tags, workspaceResourceId: ctx.workspace.resourceId,
+        }, { parent });
+        nsgs.set(k, g);
+        if (ROUTE_EXCEPTIONS[k] !== undefined) continue;
+        routeTables.set(k, new network.RouteTable(`${name}-rt-${k}`, {
+            routeTableName: resourceName("routeTable", naming, SUBNETS[k].instance),
+            resourceGroupName: rg,
+            location,
+            // Routes learned from gateways must not bypass the firewall.
+            disableBgpRoutePropagation: true,
+            routes: [
+                { name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: args.firewallPrivateIp },
+                // APIM stv2 with forced tunnelling: control-plane responses to the ApiManagement service tag must
+                // go straight to the internet (api-management/virtual-network-reference, force tunnelling).
+                ...(k === "apim" ? [{ name: "apim-control-plane", addressPrefix: "ApiManagement", nextHopType: "Internet" }] : []),
+            ],
+            tags,
+        }, { parent }));
+    }
+
+    const subnet = (k: SpokeSubnetKey) => {
+        const g = nsgs.get(k);
+        if (g === undefined) throw new Error(`SpokeNetwork ${name}: no NSG for ${k}`);
+        const rt = routeTables.get(k);
+        return {
+            name: SUBNETS[k].azureName,
+            addressPrefix: args.subnets[k],
+            networkSecurityGroup: { id: g.id },
+            ...(rt !== undefined ? { routeTable: { id: rt.id } } : {}),
+        };
+    };
+    const vnet = new network.VirtualNetwork(`${name}-vnet`, {
+        virtualNetworkName: resourceName("virtualNetwork", naming, "spk"),
+        resourceGroupName: rg,
+        location,
+        addressSpace: { addressPrefixes: [args.addressSpace] },
+        // Every lookup goes through the firewall's DNS proxy, which resolves the hub-linked privatelink zones and logs queries.
+        dhcpOptions: { dnsServers: [args.firewallPrivateIp] },
+        // Subnets inline: a subnet never exists without its NSG and route table, and no later VNet update drops them.
+        subnets: [
+            // App Gateway v2 keeps default outbound access: its control plane needs the internet (see ROUTE_EXCEPTIONS).
+            subnet("appGateway"),
+            {
+                ...subnet("apim"),
+                // Forced tunnelling for APIM stv2 requires service endpoints for its Azure dependencies.
+                serviceEndpoints: ["Microsoft.Storage", "Microsoft.Sql", "Microsoft.EventHub", "Microsoft.KeyVault"].map((service) => ({ service })),
+                defaultOutboundAccess: false,
+            },
+            // NSG applies to private endpoints; route policies stay off so endpoint /32 routes remain direct.
+            { ...subnet("privateEndpoints"), privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled", defaultOutboundAccess: false },
+            // Regional VNet integration requires delegation to Microsoft.Web/serverFarms (app-service/overview-vnet-integration).
+            { ...subnet("functionIntegration"), delegations: [{ name: "web-serverfarms", serviceName: "Microsoft.Web/serverFarms" }], defaultOutboundAccess: false },
+            // Workload-profiles environments require delegation to Microsoft.App/environments (container-apps/custom-virtual-networks).
+            { ...subnet("containerApps"), delegations: [{ name: "app-environments", serviceName: "Microsoft.App/environments" }], defaultOutboundAccess: false },
+        ],
+        tags,
+    }, { parent });
+    createDiagnosticSettings(`${name}-vnet`, vnet.id, { law: { workspaceResourceId: ctx.workspace.resourceId } }, { parent });
+    return vnet;
+}
+
+/** Subnet resource IDs by key (appGateway, apim, privateEndpoints, functionIntegration, containerApps). */
+export function spokeSubnetIds(vnet: network.VirtualNetwork): pulumi.Output<Record<string, string>> {
+    return pulumi.all(Object.fromEntries(KEYS.map((k) => [k, pulumi.interpolate`${vnet.id}/subnets/${SUBNETS[k].azureName}`])));
+}
