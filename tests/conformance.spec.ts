@@ -83,6 +83,8 @@ const STRICTER: Record<string, string> = {
     // Application Gateway WAF
     "CKV_AZURE_135/example_AppGatewayWAFACLCVE202144228/version_3_1_default_pass":
         "the managed rule set has no ruleSetType (required by the API and by azure-native's ManagedRuleSetArgs); Checkov assumes OWASP, waf-prevention-mode does not guess which rule set is meant and so cannot tell it detects Log4Shell",
+    "CKV_AZURE_135/example_AppGatewayWAFACLCVE202144228/empty_disabled_rules_pass":
+        "Checkov reads a REQUEST-944-APPLICATION-ATTACK-JAVA override without rules as disabling nothing; Azure disables every rule of the group, 944240 (Log4Shell) included (ARM ManagedRuleGroupOverride.rules: \"If none specified, all rules in the group will be disabled\"), so waf-prevention-mode fails it",
     // Container Registry
     "CKV_AZURE_137/example_ACRAdminAccountDisabled/pass":
         "the admin user is disabled, but acr-no-local-or-anonymous-auth (which also covers CKV_AZURE_138) rejects anonymousPullEnabled: true, set here on a Standard registry (Checkov's own CKV_AZURE_138 fails that)",

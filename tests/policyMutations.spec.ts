@@ -89,6 +89,7 @@ const MUTATIONS: Mutation[] = [
     { change: "cross-tenant object replication is allowed", stack: "prod", rule: "storage-no-cross-tenant-replication", apply: set("fhir-st-imp", "allowCrossTenantReplication", true) },
     { change: "infrastructure (double) encryption is dropped", stack: "dev", rule: "storage-infrastructure-encryption", apply: editInputs("fhir-st-exp", (i) => { i["encryption"] = { ...obj(i["encryption"]), requireInfrastructureEncryption: false }; }) },
     { change: "blob versioning is switched off", stack: "prod", rule: "storage-blob-recovery", apply: set("fhir-st-exp-blob", "isVersioningEnabled", false) },
+    { change: "soft-deleted export blob versions may be purged at once (permanent delete)", stack: "dev", rule: "storage-blob-recovery", apply: setIn("fhir-st-exp-blob", "deleteRetentionPolicy", "allowPermanentDelete", true) },
     // Key Vault
     { change: "purge protection is switched off", stack: "prod", rule: "keyvault-purge-protection", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enablePurgeProtection: false }; }) },
     { change: "the vault goes back to access policies", stack: "dev", rule: "keyvault-rbac-authorization", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enableRbacAuthorization: false }; }) },
@@ -107,6 +108,8 @@ const MUTATIONS: Mutation[] = [
     { change: "the private-endpoint subnet's default route goes straight to the internet", stack: "prod", rule: "route-default-via-firewall",
         apply: editInputs("spoke-rt-privateEndpoints", (i) => { const d = list(i["routes"]).find((r) => r["addressPrefix"] === "0.0.0.0/0"); if (d !== undefined) { d["nextHopType"] = "Internet"; delete d["nextHopIpAddress"]; } }) },
     { change: "BGP may override the spoke's default route", stack: "dev", rule: "route-default-via-firewall", apply: set("spoke-rt-apim", "disableBgpRoutePropagation", false) },
+    { change: "the private-endpoint route table sends the IPv6 default (::/0) straight to the internet", stack: "prod", rule: "route-default-via-firewall",
+        apply: editInputs("spoke-rt-privateEndpoints", (i) => { i["routes"] = [...list(i["routes"]), { name: "default-v6", addressPrefix: "::/0", nextHopType: "Internet" }]; }) },
     // Firewall
     { change: "the firewall drops its policy for classic rules", stack: "dev", rule: "firewall-uses-policy",
         apply: editInputs("hub-afw", (i) => { delete i["firewallPolicy"]; i["networkRuleCollections"] = [{ name: "allow-all", priority: 100, action: { type: "Allow" }, rules: [{ name: "any", sourceAddresses: ["*"], destinationAddresses: ["*"], destinationPorts: ["*"], protocols: ["Any"] }] }]; }) },
@@ -115,9 +118,16 @@ const MUTATIONS: Mutation[] = [
     // Application Gateway + WAF
     { change: "the gateway moves to Standard_v2 (no WAF)", stack: "dev", rule: "appgw-waf-policy-attached", apply: editInputs("ingress-agw", (i) => { i["sku"] = { name: "Standard_v2", tier: "Standard_v2", capacity: 1 }; delete i["firewallPolicy"]; }) },
     { change: "the WAF is put in Detection mode", stack: "prod", rule: "waf-prevention-mode", apply: setIn("ingress-waf", "policySettings", "mode", "Detection") },
+    { change: "the WAF overrides DRS's Java group without listing rules (which disables the group, Log4Shell's 944240 included)", stack: "prod", rule: "waf-prevention-mode",
+        apply: editInputs("ingress-waf", (i) => { const set = list(obj(i["managedRules"])["managedRuleSets"])[0]; if (set !== undefined) set["ruleGroupOverrides"] = [...list(set["ruleGroupOverrides"]), { ruleGroupName: "JAVA" }]; }) },
+    { change: "the WAF only logs Log4Shell (944240 overridden to action Log)", stack: "dev", rule: "waf-prevention-mode",
+        apply: editInputs("ingress-waf", (i) => { const set = list(obj(i["managedRules"])["managedRuleSets"])[0]; if (set !== undefined) set["ruleGroupOverrides"] = [...list(set["ruleGroupOverrides"]), { ruleGroupName: "JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "Log" }] }]; }) },
     { change: "the WAF's unpublished-path rule admits only /fhir/..., not the FHIR base /fhir", stack: "prod", rule: "waf-admits-routed-paths",
         apply: editInputs("ingress-waf", (i) => { i["customRules"] = list(i["customRules"]).map((r) => (r["name"] !== "BlockUnpublishedPaths" ? r : { ...r, matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: ["/fhir/"], transforms: ["Lowercase"] }] })); }) },
     { change: "the gateway uses a TLS 1.0 SSL policy", stack: "dev", rule: "appgw-tls-min-1-2", apply: set("ingress-agw", "sslPolicy", { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" }) },
+    { change: "an SSL profile for legacy clients brings TLS 1.0 back", stack: "prod", rule: "appgw-tls-min-1-2", apply: set("ingress-agw", "sslProfiles", [{ name: "legacy-clients", sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" } }]) },
+    { change: "the HTTP listener redirects to an http:// URL", stack: "dev", rule: "appgw-https-end-to-end",
+        apply: editInputs("ingress-agw", (i) => { for (const c of list(i["redirectConfigurations"])) { delete c["targetListener"]; c["targetUrl"] = "http://fhir.example.org/"; } }) },
     { change: "the gateway calls APIM over HTTP", stack: "prod", rule: "appgw-https-end-to-end",
         apply: editInputs("ingress-agw", (i) => { for (const s of list(i["backendHttpSettingsCollection"])) { s["protocol"] = "Http"; s["port"] = 80; } }) },
     // API Management
@@ -157,6 +167,8 @@ const MUTATIONS: Mutation[] = [
         apply: (rs) => rs.map((r) => (r.name === "hub-jumpbox-nic" ? { ...r, dependencies: [...r.dependencies, find(rs, "hub-pip-bas").urn] } : r)) },
     { change: "the function-integration subnet loses its route table", stack: "dev", rule: "subnet-egress-via-firewall", apply: editInputs("spoke-vnet", (i) => { delete subnet(i, "snet-func-integration")["routeTable"]; }) },
     { change: "the hub jumpbox subnet loses its route table", stack: "prod", rule: "subnet-egress-via-firewall", apply: editInputs("hub-vnet", (i) => { delete subnet(i, "snet-jumpbox")["routeTable"]; }) },
+    { change: "the private-endpoint subnet's table also sends ::/0 to the internet (its IPv6 traffic bypasses the firewall)", stack: "dev", rule: "subnet-egress-via-firewall",
+        apply: editInputs("spoke-rt-privateEndpoints", (i) => { i["routes"] = [...list(i["routes"]), { name: "default-v6", addressPrefix: "::/0", nextHopType: "Internet" }]; }) },
     { change: "the spoke VNet's flow log is removed", stack: "prod", rule: "vnet-flow-logs-coverage", apply: without(named("spoke-vnet-flowlog")) },
     { change: "the flow logs stop traffic analytics", stack: "prod", rule: "vnet-flow-logs-coverage", apply: editInputs("hub-vnet-flowlog", (i) => { i["flowAnalyticsConfiguration"] = { networkWatcherFlowAnalyticsConfiguration: { enabled: false } }; }) },
     { change: "Defender for Key Vault is dropped", stack: "prod", rule: "defender-plans-enabled", apply: without(named("hub-defender-KeyVaults")) },

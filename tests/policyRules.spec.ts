@@ -5,7 +5,7 @@ import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from
 import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy/rules/compute";
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
-import { UNKNOWN as UNKNOWN_VALUE, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
+import { UNKNOWN as UNKNOWN_VALUE, defaultRouteCover, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "../policy/rules/firewall";
@@ -44,6 +44,14 @@ const SITE = { httpsOnly: true, publicNetworkAccess: "Disabled", virtualNetworkS
     siteConfig: { minTlsVersion: "1.2", ftpsState: "Disabled", remoteDebuggingEnabled: false, cors: { allowedOrigins: ["https://app.example.org"] } } };
 const site = (siteConfig: Props, top: Props = {}) => ({ ...SITE, ...top, siteConfig: { ...SITE.siteConfig, ...siteConfig } });
 const SUBNET_OK = { name: "snet-a", networkSecurityGroup: NSG, defaultOutboundAccess: false };
+/** A WAF policy in Prevention mode with one managed rule set and its group overrides. */
+const waf = (ruleSetType: string, ruleSetVersion: string, ruleGroupOverrides: Props[]) => ({ policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType, ruleSetVersion, ruleGroupOverrides }] } });
+const TLS12 = { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" };
+/** A gateway whose HTTPS listener reaches the backend and whose HTTP listener's rule redirects to "to-https", defined as given. */
+const redirecting = (redirect: Props) => ({
+    httpListeners: listeners, backendHttpSettingsCollection: [{ name: "b", protocol: "Https" }], redirectConfigurations: [redirect],
+    requestRoutingRules: [{ name: "r1", httpListener: ref("httpListeners", "https"), urlPathMap: ref("urlPathMaps", "m") }, { name: "r2", httpListener: ref("httpListeners", "http"), redirectConfiguration: ref("redirectConfigurations", "to-https") }],
+});
 
 /** Every rule added with the resourceRule helper: at least one passing and one failing input each. */
 const CASES: Case[] = [
@@ -59,8 +67,12 @@ const CASES: Case[] = [
     { rule: storageNoPublicBlob, type: "storage:BlobContainer", pass: [{}, { publicAccess: "None" }], fail: [{ publicAccess: "Blob" }, { publicAccess: "Container" }] },
     { rule: storageNoSharedKey, type: "storage:StorageAccount", pass: [{ allowSharedKeyAccess: false }], fail: [{}, { allowSharedKeyAccess: true }] },
     { rule: storageNoCrossTenantReplication, type: "storage:StorageAccount", pass: [{ allowCrossTenantReplication: false }], fail: [{}, { allowCrossTenantReplication: true }] },
-    { rule: storageBlobRecovery, type: "storage:BlobServiceProperties", pass: [{ deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 }, isVersioningEnabled: true }],
-        fail: [{}, { deleteRetentionPolicy: { enabled: true, days: 1 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true }, { deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } }] },
+    { rule: storageBlobRecovery, type: "storage:BlobServiceProperties", pass: [{ deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 }, isVersioningEnabled: true },
+            // Permanent delete explicitly off; on the container policy it does not apply (ARM: blob service only).
+            { deleteRetentionPolicy: { enabled: true, days: 30, allowPermanentDelete: false }, containerDeleteRetentionPolicy: { enabled: true, days: 7, allowPermanentDelete: true }, isVersioningEnabled: true }],
+        fail: [{}, { deleteRetentionPolicy: { enabled: true, days: 1 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true }, { deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } },
+            // Soft-deleted blob versions and snapshots can be purged before their retention ends.
+            { deleteRetentionPolicy: { enabled: true, days: 30, allowPermanentDelete: true }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true }] },
     { rule: keyVaultPurgeProtection, type: "keyvault:Vault", pass: [{ properties: { enablePurgeProtection: true, enableSoftDelete: true } }],
         fail: [{ properties: {} }, { properties: { enablePurgeProtection: true, enableSoftDelete: false } }, { properties: { enablePurgeProtection: true } }] },
     { rule: keyVaultRbac, type: "keyvault:Vault", pass: [{ properties: { enableRbacAuthorization: true } }], fail: [{ properties: {} }, { properties: { enableRbacAuthorization: false, accessPolicies: [] } }] },
@@ -79,27 +91,59 @@ const CASES: Case[] = [
     { rule: nicNoPublicIp, type: "compute:VirtualMachineScaleSet", pass: [{ virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "ip", subnet: { id: "s" } }] }] } } }],
         fail: [{ virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "ip", publicIPAddressConfiguration: { name: "p" } }] }] } } }] },
     { rule: routeDefaultViaFirewall, type: "network:RouteTable", pass: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { name: "apim", addressPrefix: "ApiManagement", nextHopType: "Internet" }] }],
-        fail: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] }, { routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }] }] },
-    { rule: routeDefaultViaFirewall, type: "network:Route", pass: [{ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }, { addressPrefix: "203.0.113.0/24", nextHopType: "Internet" }],
-        fail: [{ addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { addressPrefix: "0.0.0.0/1", nextHopType: "Internet" }, { addressPrefix: "128.0.0.0/1", nextHopType: "Internet" }] },
+        fail: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] }, { routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }] },
+            // A dual-stack table: the IPv4 default goes to the firewall, the IPv6 one around it.
+            { disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { name: "d6", addressPrefix: "::/0", nextHopType: "Internet" }] }] },
+    { rule: routeDefaultViaFirewall, type: "network:Route", pass: [{ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }, { addressPrefix: "203.0.113.0/24", nextHopType: "Internet" },
+            // IPv6: a default to the appliance, and prefixes that are not defaults (a /2, a documentation range, a service tag).
+            { addressPrefix: "::/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "fd00:db8::4" }, { addressPrefix: "2001:db8::/32", nextHopType: "Internet" }, { addressPrefix: "8000::/2", nextHopType: "Internet" },
+            { addressPrefix: "0.0.0.0/2", nextHopType: "Internet" }, { addressPrefix: "AzureMonitor", nextHopType: "Internet" },
+            // A dropped default (next hop None) sends nothing anywhere.
+            { addressPrefix: "::/0", nextHopType: "None" }, { addressPrefix: "0.0.0.0/0", nextHopType: "None" }],
+        fail: [{ addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { addressPrefix: "0.0.0.0/1", nextHopType: "Internet" }, { addressPrefix: "128.0.0.0/1", nextHopType: "Internet" },
+            // IPv6 default route, its split halves, and other spellings of the same prefixes.
+            { addressPrefix: "::/0", nextHopType: "Internet" }, { addressPrefix: "::/1", nextHopType: "Internet" }, { addressPrefix: "8000::/1", nextHopType: "Internet" },
+            { addressPrefix: "0:0:0:0:0:0:0:0/0", nextHopType: "Internet" }, { addressPrefix: "::0/0", nextHopType: "VirtualNetworkGateway" }, { addressPrefix: "8000:0::/1", nextHopType: "Internet" }] },
     { rule: firewallUsesPolicy, type: "network:AzureFirewall", pass: [{ firewallPolicy: { id: "p" } }], fail: [{}, { firewallPolicy: { id: "p" }, networkRuleCollections: [{ name: "classic" }] }] },
     { rule: firewallThreatIntelDeny, type: "network:FirewallPolicy", pass: [{ threatIntelMode: "deny" }], fail: [{}, { threatIntelMode: "Alert" }, { threatIntelMode: "Off" }] },
     { rule: firewallThreatIntelDeny, type: "network:AzureFirewall", pass: [{ firewallPolicy: { id: "p" } }, { firewallPolicy: { id: "p" }, threatIntelMode: "Deny" }], fail: [{}, { firewallPolicy: { id: "p" }, threatIntelMode: "Alert" }, { threatIntelMode: "Off" }] },
     { rule: appGatewayWafAttached, type: "network:ApplicationGateway", pass: [{ sku: { tier: "WAF_v2" }, firewallPolicy: { id: "w" } }], fail: [{ sku: { tier: "Standard_v2" } }, { sku: { tier: "WAF_v2" } }] },
     { rule: wafPreventionMode, type: "network:WebApplicationFirewallPolicy", pass: [{ policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: true }, managedRules: { managedRuleSets: [{ ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" }] } },
-            { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2", ruleGroupOverrides: [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "Block" }] }] }] } }],
+            { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2", ruleGroupOverrides: [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "Block" }] }] }] } },
+            // 944240 scored (DRS 2.1's default action: Critical, 5 points, blocks in Prevention mode), or enabled with no action (the rule set's default).
+            waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "AnomalyScoring" }] }]),
+            waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "JAVA", rules: [{ ruleId: "944240", state: "enabled" }] }]),
+            // A Java group override that disables another rule only, and a rule-less override of another group.
+            waf("OWASP", "3.1", [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944200" }] }]),
+            waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "PHP" }, { ruleGroupName: "JAVA", rules: [{ ruleId: "944100", state: "Disabled" }] }])],
         fail: [{ policySettings: { state: "Enabled", mode: "Detection" }, managedRules: { managedRuleSets: [{ ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" }] } }, { policySettings: { state: "Disabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{}] } }, { policySettings: { state: "Enabled", mode: "Prevention", requestBodyCheck: false }, managedRules: { managedRuleSets: [{}] } }, { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [] } },
             // Log4Shell (CKV_AZURE_135): OWASP 3.0 predates rule 944240; an override that disables it.
             { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.0" }] } },
-            { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2", ruleGroupOverrides: [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944240", state: "Disabled" }] }] }] } }] },
+            { policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType: "OWASP", ruleSetVersion: "3.2", ruleGroupOverrides: [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944240", state: "Disabled" }] }] }] } },
+            // A Java group override without rules disables the whole group (ARM: "If none specified, all rules in the group will be disabled").
+            waf("OWASP", "3.2", [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA" }]), waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "JAVA" }]), waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "java", rules: [] }]),
+            // 944240 enabled but not blocking: logged, allowed, challenged.
+            waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "Log" }] }]),
+            waf("OWASP", "3.2", [{ ruleGroupName: "REQUEST-944-APPLICATION-ATTACK-JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "Allow" }] }]),
+            waf("Microsoft_DefaultRuleSet", "2.1", [{ ruleGroupName: "JAVA", rules: [{ ruleId: "944240", state: "Enabled", action: "JSChallenge" }] }])] },
     { rule: appGatewayTls12, type: "network:ApplicationGateway", pass: [{ sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" } }, { sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_3" } },
-            { sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "tls_ecdhe_ecdsa_with_aes_256_gcm_sha384"] } }],
+            { sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "tls_ecdhe_ecdsa_with_aes_256_gcm_sha384"] } },
+            // SSL profiles: one with its own TLS 1.2 policy, one for client authentication only (keeps the gateway's policy).
+            { sslPolicy: TLS12, sslProfiles: [{ name: "partners", sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_3" } }, { name: "mtls", clientAuthConfiguration: { verifyClientCertIssuerDN: true } }] }],
         fail: [{}, { sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20170401S" } }, { sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_0" } },
-            { sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"] } }] },
+            { sslPolicy: { policyType: "CustomV2", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_3DES_EDE_CBC_SHA"] } },
+            // A listener-specific SSL profile that brings TLS 1.0 or a weak cipher back.
+            { sslPolicy: TLS12, sslProfiles: [{ name: "legacy", sslPolicy: { policyType: "Predefined", policyName: "AppGwSslPolicy20150501" } }] },
+            { sslPolicy: TLS12, sslProfiles: [{ name: "legacy", sslPolicy: { policyType: "Custom", minProtocolVersion: "TLSv1_2", cipherSuites: ["TLS_RSA_WITH_AES_128_CBC_SHA"] } }] },
+            { sslPolicy: TLS12, sslProfiles: [{ name: "empty", sslPolicy: {} }] }] },
     { rule: appGatewayHttpsEndToEnd, type: "network:ApplicationGateway",
-        pass: [{ httpListeners: listeners, backendHttpSettingsCollection: [{ name: "b", protocol: "Https" }], requestRoutingRules: [{ name: "r1", httpListener: ref("httpListeners", "https"), urlPathMap: ref("urlPathMaps", "m") }, { name: "r2", httpListener: ref("httpListeners", "http"), redirectConfiguration: ref("redirectConfigurations", "to-https") }] }],
+        pass: [redirecting({ name: "to-https", targetListener: ref("httpListeners", "https") }), redirecting({ name: "to-https", targetUrl: "https://app.example.org/" }), redirecting({ name: "to-https", targetUrl: "HTTPS://app.example.org/" })],
         fail: [{ httpListeners: listeners, backendHttpSettingsCollection: [{ name: "b", protocol: "Https" }], requestRoutingRules: [{ name: "r2", httpListener: ref("httpListeners", "http"), backendAddressPool: ref("backendAddressPools", "p") }] },
-            { httpListeners: listeners, backendHttpSettingsCollection: [{ name: "b", protocol: "Http" }], requestRoutingRules: [] }] },
+            { httpListeners: listeners, backendHttpSettingsCollection: [{ name: "b", protocol: "Http" }], requestRoutingRules: [] },
+            // Redirects that keep the client on plain HTTP: an http:// URL, back to the HTTP listener, no target, a configuration the gateway lacks.
+            redirecting({ name: "to-https", targetUrl: "http://app.example.org/" }), redirecting({ name: "to-https", targetListener: ref("httpListeners", "http") }),
+            redirecting({ name: "to-https", redirectType: "Permanent" }), redirecting({ name: "elsewhere", targetListener: ref("httpListeners", "https") }),
+            redirecting({ name: "to-https", targetUrl: "//app.example.org/" })] },
     { rule: apimVnetInternal, type: "apimanagement:ApiManagementService", pass: [{ virtualNetworkType: "Internal", virtualNetworkConfiguration: { subnetResourceId: "s" }, sku: { name: "Premium" } }],
         fail: [{ sku: { name: "Premium" } }, { virtualNetworkType: "External", virtualNetworkConfiguration: { subnetResourceId: "s" }, sku: { name: "Premium" } }, { virtualNetworkType: "Internal", virtualNetworkConfiguration: { subnetResourceId: "s" }, sku: { name: "Consumption" } }] },
     { rule: apimTls12, type: "apimanagement:ApiManagementService", pass: [{ customProperties: APIM_SAFE }], fail: [{}, { customProperties: { ...APIM_SAFE, "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11": "True" } }] },
@@ -111,6 +155,14 @@ const CASES: Case[] = [
     { rule: vmSshKeyOnly, type: "compute:VirtualMachine", pass: [{ osProfile: { linuxConfiguration: { disablePasswordAuthentication: true } } }, { osProfile: { windowsConfiguration: {} } }],
         fail: [{ osProfile: { linuxConfiguration: {} } }, { osProfile: { adminPassword: "x", linuxConfiguration: { disablePasswordAuthentication: true } } },
             { osProfile: { linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "" }] } } } }] },
+    { rule: vmSshKeyOnly, type: "compute:VirtualMachineScaleSet",
+        pass: [{ virtualMachineProfile: { osProfile: { linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "ssh-ed25519 AAAA azureuser" }] } } } } },
+            { virtualMachineProfile: { osProfile: { windowsConfiguration: {}, adminPassword: "x" } } }, { virtualMachineProfile: { storageProfile: { imageReference: { id: "g" } } } }],
+        fail: [{ virtualMachineProfile: { osProfile: { linuxConfiguration: {} } } }, { virtualMachineProfile: { osProfile: { adminUsername: "azureuser", adminPassword: "x", linuxConfiguration: { disablePasswordAuthentication: false } } } },
+            { virtualMachineProfile: { osProfile: { adminPassword: "x", linuxConfiguration: { disablePasswordAuthentication: true } } } },
+            { virtualMachineProfile: { osProfile: { linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: "" }] } } } } },
+            // The VM-level paths do not count on a scale set: its instances take virtualMachineProfile.
+            { osProfile: { linuxConfiguration: { disablePasswordAuthentication: true } }, virtualMachineProfile: { osProfile: { linuxConfiguration: {} } } }] },
     { rule: requiredTags, type: "network:VirtualNetwork", pass: [{ tags: TAGS }], fail: [{}, { tags: { owner: "x" } }] },
     { rule: requiredTags, type: "storage:BlobContainer", pass: [{}], fail: [] },
     { rule: storageNoPublicNetworkAccess, type: "storage:StorageAccount", pass: [{ publicNetworkAccess: "disabled" }, { publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" } }],
@@ -135,6 +187,8 @@ const CASES: Case[] = [
     { rule: appServiceFtpDisabled, type: "web:WebAppSlot", pass: [site({ ftpsState: "disabled" })], fail: [site({ ftpsState: "AllAllowed" })] },
     { rule: appServiceFtpDisabled, type: "web:WebAppFtpAllowed", pass: [{ allow: false }], fail: [{ allow: true }] },
     { rule: appServiceFtpDisabled, type: "web:WebAppScmAllowed", pass: [{ allow: false }], fail: [{ allow: true }] },
+    { rule: appServiceFtpDisabled, type: "web:WebAppFtpAllowedSlot", pass: [{ allow: false, slot: "staging" }], fail: [{ allow: true, slot: "staging" }, { slot: "staging" }] },
+    { rule: appServiceFtpDisabled, type: "web:WebAppScmAllowedSlot", pass: [{ allow: false, slot: "staging" }], fail: [{ allow: true, slot: "staging" }, { slot: "staging" }] },
     { rule: appServiceRemoteDebuggingOff, type: "web:WebApp", pass: [SITE, site({ remoteDebuggingEnabled: undefined })], fail: [site({ remoteDebuggingEnabled: true, remoteDebuggingVersion: "VS2022" })] },
     { rule: appServiceRemoteDebuggingOff, type: "web:WebAppSlot", pass: [SITE], fail: [site({ remoteDebuggingEnabled: true })] },
     { rule: appServiceCorsNoWildcard, type: "web:WebApp", pass: [SITE, site({ cors: undefined })], fail: [site({ cors: { allowedOrigins: ["*"] } }), site({ cors: { allowedOrigins: ["https://a.example.org", "*"] } })] },
@@ -149,6 +203,8 @@ const CASES: Case[] = [
         fail: [{}, { vnetConfiguration: { infrastructureSubnetId: "s" } }, { vnetConfiguration: { infrastructureSubnetId: "s", internal: true }, publicNetworkAccess: "enabled" }] },
     { rule: diskNoPublicNetwork, type: "compute:Disk", pass: [{ publicNetworkAccess: "Disabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "Disabled", networkAccessPolicy: "AllowPrivate", diskAccessId: "d" }],
         fail: [{}, { publicNetworkAccess: "Disabled" }, { publicNetworkAccess: "Enabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "Disabled", networkAccessPolicy: "AllowAll" }] },
+    { rule: diskNoPublicNetwork, type: "compute:Snapshot", pass: [{ publicNetworkAccess: "Disabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "disabled", networkAccessPolicy: "AllowPrivate", diskAccessId: "d" }],
+        fail: [{}, { publicNetworkAccess: "Enabled", networkAccessPolicy: "AllowAll" }, { publicNetworkAccess: "Disabled" }, { networkAccessPolicy: "DenyAll" }] },
     { rule: synapsePrivateOnly, type: "synapse:Workspace", pass: [{ publicNetworkAccess: "Disabled" }], fail: [{}, { publicNetworkAccess: "Enabled" }] },
     { rule: synapsePrivateOnly, type: "synapse:IpFirewallRule", pass: [], fail: [{ startIpAddress: "0.0.0.0", endIpAddress: "255.255.255.255" }] },
     { rule: synapseExfiltrationProtection, type: "synapse:Workspace", pass: [{ managedVirtualNetwork: "default", managedVirtualNetworkSettings: { preventDataExfiltration: true, allowedAadTenantIdsForLinking: [TENANT] } }],
@@ -199,6 +255,18 @@ describe("policy pack rules (table)", () => {
             for (const id of meta.controls.azurePolicy) expect(id, name).to.match(/^[0-9a-f]{8}$/);
             for (const id of meta.controls.checkov) expect(id, name).to.match(/^CKV2?_AZURE_\d+$/);
         }
+    });
+
+    it("recognises default routes by the parsed prefix (IPv4 and IPv6, /0 and either /1 half, any spelling), and nothing else", () => {
+        const cases: Array<[string, ReturnType<typeof defaultRouteCover>]> = [
+            ["0.0.0.0/0", { family: 4, halves: [0, 1] }], ["0.0.0.0/1", { family: 4, halves: [0] }], ["128.0.0.0/1", { family: 4, halves: [1] }],
+            ["::/0", { family: 6, halves: [0, 1] }], ["::/1", { family: 6, halves: [0] }], ["8000::/1", { family: 6, halves: [1] }],
+            ["0:0:0:0:0:0:0:0/0", { family: 6, halves: [0, 1] }], ["::0/0", { family: 6, halves: [0, 1] }], ["8000:0::/1", { family: 6, halves: [1] }], ["::ffff:0.0.0.0/0", { family: 6, halves: [0, 1] }],
+            ["10.0.0.0/8", undefined], ["0.0.0.0/2", undefined], ["8000::/2", undefined], ["fd00::/8", undefined],
+            ["Internet", undefined], ["AzureCloud", undefined], ["1::2::3/0", undefined], ["256.0.0.0/0", undefined], ["0.0.0.0", undefined], ["::", undefined],
+        ];
+        for (const [prefix, cover] of cases) expect(defaultRouteCover(prefix), prefix).to.deep.equal(cover);
+        expect(defaultRouteCover(undefined)).to.equal(undefined);
     });
 
     it("ignores other resource types", () => {

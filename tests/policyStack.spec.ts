@@ -122,6 +122,38 @@ describe("subnet-egress-via-firewall (edge cases)", () => {
             { name: "low", addressPrefix: "0.0.0.0/1", nextHopType: "Internet" }, { name: "high", addressPrefix: "128.0.0.0/1", nextHopType: "Internet" }] });
         expect(checkStack(subnetEgressViaFirewall, [fw, split, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [split])])).to.have.length(1);
     });
+    it("treats IPv6 default routes (::/0 and its halves ::/1, 8000::/1) like 0.0.0.0/0: a table whose IPv6 default goes to the Internet fails", () => {
+        const dual = (routes: Array<Record<string, unknown>>) => res("network:RouteTable", "rt-dual", { disableBgpRoutePropagation: true, routes: [...via("10.0.0.4").routes, ...routes] });
+        const subnetOn = (t: PolicyResource) => vnet([{ name: "a", addressPrefixes: ["10.0.1.0/24", "fd00:db8:1::/64"], routeTable: { id: UNKNOWN } }], [t]);
+        for (const routes of [[{ name: "d6", addressPrefix: "::/0", nextHopType: "Internet" }], [{ name: "lo6", addressPrefix: "::/1", nextHopType: "Internet" }, { name: "hi6", addressPrefix: "8000::/1", nextHopType: "Internet" }]]) {
+            const t = dual(routes);
+            expect(checkStack(subnetEgressViaFirewall, [fw, t, subnetOn(t)])).to.deep.equal([`subnet "a" of "spoke" routes ${routes.map((r) => r.addressPrefix).join(", ")} elsewhere than the firewall (10.0.0.4)`]);
+        }
+        // Standalone routes count the same.
+        const table = res("network:RouteTable", "rt-s", { disableBgpRoutePropagation: true });
+        const v4 = res("network:Route", "r4", { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { routeTableName: [table] });
+        const v6 = res("network:Route", "r6", { addressPrefix: "::/0", nextHopType: "Internet" }, { routeTableName: [table] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, table, v4, v6, subnetOn(table)])).to.have.length(1);
+        // An IPv6 default to the firewall does not stand in for the IPv4 one, nor does one half of a split default for both.
+        const only = (routes: Array<Record<string, unknown>>) => res("network:RouteTable", "rt-only", { disableBgpRoutePropagation: true, routes });
+        const toFw = (addressPrefix: string) => ({ name: addressPrefix, addressPrefix, nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" });
+        for (const [routes, stray] of [[[toFw("::/0")], "0.0.0.0/0"], [[toFw("0.0.0.0/1")], "128.0.0.0/1"], [[toFw("128.0.0.0/1"), toFw("::/0")], "0.0.0.0/1"]] as const) {
+            const t = only([...routes]);
+            expect(checkStack(subnetEgressViaFirewall, [fw, t, subnetOn(t)])).to.deep.equal([`subnet "a" of "spoke" routes ${stray} elsewhere than the firewall (10.0.0.4)`]);
+        }
+        // Both halves of a split default (IPv4 and IPv6) to the firewall, without a /0, cover everything.
+        const split = only([toFw("0.0.0.0/1"), toFw("128.0.0.0/1"), toFw("::/1"), toFw("8000::/1")]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, split, subnetOn(split)])).to.deep.equal([]);
+        // A dropped default (next hop None) is stricter than the firewall: an IPv6 ::/0 the firewall cannot carry may be
+        // dropped; an IPv4 default must still be covered.
+        const dropped = dual([{ name: "drop6", addressPrefix: "::/0", nextHopType: "None" }]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, dropped, subnetOn(dropped)])).to.deep.equal([]);
+        const droppedAll = only([{ name: "drop4", addressPrefix: "0.0.0.0/0", nextHopType: "None" }]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, droppedAll, subnetOn(droppedAll)])).to.deep.equal([]);
+        // Specific IPv6 routes are not defaults: the table still sends every default through the firewall.
+        const specific = dual([{ name: "doc", addressPrefix: "2001:db8::/32", nextHopType: "Internet" }, { name: "ula", addressPrefix: "fd00::/8", nextHopType: "VnetLocal" }]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, specific, subnetOn(specific)])).to.deep.equal([]);
+    });
     it("fails a table that lets BGP-learned routes override its default route", () => {
         const bgp = res("network:RouteTable", "rt-bgp", via("10.0.0.4", false));
         expect(checkStack(subnetEgressViaFirewall, [fw, bgp, vnet([{ name: "a", routeTable: { id: UNKNOWN } }], [bgp])])).to.deep.equal([`subnet "a" of "spoke" uses route table "rt-bgp", which lets BGP-learned routes override its default route`]);

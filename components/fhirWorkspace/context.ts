@@ -1,18 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createDiagnosticSettings } from "../shared/diagnostics";
 import { LockArgs } from "../shared/lock";
-import { NamingArgs } from "../shared/naming";
+import { Placement } from "../shared/placement";
 
 /** What every block of the component needs: naming, placement, tags, network, lock and the stateful options. */
-export interface FhirWorkspaceContext {
-    /** Naming parts of every Azure name. */
-    naming: NamingArgs;
-    /** Region of every child (the naming location). */
-    location: string;
-    /** Resource group of every child. */
-    rg: pulumi.Input<string>;
-    /** Tags of every taggable child. */
-    tags: Record<string, pulumi.Input<string>>;
+export interface FhirWorkspaceContext extends Placement {
     /** Central Log Analytics workspace for diagnostics. */
     law: pulumi.Input<string>;
     /** Subnet of every private endpoint. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_CORS_HEADERS, DEFAULT_CORS_METHODS } from "../shared/cors";
 import { DiagnosticSettingArgs } from "../shared/diagnostics";
+import { placement } from "../shared/placement";
 import { PrivateEndpointArgs } from "../shared/privateEndpoint";
 import { RoleAssignmentArgs } from "../shared/roleAssignment";
 import {
@@ -39,10 +40,7 @@ export interface FhirWorkspaceSettings {
 /** Naming, placement, network, lock and stateful options every block uses. */
 export function fhirWorkspaceContext(args: FhirWorkspaceArgs): FhirWorkspaceContext {
     return {
-        naming: args.naming,
-        location: args.naming.location,
-        rg: args.resourceGroupName,
-        tags: args.tags ?? {},
+        ...placement(args),
         law: args.logAnalyticsWorkspaceResourceId,
         peSubnet: args.network.privateEndpointSubnetResourceId,
         zones: args.network.privateDnsZoneResourceIds,

@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { resourceName } from "../shared/naming";
 import { HubContext, hubDiagnostics } from "./context";
-import { createPublicIp } from "./firewall";
+import { createHubPublicIp } from "./firewall";
 import { HubNetwork } from "./network";
 
 /** Azure Bastion, the only administrative entry point, with its public IP. */
 export function createBastion(parent: pulumi.ComponentResource, name: string, ctx: HubContext, sku: string, hub: HubNetwork): network.BastionHost {
-    const bastionPip = createPublicIp(parent, name, ctx, "bas", "bas");
+    const bastionPip = createHubPublicIp(parent, name, ctx, "bas", "bas");
     const tunnelling = sku !== "Basic";
     const bastion = new network.BastionHost(`${name}-bas`, {
         bastionHostName: resourceName("bastion", ctx.naming, "hub"),

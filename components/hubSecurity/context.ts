@@ -3,7 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { createDiagnosticSettings } from "../shared/diagnostics";
 import { FlowLogSettingsArgs } from "../shared/flowLogs";
 import { LockArgs } from "../shared/lock";
-import { NamingArgs } from "../shared/naming";
+import { Placement, placement } from "../shared/placement";
 import { WorkspaceReferenceArgs } from "../shared/workspace";
 import { DEFAULT_DEFENDER_PLANS, DEFAULT_PRIVATE_DNS_ZONES, DefenderPlanArgs, HubNetworkArgs, HubSecurityArgs } from "./args";
 import { DEFAULT_CONTAINER_IMAGE_FQDNS, DEFAULT_PACKAGE_SOURCE_FQDNS } from "./egress";
@@ -11,11 +11,7 @@ import { DEFAULT_CONTAINER_IMAGE_FQDNS, DEFAULT_PACKAGE_SOURCE_FQDNS } from "./e
 const ZONES = ["1", "2", "3"];
 
 /** What every step of the hub needs to create its children: names, placement, tags, options, the central workspace. */
-export interface HubContext {
-    naming: NamingArgs;
-    location: string;
-    rg: pulumi.Input<string>;
-    tags: Record<string, pulumi.Input<string>>;
+export interface HubContext extends Placement {
     workspace: WorkspaceReferenceArgs;
     /** Availability zones of the zonal children (firewall, public IPs, jumpbox); undefined when not zone redundant. */
     zones: string[] | undefined;
@@ -72,10 +68,7 @@ export interface HubSettings {
 
 export function hubContext(args: HubSecurityArgs): HubContext {
     return {
-        naming: args.naming,
-        location: args.naming.location,
-        rg: args.resourceGroupName,
-        tags: args.tags ?? {},
+        ...placement(args),
         workspace: args.workspace,
         zones: args.zoneRedundant === true ? ZONES : undefined,
         stateful: { protect: args.protectStatefulResources === true, retainOnDelete: args.retainStatefulResourcesOnDelete === true },

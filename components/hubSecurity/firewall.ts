@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { resourceName } from "../shared/naming";
+import { createPublicIp } from "../shared/publicIp";
 import { HubContext, HubSettings, hubDiagnostics } from "./context";
 import { egressRuleCollectionGroups } from "./egress";
 import { HubNetwork } from "./network";
@@ -12,20 +13,12 @@ export interface HubFirewall {
     privateIp: pulumi.Output<string>;
 }
 
-/** A Standard, static, IPv4 public IP (zonal when the hub is zone redundant) with its diagnostics, `${name}-pip-${key}`. */
-export function createPublicIp(parent: pulumi.ComponentResource, name: string, ctx: HubContext, key: string, instance: string): network.PublicIPAddress {
-    const ip = new network.PublicIPAddress(`${name}-pip-${key}`, {
-        publicIpAddressName: resourceName("publicIpAddress", ctx.naming, instance),
-        resourceGroupName: ctx.rg,
-        location: ctx.location,
-        sku: { name: "Standard", tier: "Regional" },
-        publicIPAllocationMethod: "Static",
-        publicIPAddressVersion: "IPv4",
-        ...(ctx.zones !== undefined ? { zones: ctx.zones } : {}),
-        tags: ctx.tags,
+/** A public IP of the hub (zonal when the hub is zone redundant) with its diagnostics, `${name}-pip-${key}`. */
+export function createHubPublicIp(parent: pulumi.ComponentResource, name: string, ctx: HubContext, key: string, instance: string): network.PublicIPAddress {
+    return createPublicIp(`${name}-pip-${key}`, {
+        name: resourceName("publicIpAddress", ctx.naming, instance), resourceGroupName: ctx.rg, location: ctx.location, tags: ctx.tags,
+        zones: ctx.zones, workspaceResourceId: ctx.workspace.resourceId,
     }, { parent });
-    hubDiagnostics(parent, name, ctx, `pip-${key}`, ip.id);
-    return ip;
 }
 
 /** Azure Firewall with a Firewall Policy (no classic rule collections; reference defect 2). */
@@ -70,8 +63,8 @@ export function createFirewall(parent: pulumi.ComponentResource, name: string, c
         }, { parent, ...(previous !== undefined ? { dependsOn: [previous] } : {}) });
     }
 
-    const fwPip = createPublicIp(parent, name, ctx, "afw", "afw");
-    const mgmtPip = s.network.firewallManagementSubnet !== undefined ? createPublicIp(parent, name, ctx, "afw-mgmt", "afwm") : undefined;
+    const fwPip = createHubPublicIp(parent, name, ctx, "afw", "afw");
+    const mgmtPip = s.network.firewallManagementSubnet !== undefined ? createHubPublicIp(parent, name, ctx, "afw-mgmt", "afwm") : undefined;
     const firewall = new network.AzureFirewall(`${name}-afw`, {
         azureFirewallName: resourceName("firewall", naming, "hub"),
         resourceGroupName: rg,

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as privatedns from "@pulumi/azure-native/privatedns";
+import { resourceName } from "../shared/naming";
+import { createPublicIp } from "../shared/publicIp";
 import { IngressArgs } from "./args";
 import { IngressContext, diag } from "./context";
-import { createPublicIp } from "./publicIp";
 
 /** Legacy TLS/SSL and weak ciphers off on the APIM gateway (client side) and towards backends (learn.microsoft.com/azure/api-management/api-management-howto-manage-protocols-ciphers). */
 export const APIM_PROTOCOL_SETTINGS: Record<string, string> = {
@@ -58,7 +59,7 @@ export function createApim(parent: pulumi.ComponentResource, name: string, ctx: 
     // Learn recommends the instance's own name as the label, which carries the stack suffix and so is unique in
     // the region, and a zone-redundant IP where the instance is zone-redundant
     // (learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet, prerequisites).
-    const apimPip = createPublicIp(parent, name, ctx, "apim", apimName, s.publicZones);
+    const apimPip = createPublicIp(`${name}-pip-apim`, { name: resourceName("publicIpAddress", ctx.naming, "apim"), resourceGroupName: rg, location, tags, domainNameLabel: apimName, zones: s.publicZones, workspaceResourceId: ctx.law }, { parent });
     const service = new apimanagement.ApiManagementService(`${name}-apim`, {
         serviceName: apimName,
         resourceGroupName: rg,

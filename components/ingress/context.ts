@@ -1,14 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createDiagnosticSettings } from "../shared/diagnostics";
 import { NamingArgs, resourceName } from "../shared/naming";
+import { Placement } from "../shared/placement";
 import { FhirApiCorsPolicy } from "./fhirApi";
 
 /** What every Ingress block needs: naming, placement, tags, the central workspace, settings and shared names. */
-export interface IngressContext {
-    naming: NamingArgs;
-    rg: pulumi.Input<string>;
-    location: string;
-    tags: Record<string, pulumi.Input<string>>;
+export interface IngressContext extends Placement {
     /** Central Log Analytics workspace every diagnostic setting sends to. */
     law: pulumi.Input<string>;
     /** The args' settings with every default applied. */

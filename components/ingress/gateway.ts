@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { resourceName } from "../shared/naming";
+import { createPublicIp } from "../shared/publicIp";
 import { GatewayCertificate } from "./certificate";
 import { IngressContext, diag } from "./context";
-import { createPublicIp } from "./publicIp";
 import { PUBLISHED_BASE_PATH } from "./waf";
 
 /** The gateway and its public IP (the outputs read both). */
@@ -29,7 +29,7 @@ export function createGateway(
     const { gw, publicZones } = ctx.settings;
     const { apimHost, agwDnsLabel } = ctx.names;
     const agwName = resourceName("applicationGateway", naming);
-    const agwPip = createPublicIp(parent, name, ctx, "agw", agwDnsLabel, publicZones);
+    const agwPip = createPublicIp(`${name}-pip-agw`, { name: resourceName("publicIpAddress", naming, "agw"), resourceGroupName: rg, location, tags, domainNameLabel: agwDnsLabel, zones: publicZones, workspaceResourceId: ctx.law }, { parent });
     // Sub-resource IDs are built from the gateway's own (deterministic) ID: ARM needs them inside the same request.
     const agwId = pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/applicationGateways/${agwName}`;
     const sub = (collection: string, item: string) => ({ id: pulumi.interpolate`${agwId}/${collection}/${item}` });

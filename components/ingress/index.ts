@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { DEFAULT_CORS_HEADERS, DEFAULT_CORS_METHODS } from "../shared/cors";
+import { placement } from "../shared/placement";
 import { validatedArgs } from "../shared/validation";
 import { createFhirApi } from "./api";
 import { createApim } from "./apim";
@@ -76,10 +77,7 @@ export class Ingress extends pulumi.ComponentResource {
 
         // ---- defaults, applied in one place; names every block shares ----
         const ctx: IngressContext = {
-            naming: args.naming,
-            rg: args.resourceGroupName,
-            location: args.naming.location,
-            tags: args.tags ?? {},
+            ...placement(args),
             law: args.logAnalyticsWorkspaceResourceId,
             settings: ingressSettings(args),
             names: ingressNames(args.naming),

@@ -1,16 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NamingArgs } from "../shared/naming";
+import { Placement, placement } from "../shared/placement";
 import { NsgRuleSpec } from "../shared/nsgRules";
 import { WorkspaceReferenceArgs } from "../shared/workspace";
 import { SpokeNetworkArgs } from "./args";
 import { SpokeSubnetKey, spokeNsgRules } from "./nsgRules";
 
 /** What every step of the spoke needs to create its children: names, placement, tags, the central workspace. */
-export interface SpokeContext {
-    naming: NamingArgs;
-    location: string;
-    rg: pulumi.Input<string>;
-    tags: Record<string, pulumi.Input<string>>;
+export interface SpokeContext extends Placement {
     workspace: WorkspaceReferenceArgs;
 }
 
@@ -23,7 +19,7 @@ export interface SpokeSettings {
 }
 
 export function spokeContext(args: SpokeNetworkArgs): SpokeContext {
-    return { naming: args.naming, location: args.naming.location, rg: args.resourceGroupName, tags: args.tags ?? {}, workspace: args.workspace };
+    return { ...placement(args), workspace: args.workspace };
 }
 
 /** The args' defaults, applied in one place (here). */

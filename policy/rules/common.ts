@@ -119,10 +119,57 @@ export const PLATFORM_SUBNET_REASONS: Readonly<Record<string, string>> = {
 /** Platform subnets: Azure manages them or their service brings its own outbound path (public IP), so they take no route to the firewall. */
 export const PLATFORM_SUBNETS = Object.keys(PLATFORM_SUBNET_REASONS);
 
+/** A dotted-quad IPv4 address (`10.0.0.0`). */
+function isIpv4(a: string): boolean {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+    return m !== null && m.slice(1).every((o) => Number(o) <= 255);
+}
+
+/** An IPv6 address in any RFC 4291 text form: eight groups, `::` for a run of zero groups, an IPv4 tail (`::ffff:0.0.0.0`). */
+function isIpv6(a: string): boolean {
+    const halves = a.split("::");
+    if (halves.length > 2) return false;
+    const groups = halves.flatMap((h) => (h === "" ? [] : h.split(":")));
+    let count = 0;
+    for (const [i, g] of groups.entries()) {
+        if (/^[0-9a-f]{1,4}$/i.test(g)) count += 1;
+        else if (i === groups.length - 1 && isIpv4(g)) count += 2;
+        else return false;
+    }
+    return halves.length === 2 ? count <= 7 : count === 8;
+}
+
+/** Which part of an address family's space a default-like route covers: both halves (a /0), or one half (a /1). */
+export interface DefaultRouteCover {
+    family: 4 | 6;
+    /** 0: the low half (0.0.0.0/1, ::/1), 1: the high half (128.0.0.0/1, 8000::/1). */
+    halves: Array<0 | 1>;
+}
+
 /**
- * True for an address prefix that carries internet-bound traffic like a default route: 0.0.0.0/0 itself, or one half
- * of a split default (0.0.0.0/1, 128.0.0.0/1), which wins over 0.0.0.0/0 by longest-prefix match.
+ * The part of the address space a default-like route covers, or undefined for any other prefix: a /0 (0.0.0.0/0, and
+ * for IPv6 ::/0) covers it all, a /1 covers one half of a split default (0.0.0.0/1 + 128.0.0.0/1, ::/1 + 8000::/1),
+ * which wins over the /0 by longest-prefix match. Decided on the parsed prefix, not the spelling, so every text form of
+ * an address counts (`0:0:0:0:0:0:0:0/0`, `::0/0`, `8000:0::/1`). A dual-stack VNet routes IPv6 with user-defined routes
+ * like IPv4 (learn.microsoft.com/azure/virtual-network/ip-services/ipv6-overview), so a ::/0 to the Internet is as much
+ * an egress path around the firewall as a 0.0.0.0/0 one. Service tags and longer prefixes are not defaults.
  */
+export function defaultRouteCover(prefix: unknown): DefaultRouteCover | undefined {
+    if (typeof prefix !== "string") return undefined;
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(prefix.trim());
+    const address = m?.[1];
+    if (m === null || address === undefined) return undefined;
+    const length = Number(m[2]);
+    if (length > 1) return undefined;
+    let family: 4 | 6;
+    let high: boolean;
+    if (isIpv4(address)) { family = 4; high = Number(address.split(".")[0]) >= 128; }
+    else if (isIpv6(address)) { family = 6; const first = address.startsWith("::") ? "0" : (address.split(":")[0] ?? "0"); high = Number.parseInt(first, 16) >= 0x8000; }
+    else return undefined;
+    return { family, halves: length === 0 ? [0, 1] : [high ? 1 : 0] };
+}
+
+/** True for an address prefix that carries internet-bound traffic like a default route (see defaultRouteCover). */
 export function isDefaultRoutePrefix(prefix: unknown): boolean {
-    return prefix === "0.0.0.0/0" || prefix === "0.0.0.0/1" || prefix === "128.0.0.0/1";
+    return defaultRouteCover(prefix) !== undefined;
 }

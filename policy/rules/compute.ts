@@ -33,41 +33,62 @@ function isWindows(props: Record<string, unknown>): boolean {
     return typeof publisher === "string" && publisher.toLowerCase().includes("windows");
 }
 
+/**
+ * Where a VM keeps what vm-ssh-key-only reads, and a scale set its instances' (virtualMachineProfile: the same
+ * osProfile and storageProfile shapes, ARM VirtualMachineScaleSetOSProfile/StorageProfile). Checkov checks the scale
+ * set case as CKV_AZURE_49 (checkov/arm/checks/resource/AzureScaleSetPassword.py).
+ */
+const VM_PROFILE: Readonly<Record<string, { base: string; label: string }>> = {
+    "compute:VirtualMachine": { base: "", label: "VM" },
+    "compute:VirtualMachineScaleSet": { base: "virtualMachineProfile", label: "VM scale set" },
+};
+
 export const vmSshKeyOnly = resourceRule({
     name: "vm-ssh-key-only",
     area: AREA,
-    description: "Linux VMs allow SSH keys only, never passwords.",
+    description: "Linux VMs and VM scale sets allow SSH keys only, never passwords.",
     severity: "high",
     enforcementLevel: "mandatory",
-    controls: { hitrust: ["01.q", "01.d"], azurePolicy: [], checkov: ["CKV_AZURE_149", "CKV_AZURE_178", "CKV_AZURE_1"] },
-    types: ["compute:VirtualMachine"],
-    remediation: "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true and supply SSH public keys; do not set adminPassword.",
+    controls: { hitrust: ["01.q", "01.d"], azurePolicy: [], checkov: ["CKV_AZURE_149", "CKV_AZURE_178", "CKV_AZURE_1", "CKV_AZURE_49"] },
+    types: Object.keys(VM_PROFILE),
+    remediation: "Set osProfile.linuxConfiguration.disablePasswordAuthentication: true and supply SSH public keys; do not set adminPassword (on a scale set: under virtualMachineProfile).",
     check: (r, _c, report) => {
+        const { base, label } = VM_PROFILE[r.typeKey] ?? { base: "", label: "VM" };
+        // A VM's own profiles, or a scale set's instance profile: the same checks on both.
+        const props = (base === "" ? r.props : prop(r.props, base) ?? {}) as Record<string, unknown>;
         // No osProfile: the VM boots an attached (specialized) OS disk and the program provisions no credential.
-        if (prop(r.props, "osProfile") === undefined || isWindows(r.props)) return;
-        if (prop(r.props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`VM "${r.name}" allows password authentication`);
-        if (prop(r.props, "osProfile.adminPassword") !== undefined) report(`VM "${r.name}" sets an admin password`);
+        if (prop(props, "osProfile") === undefined || isWindows(props)) return;
+        if (prop(props, "osProfile.linuxConfiguration.disablePasswordAuthentication") !== true) report(`${label} "${r.name}" allows password authentication`);
+        if (prop(props, "osProfile.adminPassword") !== undefined) report(`${label} "${r.name}" sets an admin password`);
         // A key entry without key data is no key: sign-in would depend on something other than an SSH key. Key data
         // generated in the same program (a tls:PrivateKey) is unknown at preview, and is a key.
-        const keys = objects(prop(r.props, "osProfile.linuxConfiguration.ssh.publicKeys"));
+        const keys = objects(prop(props, "osProfile.linuxConfiguration.ssh.publicKeys"));
         const blank = (d: unknown) => d !== UNKNOWN && (typeof d !== "string" || d.trim() === "");
-        if (keys.some((k) => blank(peek(k, "keyData")))) report(`VM "${r.name}" has an SSH public key entry without key data`);
+        if (keys.some((k) => blank(peek(k, "keyData")))) report(`${label} "${r.name}" has an SSH public key entry without key data`);
     },
 });
+
+/** Managed disks and their snapshots: a snapshot of a PHI disk is the same data, with the same SAS export path. */
+const DISK_KINDS: Readonly<Record<string, string>> = { "compute:Disk": "disk", "compute:Snapshot": "snapshot" };
 
 export const diskNoPublicNetwork = resourceRule({
     name: "disk-no-public-network",
     area: AREA,
-    description: "Managed disks cannot be exported or imported over the internet: public network access is off and SAS access is denied or private-link only.",
+    description: "Managed disks and snapshots cannot be exported or imported over the internet: public network access is off and SAS access is denied or private-link only.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.c", "01.m", "01.n", "01.o", "09.ab", "09.w"], azurePolicy: ["8405fdab"], checkov: ["CKV_AZURE_251"] },
-    types: ["compute:Disk"],
-    remediation: "Set publicNetworkAccess: \"Disabled\" and networkAccessPolicy: \"DenyAll\" (or \"AllowPrivate\" with a disk access resource).",
+    types: Object.keys(DISK_KINDS),
+    remediation: "Set publicNetworkAccess: \"Disabled\" and networkAccessPolicy: \"DenyAll\" (or \"AllowPrivate\" with a disk access resource), on disks and snapshots alike.",
     check: (r, _c, report) => {
+        // A snapshot does not inherit its disk's settings: "each managed disk and snapshot has its own NetworkAccessPolicy"
+        // (learn.microsoft.com/azure/virtual-machines/disks-restrict-import-export-overview; ARM Snapshot has the same
+        // publicNetworkAccess, networkAccessPolicy and diskAccessId as Disk), and its SAS export (snapshots/beginGetAccess)
+        // hands out the disk's data as readily as the disk's own. Omitted means Azure's defaults, Enabled and AllowAll.
+        const kind = DISK_KINDS[r.typeKey] ?? "disk";
         const open = publicAccessOpen(r.props);
-        if (open !== undefined) report(`disk "${r.name}" has publicNetworkAccess ${open}`);
+        if (open !== undefined) report(`${kind} "${r.name}" has publicNetworkAccess ${open}`);
         const policy = r.props["networkAccessPolicy"];
-        if (!enumEquals(policy, "DenyAll") && !enumEquals(policy, "AllowPrivate")) report(`disk "${r.name}" networkAccessPolicy is ${policy === undefined ? "AllowAll (unset)" : String(policy)}`);
+        if (!enumEquals(policy, "DenyAll") && !enumEquals(policy, "AllowPrivate")) report(`${kind} "${r.name}" networkAccessPolicy is ${policy === undefined ? "AllowAll (unset)" : String(policy)}`);
     },
 });

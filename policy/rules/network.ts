@@ -85,17 +85,21 @@ export const nicNoPublicIp = resourceRule({
 export const routeDefaultViaFirewall = resourceRule({
     name: "route-default-via-firewall",
     area: AREA,
-    description: "A default route (0.0.0.0/0, or either half of a split default, 0.0.0.0/1 and 128.0.0.0/1) goes to a virtual appliance (the firewall), never straight to the internet, and BGP cannot override it.",
+    description: "A default route (0.0.0.0/0 or IPv6 ::/0, or either half of a split default: 0.0.0.0/1 and 128.0.0.0/1, ::/1 and 8000::/1) goes to a virtual appliance (the firewall) or is dropped (next hop None), never straight to the internet, and BGP cannot override it.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:RouteTable", "network:Route"],
-    remediation: "Route 0.0.0.0/0 with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true.",
+    remediation: "Route 0.0.0.0/0 (and, in a dual-stack VNet, ::/0) with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true.",
     check: (r, _c, report) => {
         const routes = r.typeKey === "network:Route" ? [r.props] : arr(r.props["routes"]);
-        // A split default (0.0.0.0/1 + 128.0.0.0/1) beats 0.0.0.0/0 by longest-prefix match, so it counts as one.
+        // A split default (0.0.0.0/1 + 128.0.0.0/1, ::/1 + 8000::/1) beats the /0 by longest-prefix match, so it counts
+        // as one; an IPv6 default (::/0) is a default route too: in a dual-stack VNet it carries the internet-bound IPv6
+        // traffic (isDefaultRoutePrefix, common.ts).
         const defaults = routes.filter((x) => isDefaultRoutePrefix(x["addressPrefix"]));
-        for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance")) report(`route "${String(d["name"] ?? r.name)}" sends ${String(d["addressPrefix"])} to ${String(d["nextHopType"])} instead of the firewall`);
+        // Next hop None drops the traffic (learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#next-hop-types-across-azure-tools):
+        // stricter than the firewall, so a dropped default (an IPv6 ::/0 the firewall cannot carry, say) complies.
+        for (const d of defaults) if (!enumEquals(d["nextHopType"], "VirtualAppliance") && !enumEquals(d["nextHopType"], "None")) report(`route "${String(d["name"] ?? r.name)}" sends ${String(d["addressPrefix"])} to ${String(d["nextHopType"])} instead of the firewall`);
         if (r.typeKey === "network:RouteTable" && defaults.length > 0 && r.props["disableBgpRoutePropagation"] !== true) report(`route table "${r.name}" lets BGP propagate routes over its default route`);
     },
 });

@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { PLATFORM_SUBNETS, azureTypeKey, denyAllRuleSet, enumEquals as same, isDefaultRoutePrefix, objects as objs, prop as at } from "./common";
+import { PLATFORM_SUBNETS, azureTypeKey, defaultRouteCover, denyAllRuleSet, enumEquals as same, isDefaultRoutePrefix, objects as objs, prop as at } from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /**
@@ -108,12 +108,12 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
 export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
     name: "subnet-egress-via-firewall",
     area: "network",
-    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets has a route table with BGP propagation off whose default route (0.0.0.0/0, and either half of a split default) goes to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall"],
-    remediation: "Associate a route table with 0.0.0.0/0 → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
+    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
     config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
     check: (resources, c, report, exempt) => {
         const tables = resources.filter((r) => key(r) === "network:RouteTable");
@@ -125,10 +125,20 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }
             ...objs(t.props["routes"]),
             ...routes.filter((r) => dependsOn(r, t, "routeTableName")).map((r) => r.props),
         ].filter((r) => isDefaultRoutePrefix(r["addressPrefix"]));
-        const viaFirewall = (t: PolicyResource) => {
+        // The default prefixes a table sends elsewhere than the firewall: IPv4 and IPv6 alike (defaultRouteCover), so a
+        // table whose 0.0.0.0/0 goes to the firewall but whose ::/0 goes to the Internet still lets the subnet's IPv6
+        // traffic around it. The IPv4 space must be covered too: where the table has neither 0.0.0.0/0 nor both halves of
+        // a split default, Azure's 0.0.0.0/0 → Internet system route carries the rest. (A ::/0 is not required: whether a
+        // subnet is dual-stack is not known here; one that is routes IPv6 through a ::/0 it is judged by when present.)
+        const strays = (t: PolicyResource): string[] => {
             const d = defaultRoutes(t);
-            return d.length > 0 && d.every((r) => same(r["nextHopType"], "VirtualAppliance") && (firewallIps.length === 0 || firewallIps.includes(String(r["nextHopIpAddress"]))));
+            const v4 = new Set(d.flatMap((r) => { const c = defaultRouteCover(r["addressPrefix"]); return c?.family === 4 ? c.halves : []; }));
+            const uncovered = v4.has(0) ? (v4.has(1) ? [] : ["128.0.0.0/1"]) : (v4.has(1) ? ["0.0.0.0/1"] : ["0.0.0.0/0"]);
+            // A default dropped (next hop None) leaves nothing to bypass the firewall with.
+            return [...uncovered, ...d.filter((r) => !same(r["nextHopType"], "None") && !(same(r["nextHopType"], "VirtualAppliance") && (firewallIps.length === 0 || firewallIps.includes(String(r["nextHopIpAddress"])))))
+                .map((r) => String(r["addressPrefix"]))];
         };
+        const viaFirewall = (t: PolicyResource) => strays(t).length === 0;
         const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string) => {
             if (c.exemptSubnetNames.includes(subnetName) || exempt(`${vnetName}/${subnetName}`)) return;
             const ref = at(subnet, "routeTable.id");
@@ -136,7 +146,10 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }
             // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on.
             const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
             const candidates = byId.length > 0 ? byId : deps.filter((d) => key(d) === "network:RouteTable");
-            if (candidates.length > 0 && !candidates.every(viaFirewall)) { report(`subnet "${subnetName}" of "${vnetName}" routes 0.0.0.0/0 elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn); return; }
+            if (candidates.length > 0 && !candidates.every(viaFirewall)) {
+                report(`subnet "${subnetName}" of "${vnetName}" routes ${[...new Set(candidates.flatMap(strays))].join(", ")} elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn);
+                return;
+            }
             // Gateway-learned (BGP) prefixes more specific than 0.0.0.0/0 would win over it. route-default-via-firewall
             // checks this only for tables with inline default routes; here it holds for tables whose routes are standalone.
             for (const t of candidates) if (t.props["disableBgpRoutePropagation"] !== true) report(`subnet "${subnetName}" of "${vnetName}" uses route table "${t.name}", which lets BGP-learned routes override its default route`, urn);

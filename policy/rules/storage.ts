@@ -145,18 +145,24 @@ export const storageNoCrossTenantReplication = resourceRule({
 export const storageBlobRecovery = resourceRule<{ minDays: number }>({
     name: "storage-blob-recovery",
     area: "storage",
-    description: "Blob services keep deleted blobs and containers recoverable (soft delete for at least the configured days) and version overwritten blobs.",
+    description: "Blob services keep deleted blobs and containers recoverable (soft delete for at least the configured days, soft-deleted blobs not permanently deletable) and version overwritten blobs.",
     severity: "medium",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.l", "12.b"], azurePolicy: [], checkov: ["CKV2_AZURE_38"] },
     types: ["storage:BlobServiceProperties"],
-    remediation: "Set deleteRetentionPolicy and containerDeleteRetentionPolicy { enabled: true, days ≥ minDays } and isVersioningEnabled: true.",
+    remediation: "Set deleteRetentionPolicy and containerDeleteRetentionPolicy { enabled: true, days ≥ minDays } (leave deleteRetentionPolicy.allowPermanentDelete unset or false) and isVersioningEnabled: true.",
     config: { minDays: { type: "integer", minimum: 1, maximum: 365, default: 7 } },
     check: (r, c, report) => {
         for (const k of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
             const p = r.props[k] as Record<string, unknown> | undefined;
             if (p?.["enabled"] !== true || typeof p["days"] !== "number" || p["days"] < c.minDays) report(`blob service "${r.name}" ${k} is not enabled for at least ${c.minDays} days`);
         }
+        // Permanent delete lets a caller purge soft-deleted blob versions and snapshots before their retention ends (ARM
+        // DeleteRetentionPolicy.allowPermanentDelete: "allows deletion of the soft deleted blob versions and snapshots",
+        // default false; learn.microsoft.com/azure/storage/blobs/soft-delete-blob-overview, "Permanent delete"), so soft
+        // delete no longer guarantees recovery. It applies to the blob service's policy only
+        // (ARM: "does not apply to containers or file share"), so containerDeleteRetentionPolicy is not read for it.
+        if (prop(r.props, "deleteRetentionPolicy.allowPermanentDelete") === true) report(`blob service "${r.name}" deleteRetentionPolicy allows permanent delete of soft-deleted blob versions and snapshots`);
         if (r.props["isVersioningEnabled"] !== true) report(`blob service "${r.name}" has no blob versioning`);
     },
 });

@@ -37,19 +37,35 @@ export const appServiceMinTls = resourceRule({
     },
 });
 
+/**
+ * The basic publishing credential policies (basicPublishingCredentialsPolicies/ftp and /scm) of an app, and of a
+ * deployment slot (sites/slots/basicPublishingCredentialsPolicies): a slot has its own pair, independent of the app's,
+ * and each allows basic-auth publishing until set to false, which is also what an app or slot created through the API
+ * without them does (learn.microsoft.com/azure/app-service/configure-basic-auth-disable, which lists the slot audits
+ * next to the app ones: Azure Policy ec71c0bc for a slot's FTP, 847ef871 for its SCM).
+ */
+const PUBLISHING_POLICIES: Readonly<Record<string, string>> = {
+    "web:WebAppFtpAllowed": "FTP",
+    "web:WebAppScmAllowed": "SCM",
+    "web:WebAppFtpAllowedSlot": "FTP, deployment slot",
+    "web:WebAppScmAllowedSlot": "SCM, deployment slot",
+};
+
 export const appServiceFtpDisabled = resourceRule<{ allowFtpsOnly: boolean }>({
     name: "appservice-ftp-disabled",
     area: AREA,
-    description: "No FTP deployment to web and function apps (Azure's default allows plain FTP and FTPS), and no basic-auth publishing credentials for FTP or SCM.",
+    description: "No FTP deployment to web and function apps (Azure's default allows plain FTP and FTPS), and no basic-auth publishing credentials for FTP or SCM, on apps and on their deployment slots.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "09.y", "01.q"], azurePolicy: ["4d24b6d4", "399b2637", "871b205b"], checkov: ["CKV_AZURE_78"] },
-    types: [...SITES, "web:WebAppFtpAllowed", "web:WebAppScmAllowed"],
-    remediation: "Set siteConfig.ftpsState: \"Disabled\"; set allow: false on WebAppFtpAllowed and WebAppScmAllowed (basic publishing credentials).",
+    types: [...SITES, ...Object.keys(PUBLISHING_POLICIES)],
+    remediation: "Set siteConfig.ftpsState: \"Disabled\"; set allow: false on WebAppFtpAllowed and WebAppScmAllowed (basic publishing credentials) and on their slot variants WebAppFtpAllowedSlot and WebAppScmAllowedSlot.",
     config: { allowFtpsOnly: { type: "boolean", default: false } },
     check: (r, c, report) => {
-        if (r.typeKey === "web:WebAppFtpAllowed" || r.typeKey === "web:WebAppScmAllowed") {
-            if (r.props["allow"] !== false) report(`"${r.name}" allows basic-auth publishing credentials (${r.typeKey === "web:WebAppFtpAllowed" ? "FTP" : "SCM"})`);
+        const publishing = PUBLISHING_POLICIES[r.typeKey];
+        if (publishing !== undefined) {
+            // Anything but an explicit false allows: basic-auth publishing is on unless the policy says otherwise.
+            if (r.props["allow"] !== false) report(`"${r.name}" allows basic-auth publishing credentials (${publishing})`);
             return;
         }
         const state = prop(r.props, "siteConfig.ftpsState");
