@@ -4,10 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
-import { DEFAULT_ANONYMIZATION_CONFIGS, FhirWorkspace, FhirWorkspaceArgs, WORKSPACE_ZONES } from "../components/fhirWorkspace";
+import { FhirWorkspace, FhirWorkspaceArgs } from "../components/fhirWorkspace";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { blobUploadScript } from "../components/shared/blobUpload";
-import { DEFAULT_PRIVATE_DNS_ZONES } from "../components/hubSecurity";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
 import { promiseOf } from "./harness/outputs";
@@ -18,6 +17,13 @@ const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const LAW = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
 const PE_SUBNET = `${SUB}/resourceGroups/rg-spoke/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/snet-private-endpoints`;
 const ZONE = (z: string) => `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/privateDnsZones/${z}`;
+/** The privatelink zones a hub offers (learn.microsoft.com/azure/private-link/private-endpoint-dns). */
+const HUB_ZONES = ["privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com",
+    "privatelink.blob.core.windows.net", "privatelink.azurecr.io", "privatelink.servicebus.windows.net", "privatelink.vaultcore.azure.net"];
+/** A healthcareworkspace endpoint's zones, in its DNS zone group (private-endpoint-dns, "Health Data Services"). */
+const WORKSPACE_ENDPOINT_ZONES = ["privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com"];
+/** The repository's Safe Harbor config, read from the file the component ships (not from the component's constant). */
+const SAFE_HARBOR = fs.readFileSync(path.join(__dirname, "..", "components", "assets", "anonymization", "safe-harbor.json"), "utf8");
 const JUMPBOX = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Compute/virtualMachines/vm-ahds-prod-weu-jump`;
 const JUMPBOX_PRINCIPAL = "55555555-5555-4555-8555-555555555555";
 const READERS = "66666666-6666-4666-8666-666666666666";
@@ -26,7 +32,7 @@ const BASE: FhirWorkspaceArgs = {
     resourceGroupName: "rg-data",
     tags: { environment: "dev" },
     logAnalyticsWorkspaceResourceId: LAW,
-    network: { privateEndpointSubnetResourceId: PE_SUBNET, privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, ZONE(z)])) },
+    network: { privateEndpointSubnetResourceId: PE_SUBNET, privateDnsZoneResourceIds: Object.fromEntries(HUB_ZONES.map((z) => [z, ZONE(z)])) },
 };
 /** What a production stack passes (index.ts with Pulumi.prod.yaml): protected, locked, zone-redundant, uploader on. */
 const WAF: FhirWorkspaceArgs = {
@@ -157,7 +163,7 @@ describe("FhirWorkspace component", () => {
             const group = zoneGroupOf(g, pe as RecordedResource);
             expect(group).to.not.equal(undefined);
             const configs = g.plainInputs(group as RecordedResource)["privateDnsZoneConfigs"] as Array<Record<string, Json>>;
-            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ZONES.map(ZONE));
+            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ENDPOINT_ZONES.map(ZONE));
         });
 
         it("wires $convert-data: the Premium registry's login server in acrConfiguration and AcrPull for the FHIR identity", () => {
@@ -269,7 +275,12 @@ describe("FhirWorkspace component", () => {
             const i = g.plainInputs(cmd);
             expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", treatFailureAsDeploymentFailure: true, asyncExecution: false });
             const script = String((i["source"] as Record<string, Json>)["script"]);
-            expect(script).to.equal(blobUploadScript("stahdsprodexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content: DEFAULT_ANONYMIZATION_CONFIGS["safe-harbor.json"] ?? "" }]));
+            // The script writes to the export account's anonymization container through its blob endpoint, with a token for
+            // Azure Storage from the VM's identity (IMDS), and uploads the repository's Safe Harbor file byte for byte.
+            expect(script).to.include("base='https://stahdsprodexpabc12.blob.core.windows.net/anonymization'");
+            expect(script).to.include("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fstorage.azure.com%2F");
+            expect(script).to.include(`upload 'safe-harbor.json' 'application/json' '${Buffer.from(SAFE_HARBOR, "utf8").toString("base64")}'`);
+            expect(script.match(/^upload /gm)).to.have.length(1);
             const deps = g.allDependencies(cmd);
             const grant = g.byType("azure-native:authorization:RoleAssignment").find((r) => g.plainInputs(r)["principalId"] === JUMPBOX_PRINCIPAL);
             const zoneGroup = zoneGroupOf(g, endpointsTo(g, String(account(g, "exp").id))[0] as RecordedResource);
@@ -299,7 +310,7 @@ describe("FhirWorkspace component", () => {
                 tenantId: "77777777-7777-4777-8777-777777777777",
                 fhir: { name: "fhirr4", corsOrigins: ["https://portal.example.org", "https://app.example.org:8443"], corsAllowCredentials: false, resourceVersionPolicy: "versioned-update" },
                 importSettings: { initialImportMode: true },
-                exportSettings: { ...WAF.exportSettings, anonymizationConfigs: { "safe-harbor.json": DEFAULT_ANONYMIZATION_CONFIGS["safe-harbor.json"] ?? "", "research.json": custom } },
+                exportSettings: { ...WAF.exportSettings, anonymizationConfigs: { "safe-harbor.json": SAFE_HARBOR, "research.json": custom } },
                 containerRegistry: { untaggedRetentionDays: 30 },
                 dicom: { enabled: true },
                 medtech: { enabled: true, eventHubPartitionCount: 4 },

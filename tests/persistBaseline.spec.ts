@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { DOCUMENTED_ROLE_GUIDS as ROLE } from "./fixtures/azureRoles";
-import { WORKSPACE_ZONES } from "../components/fhirWorkspace";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
@@ -38,7 +37,7 @@ for (const stack of ["dev", "prod"]) {
             const zoneIds = new Map(g.byType("azure-native:privatedns:PrivateZone").map((z) => [String(g.plainInputs(z)["privateZoneName"]), z.id]));
             const group = g.byType("azure-native:network:PrivateDnsZoneGroup").find((z) => g.allDependencies(z).has((endpoints[0] as RecordedResource).urn));
             const configs = g.plainInputs(group as RecordedResource)["privateDnsZoneConfigs"] as Obj[];
-            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ZONES.map((z) => zoneIds.get(z)));
+            expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(["privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com"].map((z) => zoneIds.get(z)));
         });
 
         it("wires $convert-data, $import and $export to the component's own registry and accounts, with the FHIR identity's roles on each", () => {

@@ -40,7 +40,11 @@ describe("policy pack rules", () => {
         it("honours a configured tag list", () => {
             expect(check(requiredTags, "azure-native:network:VirtualNetwork", { tags: { a: "1" } }, { requiredTags: ["a"] })).to.deep.equal([]);
         });
-        it("defaults to the tags the program applies", () => expect(DEFAULT_REQUIRED_TAGS).to.deep.equal([...REQUIRED_TAG_KEYS]));
+        it("defaults to the six tags the platform's tagging standard names (README, Naming and tags)", () => {
+            expect(DEFAULT_REQUIRED_TAGS).to.deep.equal(["environment", "workload", "data-classification", "owner", "cost-center", "managed-by"]);
+            // ...and the program applies the same set (standardTags), so its own resources pass.
+            expect(DEFAULT_REQUIRED_TAGS).to.deep.equal([...REQUIRED_TAG_KEYS]);
+        });
     });
 
     describe("storage-no-public-network-access", () => {
