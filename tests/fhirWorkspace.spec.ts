@@ -166,6 +166,22 @@ describe("FhirWorkspace component", () => {
             expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(WORKSPACE_ENDPOINT_ZONES.map(ZONE));
         });
 
+        it("locks the template registry down: Entra ID only, no public or data endpoint, no export, untagged manifests purged", () => {
+            const i = g.plainInputs(g.one("azure-native:containerregistry:Registry"));
+            // Premium is the tier with private endpoints; export off needs public access off
+            // (learn.microsoft.com/azure/container-registry/data-loss-prevention); the FHIR service pulls as a trusted
+            // service (allow-access-trusted-services); registry-audience tokens only (container-registry-disable-authentication-as-arm).
+            expect(i).to.deep.include({
+                sku: { name: "Premium" }, adminUserEnabled: false, anonymousPullEnabled: false, publicNetworkAccess: "Disabled",
+                networkRuleBypassOptions: "AzureServices", networkRuleSet: { defaultAction: "Deny" }, dataEndpointEnabled: false, zoneRedundancy: "Disabled",
+            });
+            expect(i["policies"]).to.deep.equal({
+                exportPolicy: { status: "disabled" },
+                retentionPolicy: { status: "enabled", days: 7 },
+                azureADAuthenticationAsArmPolicy: { status: "disabled" },
+            });
+        });
+
         it("wires $convert-data: the Premium registry's login server in acrConfiguration and AcrPull for the FHIR identity", () => {
             const registry = g.one("azure-native:containerregistry:Registry");
             expect(g.plainInputs(registry)).to.deep.include({ sku: { name: "Premium" }, registryName: "crahdsdevabc12" });
