@@ -79,7 +79,9 @@ describe("building blocks", () => {
                 principalId: "p-1",
                 principalType: "ServicePrincipal",
                 roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/5a1fc7df-4bf1-4951-a576-89034ee01acd`,
-                roleAssignmentName: deterministicGuid(TARGET, "p-1", "5a1fc7df-4bf1-4951-a576-89034ee01acd"),
+                // Pinned: a different name for the same grant would make Azure delete and re-create every assignment
+                // (and fail with RoleAssignmentExists while the old one lives).
+                roleAssignmentName: "7c08ec00-db52-53f7-a984-198900f73df5",
             });
             expect(ra["roleAssignmentName"]).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         });
