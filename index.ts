@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
+import { BulkLoader, packageSourceFqdns } from "./components/bulkLoader";
 import { DEFAULT_PRIVATE_DNS_ZONES, HubSecurity } from "./components/hubSecurity";
 import { FhirWorkspace } from "./components/fhirWorkspace";
 import { Ingress } from "./components/ingress";
@@ -84,6 +85,10 @@ async function main() {
     // In protected stacks a CanNotDelete lock backs up Pulumi's `protect` against deletion outside Pulumi.
     createLock("law", workspace.id, { kind: cfg.protect ? "CanNotDelete" : "None" }, {});
 
+    // The bulk loader's storage account name, computed once: the loader creates the account, and the gateway's `/bulk`
+    // API writes to its blob host, so Ingress needs the name before the loader (which takes APIM's identity) exists.
+    const bulkStorageAccountName = resourceName("storageAccount", naming, "blk");
+
     // Hub: firewall (only way out), Bastion + jumpbox (only way in), Key Vault, private DNS, flow logs, governance.
     const spokeSubnets = cfg.spoke;
     const hub = new HubSecurity("hub", {
@@ -104,7 +109,9 @@ async function main() {
             workloadAddressPrefixes: [spokeSubnets.apimSubnet, spokeSubnets.functionIntegrationSubnet, spokeSubnets.containerAppsSubnet],
             apimAddressPrefixes: [spokeSubnets.apimSubnet],
             containerAppsAddressPrefixes: [spokeSubnets.containerAppsSubnet],
-            functionAddressPrefixes: [spokeSubnets.functionIntegrationSubnet],
+            // The jumpbox downloads the bulk loader's pinned package from its host (and nothing else of it); the function
+            // subnet reaches no internet host: the app runs from the package in its private storage account.
+            packageSourceFqdns: cfg.bulkLoader.enabled ? packageSourceFqdns(cfg.bulkLoader.packageUrl) : [],
         },
         bastion: { sku: cfg.bastion.sku },
         jumpbox: {
@@ -211,7 +218,50 @@ async function main() {
         zoneRedundant: cfg.zoneRedundant,
         // Browsers reach FHIR only through the gateway, so APIM answers CORS (preflight included) for the same origins.
         cors: { allowedOrigins: [...cfg.fhir.corsOrigins] },
+        // The /bulk upload API: JWT-checked in APIM, written by APIM's identity into the loader's private blob endpoint.
+        ...(cfg.bulkLoader.enabled && cfg.bulkLoader.uploadAudience !== "" ? {
+            bulkUpload: {
+                blobEndpoint: pulumi.interpolate`https://${bulkStorageAccountName}.blob.core.windows.net`,
+                audiences: [cfg.bulkLoader.uploadAudience],
+            },
+        } : {}),
     });
+
+    // Bulk path: the FHIR Loader function app, private and identity-only, fed by blobs in its own storage account.
+    const bulk = cfg.bulkLoader.enabled ? new BulkLoader("bulk", {
+        naming,
+        resourceGroupName: rg.data.name,
+        tags,
+        logAnalyticsWorkspaceResourceId: workspace.id,
+        network: {
+            functionSubnetResourceId: spoke.subnetIds.apply((ids) => ids["functionIntegration"] ?? ""),
+            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
+            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        },
+        fhirUrl: persist.fhirUrl,
+        fhirAudience: persist.fhirAudience,
+        fhirServiceResourceId: persist.fhirServiceId,
+        storageAccountName: bulkStorageAccountName,
+        plan: { sku: cfg.bulkLoader.planSku },
+        codePackage: cfg.bulkLoader.packageUrl !== ""
+            ? { sourceUrl: cfg.bulkLoader.packageUrl, sha256: cfg.bulkLoader.packageSha256, uploader: { virtualMachineResourceId: hub.jumpboxId, principalId: hub.jumpboxPrincipalId } }
+            : {},
+        loader: {
+            maxBundleSize: cfg.bulkLoader.maxBundleSize,
+            maxResourcesPerBundle: cfg.bulkLoader.maxResourcesPerBundle,
+            transformBundles: cfg.bulkLoader.transformBundles,
+            maxRetries: cfg.bulkLoader.maxRetries,
+        },
+        // API Management's identity writes uploads through the gateway's /bulk API: Blob Data Contributor on the
+        // bundles, ndjson and zip containers only.
+        uploadPrincipals: { apim: ingress.apimPrincipalId },
+        // Soft delete as long as the audit retention, as for the other PHI stores.
+        storage: { softDeleteRetentionDays: cfg.environment === "prod" ? 365 : 30, versioning: true },
+        lock: { kind: cfg.protect ? "CanNotDelete" : "None" },
+        zoneRedundant: cfg.zoneRedundant,
+        protectStatefulResources: cfg.protect,
+        retainStatefulResourcesOnDelete: cfg.retainOnDelete,
+    }) : undefined;
 
     return {
         resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
@@ -240,6 +290,10 @@ async function main() {
         gatewayFqdn: ingress.publicFqdn,
         fhirBaseUrl: ingress.fhirBaseUrl,
         apimGatewayUrl: ingress.apimGatewayUrl,
+        bulkLoaderFunctionAppName: bulk?.functionAppName ?? "",
+        bulkStorageAccountName: bulk?.storageAccountName ?? "",
+        bulkBlobEndpoint: bulk?.blobEndpoint ?? "",
+        bulkUploadUrl: ingress.bulkUploadBaseUrl,
     };
 }
 

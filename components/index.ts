@@ -23,12 +23,19 @@ export type {
     AnonymizationUploaderArgs, DicomArgs, FhirContainerRegistryArgs, FhirExportArgs, FhirImportArgs, FhirServiceSettingsArgs, FhirStorageArgs, FhirWorkspaceArgs,
     FhirWorkspaceNetworkArgs, MedTechArgs,
 } from "./fhirWorkspace/args";
-export type { IngressApimArgs, IngressAppGatewayArgs, IngressArgs, IngressCertificateArgs, IngressCorsArgs, IngressNetworkArgs } from "./ingress/args";
+export type {
+    IngressApimArgs, IngressAppGatewayArgs, IngressArgs, IngressBulkUploadArgs, IngressBulkUploadContainerArgs, IngressCertificateArgs, IngressCorsArgs, IngressNetworkArgs,
+} from "./ingress/args";
+export type {
+    BulkLoaderArgs, BulkLoaderCodePackageArgs, BulkLoaderEventsArgs, BulkLoaderNetworkArgs, BulkLoaderPlanArgs, BulkLoaderRuntimeArgs, BulkLoaderSettingsArgs,
+    BulkLoaderStorageArgs, PackageUploaderArgs,
+} from "./bulkLoader/args";
 
 export { HubSecurity } from "./hubSecurity";
 export { SpokeNetwork } from "./spokeNetwork";
 export { FhirWorkspace } from "./fhirWorkspace";
 export { Ingress } from "./ingress";
+export { BulkLoader } from "./bulkLoader";
 
 // Building blocks a consumer names and tags its own resources with, as the components do.
 export { UNIQUE_SUFFIX_LENGTH, resourceName } from "./shared/naming";

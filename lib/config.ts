@@ -5,6 +5,8 @@ import { TAG_VALUE_MAX } from "../components/shared/tags";
 import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared/cidr";
 import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
 import { CORS_ORIGIN } from "../components/shared/cors";
+import { PACKAGE_SOURCE_URL } from "../components/shared/blobUpload";
+import { PLAN_SKUS, PLAN_SKU_NAMES } from "../components/bulkLoader/constants";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
@@ -129,6 +131,23 @@ const schema = z.strictObject({
         dicom: bool,
         medtech: bool,
         uploadAnonymizationConfig: bool,
+    }),
+    bulkLoader: z.strictObject({
+        enabled: bool,
+        // Dedicated plans with VNet integration and no Azure Files share (components/bulkLoader/constants.ts PLAN_SKUS).
+        planSku: z.enum(PLAN_SKU_NAMES as [string, ...string[]]),
+        // No query string: a SAS token would be a secret in the upload Run Command's script, which ARM shows.
+        packageUrl: z.string().refine((v) => v === "" || PACKAGE_SOURCE_URL.test(v), "must be an https:// URL without query string, fragment or credentials (or empty to upload the package by hand)"),
+        packageSha256: z.string().refine((v) => v === "" || /^[0-9a-fA-F]{64}$/.test(v), "must be the 64-hex-digit SHA-256 of the package zip (or empty)"),
+        // The FHIR service accepts at most 500 entries per bundle (learn.microsoft.com/azure/healthcare-apis/fhir/fhir-features-supported).
+        maxBundleSize: int(1, 500),
+        maxResourcesPerBundle: int(1, 500),
+        transformBundles: bool,
+        maxRetries: int(0, 10),
+        // The upload API's own app registration (its Application ID URI, or client ID), never the FHIR audience: a FHIR
+        // token must not also write to storage. Empty: no /bulk API on the gateway (uploads from inside the network only).
+        uploadAudience: z.string().refine((v) => v === "" || /^(api:\/\/[A-Za-z0-9][A-Za-z0-9._\/-]*|https:\/\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.test(v),
+            "must be the upload app's Application ID URI (api://... or https://...) or client ID (GUID), or empty for no /bulk API"),
     }),
 });
 
@@ -316,6 +335,23 @@ function semanticProblems(nested: Nested): ConfigProblem[] {
     if (getRaw(nested, "fhir.uploadAnonymizationConfig") === "true" && getRaw(nested, "jumpbox.enabled") === "false") {
         // The export account is private and has no shared keys: only an identity inside the network can write the configs.
         add("fhir.uploadAnonymizationConfig", `"true" needs jumpbox.enabled (the jumpbox uploads the configs through the private endpoint); set it to false and upload them as the README shows`);
+    }
+    const packageUrl = getRaw(nested, "bulkLoader.packageUrl") ?? "";
+    const packageSha = getRaw(nested, "bulkLoader.packageSha256") ?? "";
+    if ((packageUrl === "") !== (packageSha === "")) {
+        add(packageUrl === "" ? "bulkLoader.packageUrl" : "bulkLoader.packageSha256", "bulkLoader.packageUrl and bulkLoader.packageSha256 go together (the jumpbox uploads only a package whose digest it can check)");
+    }
+    if (getRaw(nested, "bulkLoader.enabled") === "true" && packageUrl !== "" && getRaw(nested, "jumpbox.enabled") === "false") {
+        // The loader account has no shared keys and no public path: only an identity inside the network can write the package.
+        add("bulkLoader.packageUrl", `is set but jumpbox.enabled is false (the jumpbox uploads the package through the private endpoint); leave it empty and upload the package as the README shows`);
+    }
+    if ((getRaw(nested, "bulkLoader.uploadAudience") ?? "") !== "" && getRaw(nested, "bulkLoader.enabled") === "false") {
+        add("bulkLoader.uploadAudience", "is set but bulkLoader.enabled is false (the /bulk API writes to the loader's storage account)");
+    }
+    const planSku = getRaw(nested, "bulkLoader.planSku");
+    if (getRaw(nested, "bulkLoader.enabled") === "true" && getRaw(nested, "zoneRedundant") === "true" && planSku !== undefined && PLAN_SKUS[planSku]?.zoneRedundancy === false) {
+        // App Service zone redundancy needs Premium v2/v3/v4 or Isolated v2 (learn.microsoft.com/azure/reliability/reliability-app-service).
+        add("bulkLoader.planSku", `"${planSku}" cannot be zone-redundant, which zoneRedundant asks for; use a Premium v3 SKU such as P1v3`);
     }
     const location = getRaw(nested, "location");
     if (getRaw(nested, "zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {

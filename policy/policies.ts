@@ -1,8 +1,9 @@
 import { Policies } from "@pulumi/policy";
-import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from "./rules/apim";
+import { apimApiHttpsOnly, apimManagedIdentityRequiresJwt, apimMinApiVersion, apimTls12, apimVnetInternal } from "./rules/apim";
 import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "./rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "./rules/compute";
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "./rules/containerapps";
+import { eventGridIdentityDelivery, eventGridTopicIdentity } from "./rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
 import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafAdmitsRoutedPaths, wafPreventionMode } from "./rules/gateway";
@@ -22,8 +23,8 @@ import {
 import { synapseEntraOnly, synapseExfiltrationProtection, synapsePrivateOnly } from "./rules/synapse";
 import { requiredTags } from "./rules/tags";
 import {
-    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServicePublicNetworkDisabled, appServiceRemoteDebuggingOff,
-    appServiceVnetRouteAll,
+    appServiceBasicPublishingOff, appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServiceNoKeySettings, appServicePublicNetworkDisabled,
+    appServiceRemoteDebuggingOff, appServiceVnetRouteAll,
 } from "./rules/web";
 
 /** Every policy in the pack, importable by tests without starting the analyzer server. */
@@ -43,9 +44,10 @@ export const policies: Policies = [
     // Application Gateway + WAF
     appGatewayWafAttached, wafPreventionMode, appGatewayTls12, appGatewayHttpsEndToEnd, wafAdmitsRoutedPaths,
     // API Management
-    apimVnetInternal, apimTls12, apimMinApiVersion, apimApiHttpsOnly,
+    apimVnetInternal, apimTls12, apimMinApiVersion, apimApiHttpsOnly, apimManagedIdentityRequiresJwt,
     // App Service / Functions
     appServiceHttpsOnly, appServiceMinTls, appServiceFtpDisabled, appServiceRemoteDebuggingOff, appServiceCorsNoWildcard, appServicePublicNetworkDisabled, appServiceVnetRouteAll,
+    appServiceNoKeySettings, appServiceBasicPublishingOff,
     // Container Registry
     acrNoLocalAuth, acrPrivateOnly,
     // Container Apps
@@ -58,6 +60,8 @@ export const policies: Policies = [
     synapsePrivateOnly, synapseExfiltrationProtection, synapseEntraOnly,
     // Event Hubs
     eventHubNoLocalAuth, eventHubMinTls,
+    // Event Grid
+    eventGridIdentityDelivery, eventGridTopicIdentity,
     // Azure AI services
     cognitiveNoLocalAuth, cognitivePrivateOnly,
     // Stack-level and data protection

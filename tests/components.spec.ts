@@ -16,7 +16,8 @@ function analyze(dir: string, classes: string[]) {
 
 /** Exported ComponentResource classes of components/index.ts. */
 function exportedComponents(): Array<[string, Function]> {
-    const mod = require(COMPONENTS_DIR) as Record<string, unknown>;
+    // The sources, never a build that may be stale: a directory require would follow package.json "main" to dist/.
+    const mod = require(path.join(COMPONENTS_DIR, "index.ts")) as Record<string, unknown>;
     return Object.entries(mod).filter((e): e is [string, Function] => typeof e[1] === "function" && (e[1] as Function).prototype instanceof pulumi.ComponentResource);
 }
 

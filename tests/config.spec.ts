@@ -91,6 +91,12 @@ describe("stack config", () => {
             ["a FHIR tenant that is not a GUID", { "fhir.tenantId": "contoso.onmicrosoft.com" }, 'ahds:fhir.tenantId: "contoso.onmicrosoft.com" must be an Entra ID tenant ID'],
             ["a FHIR reader group that is not an object ID", { "fhir.dataReaderGroupObjectId": "readers" }, 'ahds:fhir.dataReaderGroupObjectId: "readers" must be an Entra ID group object ID'],
             ["anonymization upload without the jumpbox", { "jumpbox.enabled": "false", "fhir.uploadAnonymizationConfig": "true" }, 'ahds:fhir.uploadAnonymizationConfig: "true" needs jumpbox.enabled'],
+            ["a bulk loader plan without VNet integration (Consumption)", { "bulkLoader.planSku": "Y1" }, 'ahds:bulkLoader.planSku: "Y1" is not one of B1, B2, B3, S1, S2, S3, P0v3, P1v3'],
+            ["a bulk loader package over plain HTTP", { "bulkLoader.packageUrl": "http://artifacts.example.org/fhir-loader.zip", "bulkLoader.packageSha256": "abababababababababababababababababababababababababababababababab" }, 'ahds:bulkLoader.packageUrl: "http://artifacts.example.org/fhir-loader.zip" must be an https:// URL without query string'],
+            ["a bulk loader package URL with a SAS token", { "bulkLoader.packageUrl": "https://st.blob.core.windows.net/p/fhir-loader.zip?sv=2022-11-02&sig=abc", "bulkLoader.packageSha256": "abababababababababababababababababababababababababababababababab" }, "must be an https:// URL without query string, fragment or credentials"],
+            ["a bulk loader package digest that is not SHA-256", { "bulkLoader.packageUrl": "https://artifacts.example.org/fhir-loader.zip", "bulkLoader.packageSha256": "md5:abc" }, 'ahds:bulkLoader.packageSha256: "md5:abc" must be the 64-hex-digit SHA-256 of the package zip'],
+            ["bundles above the FHIR service's 500-entry limit", { "bulkLoader.maxBundleSize": "501" }, 'ahds:bulkLoader.maxBundleSize: "501" must be at most 500'],
+            ["more retries than the loader allows", { "bulkLoader.maxRetries": "11" }, 'ahds:bulkLoader.maxRetries: "11" must be at most 10'],
         ];
         for (const [title, overrides, expected] of cases) {
             it(`rejects ${title}`, () => {

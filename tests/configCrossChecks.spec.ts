@@ -134,6 +134,25 @@ const CHECKS: CrossCheck[] = [
         passing: { environment: "test", "appGateway.certificateSecretId": "", "appGateway.certificateKeyVaultId": "" },
     },
     {
+        rule: "the bulk loader's package URL and its SHA-256 go together", stack: "dev",
+        failing: { "bulkLoader.packageUrl": "https://artifacts.example.org/fhir-loader.zip" },
+        problem: "ahds:bulkLoader.packageSha256: bulkLoader.packageUrl and bulkLoader.packageSha256 go together (the jumpbox uploads only a package whose digest it can check)",
+        passing: { "bulkLoader.packageUrl": "https://artifacts.example.org/fhir-loader.zip", "bulkLoader.packageSha256": "abababababababababababababababababababababababababababababababab" },
+    },
+    {
+        rule: "the bulk loader's package upload needs the jumpbox", stack: "dev",
+        failing: { "jumpbox.enabled": "false", "fhir.uploadAnonymizationConfig": "false", "bulkLoader.packageUrl": "https://artifacts.example.org/fhir-loader.zip", "bulkLoader.packageSha256": "abababababababababababababababababababababababababababababababab" },
+        problem: "ahds:bulkLoader.packageUrl: is set but jumpbox.enabled is false (the jumpbox uploads the package through the private endpoint); leave it empty and upload the package as the README shows",
+        passing: { "jumpbox.enabled": "false", "fhir.uploadAnonymizationConfig": "false" },
+    },
+    {
+        // App Service zone redundancy: Premium v2/v3/v4 or Isolated v2 (learn.microsoft.com/azure/reliability/reliability-app-service).
+        rule: "a zone-redundant stack runs the bulk loader on a zone-capable plan", stack: "prod",
+        failing: { "bulkLoader.planSku": "S1" },
+        problem: 'ahds:bulkLoader.planSku: "S1" cannot be zone-redundant, which zoneRedundant asks for; use a Premium v3 SKU such as P1v3',
+        passing: { "bulkLoader.planSku": "P0v3" },
+    },
+    {
         rule: "prod records flow logs", stack: "prod",
         failing: { "flowLogs.enabled": "false" },
         problem: 'ahds:flowLogs.enabled: "false" must be true in prod (VNet flow logs are the network audit trail)',

@@ -197,7 +197,7 @@ describe("HubSecurity component", () => {
                 firewall: { sku: "Premium" },
                 bastion: { sku: "Standard" },
                 zoneRedundant: true,
-                egress: { workloadAddressPrefixes: ["10.1.1.0/27", "10.1.3.0/26", "10.1.4.0/27"], apimAddressPrefixes: ["10.1.1.0/27"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"] },
+                egress: { workloadAddressPrefixes: ["10.1.1.0/27", "10.1.3.0/26", "10.1.4.0/27"], apimAddressPrefixes: ["10.1.1.0/27"], containerAppsAddressPrefixes: ["10.1.4.0/27"] },
                 flowLogs: { enabled: true, retentionInDays: 365 },
                 governance: { defenderPlansEnabled: true, hitrustPolicyAssignmentEnabled: true, policyAssignmentScopes: { hub: "/subscriptions/s/resourceGroups/rg-hub", data: "/subscriptions/s/resourceGroups/rg-data" } },
                 lock: { kind: "CanNotDelete" },
@@ -224,7 +224,10 @@ describe("HubSecurity component", () => {
             expect(byName["entra-id"]).to.deep.include({ destinationAddresses: ["AzureActiveDirectory"], destinationPorts: ["443"] });
             expect(byName["container-images"]).to.deep.include({ sourceAddresses: ["10.1.4.0/27"] });
             expect(byName["container-images"]?.["targetFqdns"]).to.include("mcr.microsoft.com");
-            expect(byName["fhir-loader-package"]).to.deep.include({ sourceAddresses: ["10.1.3.0/26"] });
+            // The jumpbox downloads the FHIR Loader's package and uploads it in-network; no rule has the function subnet as source.
+            expect(byName["fhir-loader-package"]).to.deep.include({ sourceAddresses: ["10.0.1.0/27"], targetFqdns: ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"] });
+            expect(byName["fhir-loader-package"]?.["description"]).to.equal("FHIR Loader code package download for the in-network upload (pinned build, SHA-256 checked)");
+            for (const r of rules) expect(r["sourceAddresses"] as Json[], String(r["name"])).to.not.deep.equal(["10.1.3.0/26"]);
             expect(byName["os-updates"]).to.deep.include({ sourceAddresses: ["10.0.1.0/27"] });
             // The SMTP relay stays closed unless asked for; the stv2 platform's Windows Update goes through the firewall's FQDN tag.
             expect(byName["apim-smtp-relay"]).to.equal(undefined);
@@ -299,7 +302,7 @@ describe("HubSecurity component", () => {
                 network: { ...BASE.network, addressSpace: "10.0.0.0/21", firewallManagementSubnet: "10.0.2.0/26" },
                 jumpbox: { enabled: true, vmSize: "Standard_D4s_v5", adminUsername: "ops", sshPublicKey: SSH_KEY, loginGroupObjectIds: [GROUP] },
                 privateDnsZones: ["privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net"],
-                egress: { workloadAddressPrefixes: ["10.1.0.0/24"], containerImageFqdns: ["myregistry.azurecr.io"], packageSourceFqdns: ["packages.example.org"], containerAppsAddressPrefixes: ["10.1.4.0/27"], functionAddressPrefixes: ["10.1.3.0/26"], apimAddressPrefixes: ["10.1.1.0/27"], apimSmtpRelay: true },
+                egress: { workloadAddressPrefixes: ["10.1.0.0/24"], containerImageFqdns: ["myregistry.azurecr.io"], packageSourceFqdns: ["packages.example.org"], containerAppsAddressPrefixes: ["10.1.4.0/27"], apimAddressPrefixes: ["10.1.1.0/27"], apimSmtpRelay: true },
                 tenantId: "99999999-9999-4999-8999-999999999999",
                 tags: { owner: "x" },
             });

@@ -12,6 +12,7 @@ import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, selfSignedPem }
 import { promiseOf } from "./harness/outputs";
 import { ProgramRun, runInStack, runProgram, sharedProgramRun } from "./harness/run";
 import { PROJECT_DIR } from "./harness/stackConfig";
+import { kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
 import { Json } from "./harness/values";
 
 type Obj = Record<string, Json>;
@@ -52,7 +53,6 @@ async function run(args: IngressArgs) {
 const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(`azure-native:${type}`, name));
 const agw = (g: Graph) => inputs(g, "network:ApplicationGateway");
 const byName = (items: Json, name: string) => (items as Obj[]).find((x) => x["name"] === name) as Obj;
-const idOf = (ref: Json) => String((ref as Obj)["id"]);
 
 /** The transitive dependencies of a resource (through dependsOn, properties and parents' inputs). */
 function dependencyClosure(g: Graph, r: RecordedResource): Set<string> {
@@ -66,120 +66,6 @@ function dependencyClosure(g: Graph, r: RecordedResource): Set<string> {
         if (dep !== undefined) stack.push(...g.allDependencies(dep));
     }
     return seen;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// A minimal XML reader for APIM policy documents (elements, double-quoted attributes, text, the five predefined
-// entities; no DTD or CDATA, which policies do not use), so tests read the emitted policy as APIM parses it.
-// ---------------------------------------------------------------------------------------------------------------
-interface XmlElement { name: string; attrs: Record<string, string>; children: XmlElement[]; text: string }
-const ENTITIES: Record<string, string> = { quot: "\"", amp: "&", lt: "<", gt: ">", apos: "'" };
-const decode = (s: string) => s.replace(/&(quot|amp|lt|gt|apos);/g, (_m, e: string) => ENTITIES[e] ?? "");
-
-function parseXml(xml: string): XmlElement {
-    const root: XmlElement = { name: "#document", attrs: {}, children: [], text: "" };
-    const open: XmlElement[] = [root];
-    for (const token of xml.match(/<!--[\s\S]*?-->|<[^>]+>|[^<]+/g) ?? []) {
-        const top = open[open.length - 1] as XmlElement;
-        if (token.startsWith("<!--")) continue;
-        if (!token.startsWith("<")) { top.text += decode(token).trim(); continue; }
-        if (token.startsWith("</")) {
-            const name = token.slice(2, -1).trim();
-            if (top.name !== name) throw new Error(`XML: </${name}> closes <${top.name}>`);
-            open.pop();
-            continue;
-        }
-        const m = /^<([A-Za-z_][-\w.:]*)((?:\s+[A-Za-z_][-\w.:]*="[^"]*")*)\s*(\/?)>$/.exec(token);
-        if (m === null) throw new Error(`XML: malformed tag ${token}`);
-        const attrs: Record<string, string> = {};
-        for (const a of (m[2] ?? "").matchAll(/([A-Za-z_][-\w.:]*)="([^"]*)"/g)) attrs[a[1] ?? ""] = decode(a[2] ?? "");
-        const el: XmlElement = { name: m[1] ?? "", attrs, children: [], text: "" };
-        top.children.push(el);
-        if (m[3] !== "/") open.push(el);
-    }
-    if (open.length !== 1) throw new Error(`XML: <${(open[open.length - 1] as XmlElement).name}> is not closed`);
-    if (root.children.length !== 1) throw new Error("XML: expected one root element");
-    return root.children[0] as XmlElement;
-}
-const kids = (el: XmlElement | undefined, name?: string) => (el?.children ?? []).filter((c) => name === undefined || c.name === name);
-const kid = (el: XmlElement | undefined, name: string) => { const k = kids(el, name); if (k.length > 1) throw new Error(`several <${name}>`); return k[0]; };
-const textsOf = (el: XmlElement | undefined, name: string) => kids(el, name).map((c) => c.text);
-
-// ---------------------------------------------------------------------------------------------------------------
-// Evaluators of what the gateway does with a request, following Learn:
-//  - WAF custom rules (learn.microsoft.com/azure/web-application-firewall/ag/custom-waf-rules-overview): rules by
-//    ascending priority; conditions of a rule ANDed, a condition's variables and match values ORed; transforms apply
-//    to the variable before matching; a negated condition matches when the operator does not; Block/Allow end the
-//    evaluation. RequestUri is the path with its query string.
-//  - URL path map (learn.microsoft.com/azure/application-gateway/url-route-overview#pathpattern): the matcher sees
-//    the path without anything after the first "?" or "#", case-insensitively; "/x/*" matches below "/x/", a
-//    pattern without "*" the path exactly; the first matching path rule wins, else the map's default pool.
-// Anything these evaluators do not model (another variable, operator or transform, an absent header) throws instead
-// of guessing, so a table row can only pass on modelled behaviour.
-// ---------------------------------------------------------------------------------------------------------------
-interface GatewayRequest { method: string; uri: string; headers?: Record<string, string> }
-
-function variableValues(v: Obj, req: GatewayRequest): string[] {
-    const name = String(v["variableName"]);
-    if (name === "RequestUri") return [req.uri];
-    if (name === "RequestMethod") return [req.method];
-    if (name === "QueryString") return [req.uri.includes("?") ? req.uri.slice(req.uri.indexOf("?") + 1) : ""];
-    if (name === "RequestHeaders") {
-        const selector = String(v["selector"]).toLowerCase();
-        const hit = Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === selector);
-        if (hit === undefined) throw new Error(`evaluator: header ${selector} absent; Azure's handling of an absent variable is not modelled`);
-        return [hit[1]];
-    }
-    throw new Error(`evaluator: match variable ${name} not modelled`);
-}
-
-function transform(value: string, t: string): string {
-    switch (t) {
-        case "Lowercase": return value.toLowerCase();
-        case "Uppercase": return value.toUpperCase();
-        case "Trim": return value.trim();
-        case "UrlDecode": return decodeURIComponent(value);
-        default: throw new Error(`evaluator: transform ${t} not modelled`);
-    }
-}
-
-function operatorMatches(op: string, value: string, matchValue: string): boolean {
-    switch (op) {
-        case "Equal": return value === matchValue;
-        case "BeginsWith": return value.startsWith(matchValue);
-        case "EndsWith": return value.endsWith(matchValue);
-        case "Contains": return value.includes(matchValue);
-        case "Regex": return new RegExp(matchValue).test(value);
-        default: throw new Error(`evaluator: operator ${op} not modelled`);
-    }
-}
-
-/** The first custom rule that ends the evaluation (`<action>:<rule>`), or "pass" when none does. */
-function wafCustomRuleVerdict(customRules: Json, req: GatewayRequest): string {
-    const rules = [...(customRules as Obj[])].sort((a, b) => Number(a["priority"]) - Number(b["priority"]));
-    for (const rule of rules) {
-        if (rule["state"] === "Disabled") continue;
-        if (rule["ruleType"] !== "MatchRule") throw new Error(`evaluator: rule type ${String(rule["ruleType"])} not modelled`);
-        const all = (rule["matchConditions"] as Obj[]).every((c) => {
-            const values = (c["matchVariables"] as Obj[]).flatMap((v) => variableValues(v, req))
-                .map((v) => ((c["transforms"] ?? []) as string[]).reduce(transform, v));
-            const hit = values.some((v) => (c["matchValues"] as string[]).some((mv) => operatorMatches(String(c["operator"]), v, mv)));
-            return c["negationConditon"] === true ? !hit : hit;
-        });
-        if (all && (rule["action"] === "Block" || rule["action"] === "Allow")) return `${String(rule["action"])}:${String(rule["name"])}`;
-    }
-    return "pass";
-}
-
-/** The backend pool a path-based routing rule's URL path map picks for a request URI. */
-function routedPool(urlPathMap: Obj, uri: string): string {
-    const p = uri.split(/[?#]/)[0]?.toLowerCase() ?? "";
-    for (const rule of urlPathMap["pathRules"] as Obj[]) {
-        for (const pattern of (rule["paths"] as string[]).map((x) => x.toLowerCase())) {
-            if (pattern.endsWith("*") ? p.startsWith(pattern.slice(0, -1)) : p === pattern) return idOf(rule["backendAddressPool"]).split("/").pop() ?? "";
-        }
-    }
-    return idOf(urlPathMap["defaultBackendAddressPool"]).split("/").pop() ?? "";
 }
 
 /**
@@ -214,7 +100,7 @@ const GATEWAY_CASES: Array<[string, string, Record<string, string>, string, stri
 ];
 
 function assertGatewayTable(g: Graph): void {
-    const waf = inputs(g, "network:WebApplicationFirewallPolicy");
+    const waf = inputs(g, "network:WebApplicationFirewallPolicy", "ingress-waf");
     const map = byName(agw(g)["urlPathMaps"] as Json, "fhir-only");
     const actual = GATEWAY_CASES.map(([method, uri, headers]) => [method, uri, wafCustomRuleVerdict(waf["customRules"] as Json, { method, uri, headers }), routedPool(map, uri)]);
     expect(actual).to.deep.equal(GATEWAY_CASES.map(([m, u, , verdict, pool]) => [m, u, verdict, pool]));
@@ -368,8 +254,8 @@ describe("Ingress component", () => {
         });
 
         it("defines the FHIR API over the whole REST surface: bundles, CRUD, PATCH, _search, history and $-operations", () => {
-            expect(inputs(g, "apimanagement:Api")).to.deep.include({ path: "fhir", protocols: ["https"], serviceUrl: FHIR_URL, subscriptionRequired: false });
-            const ops = g.byType("azure-native:apimanagement:ApiOperation").map((r) => g.plainInputs(r));
+            expect(inputs(g, "apimanagement:Api", "ingress-api-fhir")).to.deep.include({ path: "fhir", protocols: ["https"], serviceUrl: FHIR_URL, subscriptionRequired: false });
+            const ops = g.byType("azure-native:apimanagement:ApiOperation").map((r) => g.plainInputs(r)).filter((o) => o["apiId"] === "fhir");
             const has = (method: string, url: string) => expect(ops.some((o) => o["method"] === method && o["urlTemplate"] === url), `${method} ${url}`).to.equal(true);
             // `POST [base]` and `GET [base]?...`: APIM does not distinguish a trailing slash, so the "/" operation also
             // takes "/fhir" (learn.microsoft.com/azure/api-management/api-management-faq, trailing slashes); query
@@ -389,7 +275,7 @@ describe("Ingress component", () => {
         });
 
         it("validates the Entra ID token for the FHIR audience, throttles per caller and forwards the caller's token", () => {
-            const xml = String(inputs(g, "apimanagement:ApiPolicy")["value"]);
+            const xml = String(inputs(g, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]);
             const p = readPolicy(xml);
             expect(p.sections).to.deep.equal([["inbound", ["base", "validate-jwt", "rate-limit-by-key"]], ["backend", ["forward-request"]], ["outbound", ["base"]], ["on-error", ["base"]]]);
             expect(p.jwt).to.deep.equal({
@@ -406,7 +292,7 @@ describe("Ingress component", () => {
         });
 
         it("logs requests to Log Analytics without headers or bodies (PHI)", () => {
-            const d = inputs(g, "apimanagement:ApiDiagnostic");
+            const d = inputs(g, "apimanagement:ApiDiagnostic", "ingress-api-fhir-diagnostic");
             for (const side of ["frontend", "backend"]) for (const dir of ["request", "response"]) {
                 expect(((d[side] as Obj)[dir] as Obj), `${side}.${dir}`).to.deep.equal({ headers: [], body: { bytes: 0 } });
             }
@@ -420,8 +306,8 @@ describe("Ingress component", () => {
         it("puts the gateway behind the FHIR-tuned Prevention-mode WAF and routes only the FHIR base to APIM", () => {
             const gw = agw(g);
             expect(gw["sku"]).to.deep.equal({ name: "WAF_v2", tier: "WAF_v2" });
-            expect(gw["firewallPolicy"]).to.deep.equal({ id: g.one("azure-native:network:WebApplicationFirewallPolicy").id });
-            const waf = inputs(g, "network:WebApplicationFirewallPolicy");
+            expect(gw["firewallPolicy"]).to.deep.equal({ id: g.one("azure-native:network:WebApplicationFirewallPolicy", "ingress-waf").id });
+            const waf = inputs(g, "network:WebApplicationFirewallPolicy", "ingress-waf");
             expect({ policySettings: waf["policySettings"], customRules: waf["customRules"], managedRules: waf["managedRules"] }).to.deep.equal(EXPECTED_WAF);
             expect(byName(gw["urlPathMaps"] as Json, "fhir-only")["pathRules"]).to.deep.equal([{
                 name: "fhir", paths: ["/fhir", "/fhir/*"],
@@ -500,7 +386,7 @@ describe("Ingress component", () => {
         it("answers exactly the configured origins, methods and headers, before the token is validated", async () => {
             const r = await run({ ...BASE, cors: { allowedOrigins: ["https://app.example.org", "https://portal.example.org:8443"], allowedMethods: ["GET", "POST", "OPTIONS"], allowedHeaders: ["Authorization", "Content-Type"], exposedHeaders: ["Location"], maxAgeSeconds: 300, allowCredentials: true } });
             expect(r.error).to.equal(undefined);
-            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy")["value"]));
+            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]));
             // Learn (cors-policy): cors first in inbound; only cors runs on a preflight, so validate-jwt never rejects it.
             expect(p.sections[0]).to.deep.equal(["inbound", ["cors", "base", "validate-jwt", "rate-limit-by-key"]]);
             expect(p.cors).to.deep.equal({
@@ -517,7 +403,7 @@ describe("Ingress component", () => {
         it("uses the FHIR service's CORS defaults for everything but the origins", async () => {
             const r = await run({ ...BASE, cors: { allowedOrigins: ["https://app.example.org"] } });
             expect(r.error).to.equal(undefined);
-            expect(readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy")["value"])).cors).to.deep.equal({
+            expect(readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"])).cors).to.deep.equal({
                 attrs: { "allow-credentials": "false", "terminate-unmatched-request": "true" },
                 origins: ["https://app.example.org"],
                 methodsAttrs: { "preflight-result-max-age": "600" },
@@ -530,7 +416,7 @@ describe("Ingress component", () => {
         it("emits no cors policy for an empty origin list", async () => {
             const r = await run({ ...BASE, cors: { allowedOrigins: [], allowCredentials: true } });
             expect(r.error).to.equal(undefined);
-            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy")["value"]));
+            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]));
             expect(p.cors).to.equal(undefined);
             expect(p.sections[0]).to.deep.equal(["inbound", ["base", "validate-jwt", "rate-limit-by-key"]]);
         });
@@ -570,7 +456,7 @@ describe("Ingress component", () => {
         it("applies a custom per-caller rate limit and publisher", async () => {
             const r = await run({ ...WAF, apim: { ...WAF.apim, capacity: 3, callsPerMinute: 120, publisherName: "Contoso Health" }, tenantId: "77777777-7777-4777-8777-777777777777" });
             expect(r.error).to.equal(undefined);
-            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy")["value"]));
+            const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]));
             expect(p.rateLimit).to.deep.include({ calls: "120", "renewal-period": "60" });
             expect(p.jwt.openIdConfig).to.deep.equal(["https://login.microsoftonline.com/77777777-7777-4777-8777-777777777777/v2.0/.well-known/openid-configuration"]);
             expect(inputs(r.graph, "apimanagement:ApiManagementService")).to.deep.include({ publisherName: "Contoso Health", zones: ["1", "2", "3"] });
@@ -625,7 +511,7 @@ const PROD_RG = `${SUB}/resourceGroups/rg-ahds-prod-weu-spk`;
 const PROD_AGW = `${PROD_RG}/providers/Microsoft.Network/applicationGateways/agw-ahds-prod-weu`;
 
 /** Listeners, probes, pools, HTTP settings, path map and routing rules Azure must receive for a gateway ID and APIM host. */
-function expectedRouting(agwId: string, apimHost: string, publicHostName: string | undefined) {
+function expectedRouting(agwId: string, apimHost: string, publicHostName: string | undefined, bulkWafId: string) {
     const ref = (collection: string, item: string) => ({ id: `${agwId}/${collection}/${item}` });
     return {
         frontendPorts: [{ name: "https", port: 443 }, { name: "http", port: 80 }],
@@ -636,11 +522,21 @@ function expectedRouting(agwId: string, apimHost: string, publicHostName: string
         ],
         redirectConfigurations: [{ name: "http-to-https", redirectType: "Permanent", targetListener: ref("httpListeners", "https"), includePath: true, includeQueryString: true }],
         backendAddressPools: [{ name: "apim", backendAddresses: [{ fqdn: apimHost }] }, { name: "unpublished", backendAddresses: [] }],
-        backendHttpSettingsCollection: [{ name: "apim-https", port: 443, protocol: "Https", hostName: apimHost, pickHostNameFromBackendAddress: false, cookieBasedAffinity: "Disabled", requestTimeout: 180, probe: ref("probes", "apim-status") }],
+        backendHttpSettingsCollection: [
+            { name: "apim-https", port: 443, protocol: "Https", hostName: apimHost, pickHostNameFromBackendAddress: false, cookieBasedAffinity: "Disabled", requestTimeout: 180, probe: ref("probes", "apim-status") },
+            // Uploads (the /bulk API, both stacks): the same APIM backend with a 600 s timeout for large files.
+            { name: "apim-https-bulk", port: 443, protocol: "Https", hostName: apimHost, pickHostNameFromBackendAddress: false, cookieBasedAffinity: "Disabled", requestTimeout: 600, probe: ref("probes", "apim-status") },
+        ],
         probes: [{ name: "apim-status", protocol: "Https", host: apimHost, path: "/status-0123456789abcdef", interval: 30, timeout: 30, unhealthyThreshold: 3, pickHostNameFromBackendHttpSettings: false, match: { statusCodes: ["200-399"] } }],
         urlPathMaps: [{
             name: "fhir-only", defaultBackendAddressPool: ref("backendAddressPools", "unpublished"), defaultBackendHttpSettings: ref("backendHttpSettingsCollection", "apim-https"),
-            pathRules: [{ name: "fhir", paths: ["/fhir", "/fhir/*"], backendAddressPool: ref("backendAddressPools", "apim"), backendHttpSettings: ref("backendHttpSettingsCollection", "apim-https") }],
+            pathRules: [
+                { name: "fhir", paths: ["/fhir", "/fhir/*"], backendAddressPool: ref("backendAddressPools", "apim"), backendHttpSettings: ref("backendHttpSettingsCollection", "apim-https") },
+                // Only the three upload containers under /bulk, judged by the bulk WAF policy (per-site-policies: a path
+                // rule's policy overrides the gateway's for what it routes).
+                { name: "bulk", paths: ["/bulk/bundles/*", "/bulk/ndjson/*", "/bulk/zip/*"], backendAddressPool: ref("backendAddressPools", "apim"), backendHttpSettings: ref("backendHttpSettingsCollection", "apim-https-bulk"),
+                    firewallPolicy: { id: bulkWafId } },
+            ],
         }],
         requestRoutingRules: [
             { name: "https-fhir", ruleType: "PathBasedRouting", priority: 100, httpListener: ref("httpListeners", "https"), urlPathMap: ref("urlPathMaps", "fhir-only") },
@@ -663,7 +559,7 @@ describe("Ingress on the program's captured graphs", () => {
 
     it("dev: gateway listeners, probe, APIM backend, HTTP settings, path map and routing rules", () => {
         const gw = agw(dev.graph);
-        expect(pick(gw, ROUTING_KEYS)).to.deep.equal(expectedRouting(DEV_AGW, "apim-ahds-dev-a1b7c.azure-api.net", undefined));
+        expect(pick(gw, ROUTING_KEYS)).to.deep.equal(expectedRouting(DEV_AGW, "apim-ahds-dev-a1b7c.azure-api.net", undefined, `${DEV_RG}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/wafahdsdevweubulk`));
         expect(gw["sslCertificates"]).to.deep.equal([{ name: "gateway-tls", keyVaultSecretId: "https://kvahdsdevhuba1b7c.vault.azure.net/secrets/gateway-tls" }]);
         expect(gw["sslPolicy"]).to.deep.equal({ policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" });
         expect(gw["gatewayIPConfigurations"]).to.deep.equal([{ name: "gateway", subnet: { id: `${DEV_RG}/providers/Microsoft.Network/virtualNetworks/vnet-ahds-dev-weu-spk/subnets/snet-appgw` } }]);
@@ -675,7 +571,7 @@ describe("Ingress on the program's captured graphs", () => {
 
     it("prod: the same routing on the organisation's host name with SNI, zone-redundant", () => {
         const gw = agw(prod.graph);
-        expect(pick(gw, ROUTING_KEYS)).to.deep.equal(expectedRouting(PROD_AGW, "apim-ahds-prod-a1b7c.azure-api.net", "fhir.example.org"));
+        expect(pick(gw, ROUTING_KEYS)).to.deep.equal(expectedRouting(PROD_AGW, "apim-ahds-prod-a1b7c.azure-api.net", "fhir.example.org", `${PROD_RG}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/wafahdsprodweubulk`));
         expect(gw["sslCertificates"]).to.deep.equal([{ name: "gateway-tls", keyVaultSecretId: "https://kv-pki-prod.vault.azure.net/secrets/fhir-gateway-tls" }]);
         expect(gw).to.deep.include({ autoscaleConfiguration: { minCapacity: 2, maxCapacity: 10 }, zones: ["1", "2", "3"] });
         assertGatewayTable(prod.graph);
@@ -684,9 +580,12 @@ describe("Ingress on the program's captured graphs", () => {
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: the WAF policy (mode, body limits, log scrubbing, rule sets, overrides, exclusions, custom rules)`, () => {
             const g = (stack === "dev" ? dev : prod).graph;
-            const waf = inputs(g, "network:WebApplicationFirewallPolicy");
+            const waf = inputs(g, "network:WebApplicationFirewallPolicy", "ingress-waf");
             expect(waf["policyName"]).to.equal(stack === "dev" ? "wafahdsdevweu" : "wafahdsprodweu");
-            expect({ policySettings: waf["policySettings"], customRules: waf["customRules"], managedRules: waf["managedRules"] }).to.deep.equal(EXPECTED_WAF);
+            // The stacks publish the /bulk upload API too: the unpublished-path rule also admits its three prefixes.
+            const customRules = (EXPECTED_WAF["customRules"] as Obj[]).map((r) => (r["name"] !== "BlockUnpublishedPaths" ? r : { ...r, matchConditions: [...(r["matchConditions"] as Obj[]),
+                { matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: ["/bulk/bundles/", "/bulk/ndjson/", "/bulk/zip/"], transforms: ["Lowercase"] }] }));
+            expect({ policySettings: waf["policySettings"], customRules: waf["customRules"], managedRules: waf["managedRules"] }).to.deep.equal({ ...EXPECTED_WAF, customRules });
         });
     }
 
@@ -696,7 +595,7 @@ describe("Ingress on the program's captured graphs", () => {
 
     it("dev and prod: the API policy validates the tenant's tokens for the FHIR audience and limits each caller to the default 600 calls a minute", () => {
         for (const [g, ws] of [[dev.graph, "hwahdsdeva1b7c"], [prod.graph, "hwahdsproda1b7c"]] as const) {
-            const p = readPolicy(String(inputs(g, "apimanagement:ApiPolicy")["value"]));
+            const p = readPolicy(String(inputs(g, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]));
             expect(p.sections).to.deep.equal([["inbound", ["base", "validate-jwt", "rate-limit-by-key"]], ["backend", ["forward-request"]], ["outbound", ["base"]], ["on-error", ["base"]]]);
             expect(p.jwt).to.deep.equal({
                 attrs: JWT_ATTRS,
@@ -751,7 +650,7 @@ describe("Ingress on the program's captured graphs", () => {
     });
 
     it("dev and prod: no CORS policy without ahds:fhir.corsOrigins", () => {
-        for (const g of [dev.graph, prod.graph]) expect(readPolicy(String(inputs(g, "apimanagement:ApiPolicy")["value"])).cors).to.equal(undefined);
+        for (const g of [dev.graph, prod.graph]) expect(readPolicy(String(inputs(g, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"])).cors).to.equal(undefined);
     });
 
     it("with ahds:fhir.corsOrigins set, APIM answers preflight for exactly those origins, as the FHIR service does", async () => {
@@ -760,7 +659,7 @@ describe("Ingress on the program's captured graphs", () => {
         fs.writeFileSync(file, `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8").replace(/\n?$/, "\n")}  ahds:fhir.corsOrigins: "https://app.example.org, https://portal.example.org:8443"\n`);
         const r = await runProgram({ stack: "dev", stackFile: file });
         expect(r.error).to.equal(undefined);
-        const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy")["value"]));
+        const p = readPolicy(String(inputs(r.graph, "apimanagement:ApiPolicy", "ingress-api-fhir-policy")["value"]));
         expect(p.sections[0]).to.deep.equal(["inbound", ["cors", "base", "validate-jwt", "rate-limit-by-key"]]);
         expect(p.cors).to.deep.equal({
             attrs: { "allow-credentials": "false", "terminate-unmatched-request": "true" },

@@ -96,8 +96,10 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
             "keyvault:Vault kvahdsdevhuba1b7c",
             "network:PublicIPAddress agw-ahds-dev-a1b7c",
             "network:PublicIPAddress apim-ahds-dev-a1b7c",
+            "storage:StorageAccount stahdsdevblka1b7c",
             "storage:StorageAccount stahdsdevexpa1b7c",
             "storage:StorageAccount stahdsdevimpa1b7c",
+            "web:WebApp func-ahds-dev-blk-a1b7c",
         ]);
         for (const n of uniqueNames(run.graph)) expect(n, n).to.include("a1b7c");
     });
@@ -113,9 +115,11 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
             "keyvault:Vault kvahdsprodhuba1b7c",
             "network:PublicIPAddress agw-ahds-prod-a1b7c",
             "network:PublicIPAddress apim-ahds-prod-a1b7c",
+            "storage:StorageAccount stahdsprodblka1b7c",
             "storage:StorageAccount stahdsprodexpa1b7c",
             "storage:StorageAccount stahdsprodflowa1b7c",
             "storage:StorageAccount stahdsprodimpa1b7c",
+            "web:WebApp func-ahds-prod-blk-a1b7c",
         ]);
         for (const n of uniqueNames(run.graph)) expect(n, n).to.include("a1b7c");
     });

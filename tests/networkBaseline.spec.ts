@@ -21,10 +21,14 @@ const PLAN = {
     dev: {
         fwIp: "10.0.0.4", firewall: "10.0.0.0/26", bastion: "10.0.0.64/26", jumpbox: "10.0.1.0/27", hubPe: "10.0.1.32/27",
         agw: "10.1.0.0/24", apim: "10.1.1.0/27", pe: "10.1.2.0/24", func: "10.1.3.0/26", cae: "10.1.4.0/27", medtech: false,
+        // Pulumi.dev.yaml names no bulk loader package (uploaded by hand), so the jumpbox gets no download rule.
+        loaderPackageHosts: [] as string[],
     },
     prod: {
         fwIp: "10.20.0.4", firewall: "10.20.0.0/26", bastion: "10.20.0.64/26", jumpbox: "10.20.1.0/27", hubPe: "10.20.1.32/27",
         agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: true,
+        // Pulumi.prod.yaml's package is a GitHub release asset: github.com redirects downloads to these hosts.
+        loaderPackageHosts: ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"],
     },
 } as const;
 type Plan = (typeof PLAN)[keyof typeof PLAN];
@@ -150,16 +154,15 @@ function expectedEgress(p: Plan): Array<{ name: string; priority: number; ruleCo
                 https("container-images", "Container Apps platform images (Microsoft Container Registry) and node bootstrap", [p.cae], ["mcr.microsoft.com", "*.data.mcr.microsoft.com", "packages.aks.azure.com", "acs-mirror.azureedge.net"]),
                 https("managed-identity", "Container Apps managed identity token service", [p.cae], ["*.identity.azure.net", "login.microsoftonline.com", "*.login.microsoftonline.com", "*.login.microsoft.com"]),
             ]),
-            // The FHIR Loader's pinned GitHub release (download redirects to the objects/release-assets hosts).
-            allow("app-function-package", 320, [
-                https("fhir-loader-package", "FHIR Loader release package source (pinned release)", [p.func], ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"]),
-            ]),
         ] },
         { name: "management", priority: 400, ruleCollections: [allow("app-jumpbox", 410, [
             https("os-updates", "Ubuntu package mirrors for jumpbox security updates", [p.jumpbox], ["azure.archive.ubuntu.com", "archive.ubuntu.com", "security.ubuntu.com", "changelogs.ubuntu.com"], true),
             https("microsoft-packages", "Azure CLI and Entra ID SSH login extension packages", [p.jumpbox], ["packages.microsoft.com"]),
             https("entra-ssh-login", "Entra ID SSH login authorization checks", [p.jumpbox], ["pas.windows.net", "login.microsoftonline.com"]),
             https("azure-management", "Azure Resource Manager for operator tooling (Azure CLI)", [p.jumpbox], ["management.azure.com"]),
+            // The FHIR Loader's pinned package: the jumpbox downloads it and writes it to the loader's private package
+            // container; the function app runs from there, so the function subnet has no internet destination at all.
+            ...(p.loaderPackageHosts.length > 0 ? [https("fhir-loader-package", "FHIR Loader code package download for the in-network upload (pinned build, SHA-256 checked)", [p.jumpbox], [...p.loaderPackageHosts])] : []),
         ])] },
     ];
 }

@@ -58,14 +58,16 @@ for (const stack of ["dev", "prod"]) {
             ]);
         });
 
-        it("uploads the anonymization config from the hub jumpbox, whose identity may write only the anonymization container", () => {
+        it("uploads the anonymization config from the hub jumpbox, whose identity may write only the anonymization container (and the bulk loader's package container)", () => {
             const vm = one(g, "compute:VirtualMachine");
-            const cmd = g.plainInputs(one(g, "compute:VirtualMachineRunCommandByVirtualMachine"));
+            const cmd = g.plainInputs(g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine", "fhir-anonymization-upload"));
             expect(cmd["vmName"]).to.equal(g.plainInputs(vm)["vmName"]);
             expect(String((cmd["source"] as Obj)["script"])).to.include("upload 'safe-harbor.json' 'application/json'");
             const container = g.byType("azure-native:storage:BlobContainer").find((c) => c.name === "fhir-st-exp-anonymization");
             const writes = rolesOf(g, principalOf(vm)).filter((r) => roleGuid(r) === ROLE.storageBlobDataContributor);
-            expect(writes.map((r) => r["scope"])).to.deep.equal([container?.id]);
+            // Pulumi.prod.yaml names a bulk loader package, which the jumpbox uploads too (tests/bulkBaseline.spec.ts).
+            const packages = g.byType("azure-native:storage:BlobContainer").filter((c) => c.name === "bulk-st-function-packages" && stack === "prod");
+            expect(writes.map((r) => r["scope"])).to.have.members([container?.id, ...packages.map((c) => c.id)]);
         });
 
         it("leaves no storage account or registry reachable from the internet, and no shared keys anywhere", () => {
@@ -144,9 +146,10 @@ for (const stack of ["dev", "prod"]) {
             expect((apim["virtualNetworkConfiguration"] as Obj)["subnetResourceId"]).to.equal(`${spokeVnet}/subnets/snet-apim`);
             const agw = g.plainInputs(one(g, "network:ApplicationGateway"));
             expect(((agw["gatewayIPConfigurations"] as Obj[])[0]?.["subnet"] as Obj)["id"]).to.equal(`${spokeVnet}/subnets/snet-appgw`);
-            expect(g.plainInputs(one(g, "network:WebApplicationFirewallPolicy"))["policySettings"]).to.deep.include({ mode: "Prevention" });
+            for (const waf of g.byType("azure-native:network:WebApplicationFirewallPolicy")) expect(g.plainInputs(waf)["policySettings"], waf.name).to.deep.include({ mode: "Prevention" });
+            expect(g.byType("azure-native:network:WebApplicationFirewallPolicy").map((w) => w.name)).to.deep.equal(["ingress-waf", "ingress-waf-bulk"]);
             const fhirName = String(g.plainInputs(one(g, "healthcareapis:Workspace"))["workspaceName"]);
-            expect(g.plainInputs(one(g, "apimanagement:Api"))["serviceUrl"]).to.equal(`https://${fhirName}-fhir.fhir.azurehealthcareapis.com`);
+            expect(g.plainInputs(g.one("azure-native:apimanagement:Api", "ingress-api-fhir"))["serviceUrl"]).to.equal(`https://${fhirName}-fhir.fhir.azurehealthcareapis.com`);
         });
 
         it(stack === "prod" ? "serves the configured certificate by versionless ID" : "serves a generated certificate from the hub Key Vault by versionless ID", () => {

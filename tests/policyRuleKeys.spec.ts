@@ -6,6 +6,7 @@ import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cogn
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy/rules/compute";
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
+import { eventGridIdentityDelivery } from "../policy/rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "../policy/rules/firewall";
 import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPreventionMode } from "../policy/rules/gateway";
@@ -21,10 +22,11 @@ import {
 import { synapseEntraOnly, synapseExfiltrationProtection, synapsePrivateOnly } from "../policy/rules/synapse";
 import { requiredTags } from "../policy/rules/tags";
 import {
-    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServicePublicNetworkDisabled, appServiceRemoteDebuggingOff,
-    appServiceVnetRouteAll,
+    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServiceNoKeySettings, appServicePublicNetworkDisabled,
+    appServiceRemoteDebuggingOff, appServiceVnetRouteAll,
 } from "../policy/rules/web";
 import { check } from "./harness/policyArgs";
+import { UNKNOWN } from "./harness/values";
 
 /**
  * One failing case per inspected key (issue 21). For every resource rule and type: a fully compliant input (no
@@ -114,11 +116,58 @@ const SITE: Props = {
     outboundVnetRouting: { allTraffic: true },
     siteConfig: { minTlsVersion: "1.2", scmMinTlsVersion: "1.2", ftpsState: "Disabled", remoteDebuggingEnabled: false, cors: { allowedOrigins: ["https://app.example.org"] } },
 };
-/** SITE routing outbound traffic with the current per-category flag, or only with the legacy siteConfig flag. */
-const SITE_APP_TRAFFIC: Props = { ...SITE, outboundVnetRouting: { applicationTraffic: true } };
+/**
+ * SITE routing outbound traffic with the current per-category flags (application traffic and each kind of configuration
+ * traffic), or application traffic only with the legacy siteConfig flag (configuration traffic by the current flags).
+ */
+const SITE_APP_TRAFFIC: Props = { ...SITE, outboundVnetRouting: { applicationTraffic: true, contentShareTraffic: true, imagePullTraffic: true, backupRestoreTraffic: true } };
 const SITE_LEGACY_ROUTE_ALL: Props = {
     httpsOnly: true, publicNetworkAccess: "Disabled", virtualNetworkSubnetId: `${SUB}/Microsoft.Network/virtualNetworks/spoke-vnet/subnets/snet-func`,
+    outboundVnetRouting: { contentShareTraffic: true, imagePullTraffic: true, backupRestoreTraffic: true },
     siteConfig: { minTlsVersion: "1.2", ftpsState: "Disabled", vnetRouteAllEnabled: true },
+};
+const NOT_ROUTED = "does not route all outbound traffic through the VNet (not routed:";
+
+/**
+ * A function app with the bulk loader's identity-based settings: the host and the loader's bindings reach storage with
+ * the app's identity, the package URL has no SAS, the FHIR client secret is empty (FS-ISMSI), Application Insights'
+ * ingestion key (not a credential) and a Key Vault reference for a third-party secret. Indexes name the settings below.
+ */
+const FUNC_SETTINGS = [
+    { name: "AzureWebJobsStorage__accountName", value: "stbulkdev" }, // 0
+    { name: "FBI-STORAGEACCT-IDENTITY__blobServiceUri", value: "https://stbulkdev.blob.core.windows.net" }, // 1
+    { name: "FS-ISMSI", value: "true" }, // 2
+    { name: "FS-SECRET", value: "" }, // 3
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://stbulkdev.blob.core.windows.net/packages/fhir-loader.zip" }, // 4
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/" }, // 5
+    { name: "PARTNER_API_KEY", value: "@Microsoft.KeyVault(SecretUri=https://kv-ahds-dev.vault.azure.net/secrets/partner-key/)" }, // 6
+    { name: "FBI-STORAGEACCT", value: UNKNOWN }, // 7: computed, unknown at preview
+];
+const FUNC_SITE: Props = {
+    ...SITE, kind: "functionapp",
+    siteConfig: { ...(SITE["siteConfig"] as Props), appSettings: FUNC_SETTINGS, connectionStrings: [{ name: "fhirdb", connectionString: "Server=tcp:sql-ahds.database.windows.net;Database=fhir;Authentication=Active Directory Managed Identity", type: "SQLAzure" }] },
+};
+/** Values with credentials, each drawing its own message (none may be echoed). */
+const ACCOUNT_KEY = "DefaultEndpointsProtocol=https;AccountName=stbulkdev;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net";
+const SAS_URL = "https://stbulkdev.blob.core.windows.net/packages/fhir-loader.zip?sv=2022-11-02&se=2030-01-01&sr=b&sp=r&sig=bm90LWEtc2ln";
+const SAS_STRING = "BlobEndpoint=https://stbulkdev.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&srt=co&sp=rl";
+const BUS_KEY = "Endpoint=sb://evhns-ahds.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=bm90";
+const HOST_STORAGE = "is the Functions host's storage connection string";
+
+/** Event Grid subscription delivering to the loader's queue and dead-lettering to a container with the topic's identity. */
+const ST = `${SUB}/Microsoft.Storage/storageAccounts/stbulkdev`;
+const UAMI = `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/id-eventgrid`;
+const EG_SUB: Props = {
+    deliveryWithResourceIdentity: { identity: { type: "SystemAssigned" }, destination: { endpointType: "StorageQueue", resourceId: ST, queueName: "bundlequeue" } },
+    deadLetterWithResourceIdentity: { identity: { type: "SystemAssigned" }, deadLetterDestination: { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "deadletter" } },
+};
+const EG_SUB_USER: Props = { deliveryWithResourceIdentity: { identity: { type: "UserAssigned", userAssignedIdentity: UAMI }, destination: { endpointType: "ServiceBusQueue", resourceId: `${SUB}/Microsoft.ServiceBus/namespaces/sb/queues/q` } } };
+const EG_WEBHOOK: Props = { destination: { endpointType: "WebHook", endpointUrl: "https://hooks.example.org/events", azureActiveDirectoryApplicationIdOrUri: "api://hooks", minimumTlsVersionAllowed: "1.2" } };
+const EG_NAMESPACE_SUB: Props = {
+    deliveryConfiguration: { deliveryMode: "Push", push: {
+        deliveryWithResourceIdentity: { identity: { type: "SystemAssigned" }, destination: { endpointType: "EventHub", resourceId: `${SUB}/Microsoft.EventHub/namespaces/eh/eventhubs/e` } },
+        deadLetterDestinationWithResourceIdentity: { identity: { type: "SystemAssigned" }, deadLetterDestination: { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "deadletter" } },
+    } },
 };
 
 const EXEMPT = (resourceName: string) => ({ exemptions: [{ resourceName, justification: "Application Gateway v2 control plane keeps Azure's outbound path" }] });
@@ -912,26 +961,62 @@ const CASES: RuleKeys[] = [
             rule: appServiceVnetRouteAll, type, variant: "outboundVnetRouting.allTraffic", compliant: SITE,
             keys: [
                 { at: "virtualNetworkSubnetId", to: OMIT, message: `${kind} "r" has no VNet integration` },
-                { at: "outboundVnetRouting.allTraffic", to: false, message: `${kind} "r" does not route all outbound traffic through the VNet` },
-                { at: "outboundVnetRouting.allTraffic", to: OMIT, message: `${kind} "r" does not route all outbound traffic through the VNet` },
-                { at: "outboundVnetRouting", to: OMIT, message: `${kind} "r" does not route all outbound traffic through the VNet` },
+                { at: "outboundVnetRouting.allTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} application traffic, contentShareTraffic, imagePullTraffic, backupRestoreTraffic;` },
+                { at: "outboundVnetRouting.allTraffic", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} application traffic, contentShareTraffic, imagePullTraffic, backupRestoreTraffic;` },
+                { at: "outboundVnetRouting", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} application traffic, contentShareTraffic, imagePullTraffic, backupRestoreTraffic;` },
             ],
         },
         {
-            rule: appServiceVnetRouteAll, type, variant: "outboundVnetRouting.applicationTraffic", compliant: SITE_APP_TRAFFIC,
+            rule: appServiceVnetRouteAll, type, variant: "outboundVnetRouting per category", compliant: SITE_APP_TRAFFIC,
             keys: [
-                { at: "outboundVnetRouting.applicationTraffic", to: false, message: `${kind} "r" does not route all outbound traffic through the VNet` },
-                { at: "outboundVnetRouting.applicationTraffic", to: OMIT, message: `${kind} "r" does not route all outbound traffic through the VNet` },
+                { at: "outboundVnetRouting.applicationTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} application traffic;` },
+                { at: "outboundVnetRouting.applicationTraffic", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} application traffic;` },
+                // Configuration traffic is not routed unless each category says so (Azure Policy 801543d1, 5e57f5ad).
+                { at: "outboundVnetRouting.contentShareTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} contentShareTraffic;` },
+                { at: "outboundVnetRouting.contentShareTraffic", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} contentShareTraffic;` },
+                { at: "outboundVnetRouting.imagePullTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} imagePullTraffic;` },
+                { at: "outboundVnetRouting.imagePullTraffic", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} imagePullTraffic;` },
+                { at: "outboundVnetRouting.backupRestoreTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} backupRestoreTraffic;` },
+                { at: "outboundVnetRouting.backupRestoreTraffic", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} backupRestoreTraffic;` },
             ],
         },
         {
             rule: appServiceVnetRouteAll, type, variant: "legacy siteConfig.vnetRouteAllEnabled", compliant: SITE_LEGACY_ROUTE_ALL,
             keys: [
-                { at: "siteConfig.vnetRouteAllEnabled", to: false, message: `${kind} "r" does not route all outbound traffic through the VNet` },
-                { at: "siteConfig.vnetRouteAllEnabled", to: OMIT, message: `${kind} "r" does not route all outbound traffic through the VNet` },
+                { at: "siteConfig.vnetRouteAllEnabled", to: false, message: `${kind} "r" ${NOT_ROUTED} application traffic;` },
+                { at: "siteConfig.vnetRouteAllEnabled", to: OMIT, message: `${kind} "r" ${NOT_ROUTED} application traffic;` },
                 // The current property saying no outvotes the legacy flag.
-                { at: "outboundVnetRouting", to: { applicationTraffic: false }, message: `${kind} "r" does not route all outbound traffic through the VNet` },
+                { at: "outboundVnetRouting.applicationTraffic", to: false, message: `${kind} "r" ${NOT_ROUTED} application traffic;` },
                 { at: "virtualNetworkSubnetId", to: OMIT, message: `${kind} "r" has no VNet integration` },
+            ],
+        },
+        {
+            rule: appServiceVnetRouteAll, type, variant: "function app", compliant: { ...SITE, kind: "functionapp" },
+            keys: [
+                { at: "virtualNetworkSubnetId", to: OMIT, message: `${kind} "r" has no VNet integration` },
+                { at: "outboundVnetRouting", to: { applicationTraffic: true }, message: `${kind} "r" ${NOT_ROUTED} contentShareTraffic, imagePullTraffic, backupRestoreTraffic;` },
+            ],
+        },
+        {
+            // Setting names and values: a name that is a connection string whatever its value, else a credential in the value.
+            rule: appServiceNoKeySettings, type, variant: "function app, identity-based settings", compliant: FUNC_SITE,
+            keys: [
+                { at: ["siteConfig", "appSettings", 0, "name"], to: "AzureWebJobsStorage", message: `${kind} "r" setting "AzureWebJobsStorage" ${HOST_STORAGE}` },
+                { at: ["siteConfig", "appSettings", 0, "name"], to: "azurewebjobsstorage", message: `${kind} "r" setting "azurewebjobsstorage" ${HOST_STORAGE}` },
+                { at: ["siteConfig", "appSettings", 0, "name"], to: "AzureWebJobsDashboard", message: `${kind} "r" setting "AzureWebJobsDashboard" is the legacy WebJobs dashboard's storage connection string` },
+                { at: ["siteConfig", "appSettings", 0, "name"], to: "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", message: `${kind} "r" setting "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING" is the Azure Files content share's connection string` },
+                // A Key Vault reference does not make a host connection string identity-based.
+                { at: ["siteConfig", "appSettings", 6, "name"], to: "AzureWebJobsStorage", message: `${kind} "r" setting "AzureWebJobsStorage" ${HOST_STORAGE}` },
+                // Unknown at preview: the name alone decides.
+                { at: ["siteConfig", "appSettings", 7, "name"], to: "AzureWebJobsStorage", message: `${kind} "r" setting "AzureWebJobsStorage" ${HOST_STORAGE}` },
+                { at: ["siteConfig", "appSettings", 3, "value"], to: "bm90LWEtc2VjcmV0", message: `${kind} "r" setting "FS-SECRET" is the FHIR loader's client secret` },
+                { at: ["siteConfig", "appSettings", 3, "value"], to: UNKNOWN, message: `${kind} "r" setting "FS-SECRET" is the FHIR loader's client secret` },
+                { at: ["siteConfig", "appSettings", 4, "value"], to: SAS_URL, message: `${kind} "r" setting "WEBSITE_RUN_FROM_PACKAGE" holds a SAS token (sig=)` },
+                { at: ["siteConfig", "appSettings", 1, "value"], to: ACCOUNT_KEY, message: `${kind} "r" setting "FBI-STORAGEACCT-IDENTITY__blobServiceUri" holds an account key (AccountKey=)` },
+                { at: ["siteConfig", "appSettings", 1, "value"], to: SAS_STRING, message: `${kind} "r" setting "FBI-STORAGEACCT-IDENTITY__blobServiceUri" holds a shared access signature (SharedAccessSignature=)` },
+                { at: ["siteConfig", "appSettings", 2, "value"], to: BUS_KEY, message: `${kind} "r" setting "FS-ISMSI" holds a shared access key (SharedAccessKey=)` },
+                { at: ["siteConfig", "connectionStrings", 0, "connectionString"], to: "Server=tcp:sql-ahds.database.windows.net;Database=fhir;User ID=loader;Password=bm90", message: `${kind} "r" connection string "fhirdb" holds a password (Password=)` },
+                { at: ["siteConfig", "connectionStrings", 0, "connectionString"], to: ACCOUNT_KEY, message: `${kind} "r" connection string "fhirdb" holds an account key (AccountKey=)` },
             ],
         },
     ]),
@@ -966,6 +1051,81 @@ const CASES: RuleKeys[] = [
         keys: [
             { at: "allow", to: true, message: "\"r\" allows basic-auth publishing credentials (SCM, deployment slot)" },
             { at: "allow", to: OMIT, message: "\"r\" allows basic-auth publishing credentials (SCM, deployment slot)" },
+        ],
+    },
+
+    // Standalone settings resources (sites/config/appsettings, sites/config/connectionstrings; slots too): a map of name → value.
+    ...([["web:WebAppApplicationSettings", "app settings"], ["web:WebAppApplicationSettingsSlot", "slot app settings"]] as const).map(([type, label]): RuleKeys => ({
+        rule: appServiceNoKeySettings, type,
+        compliant: { name: "func-bulk", resourceGroupName: "rg-spoke", ...(type.endsWith("Slot") ? { slot: "staging" } : {}), properties: Object.fromEntries(FUNC_SETTINGS.map((x) => [x.name, x.value])) },
+        keys: [
+            { at: ["properties", "AzureWebJobsStorage"], to: ACCOUNT_KEY, message: `${label} "r" setting "AzureWebJobsStorage" ${HOST_STORAGE}` },
+            { at: ["properties", "AzureWebJobsStorage"], to: UNKNOWN, message: `${label} "r" setting "AzureWebJobsStorage" ${HOST_STORAGE}` },
+            { at: ["properties", "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING"], to: ACCOUNT_KEY, message: `${label} "r" setting "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING" is the Azure Files content share's connection string` },
+            { at: ["properties", "FS-SECRET"], to: "bm90LWEtc2VjcmV0", message: `${label} "r" setting "FS-SECRET" is the FHIR loader's client secret` },
+            { at: ["properties", "WEBSITE_RUN_FROM_PACKAGE"], to: SAS_URL, message: `${label} "r" setting "WEBSITE_RUN_FROM_PACKAGE" holds a SAS token (sig=)` },
+            { at: ["properties", "FBI-STORAGEACCT"], to: SAS_STRING, message: `${label} "r" setting "FBI-STORAGEACCT" holds a shared access signature (SharedAccessSignature=)` },
+            { at: ["properties", "EVENTS"], to: BUS_KEY, message: `${label} "r" setting "EVENTS" holds a shared access key (SharedAccessKey=)` },
+        ],
+    })),
+    ...([["web:WebAppConnectionStrings", "connection strings"], ["web:WebAppConnectionStringsSlot", "slot connection strings"]] as const).map(([type, label]): RuleKeys => ({
+        rule: appServiceNoKeySettings, type,
+        compliant: { name: "func-bulk", resourceGroupName: "rg-spoke", ...(type.endsWith("Slot") ? { slot: "staging" } : {}), properties: { fhirdb: { value: "Server=tcp:sql-ahds.database.windows.net;Database=fhir;Authentication=Active Directory Default", type: "SQLAzure" } } },
+        keys: [
+            { at: "properties.fhirdb.value", to: "Server=tcp:sql-ahds.database.windows.net;Database=fhir;Uid=loader;Pwd=bm90", message: `${label} "r" connection string "fhirdb" holds a password (Password=)` },
+            { at: "properties.fhirdb.value", to: ACCOUNT_KEY, message: `${label} "r" connection string "fhirdb" holds an account key (AccountKey=)` },
+            { at: ["properties", "bus"], to: { value: BUS_KEY, type: "ServiceBus" }, message: `${label} "r" connection string "bus" holds a shared access key (SharedAccessKey=)` },
+        ],
+    })),
+
+    // ---------------------------------------------------------------- Event Grid
+    ...["eventgrid:SystemTopicEventSubscription", "eventgrid:EventSubscription", "eventgrid:TopicEventSubscription", "eventgrid:DomainEventSubscription",
+        "eventgrid:DomainTopicEventSubscription", "eventgrid:PartnerTopicEventSubscription"].flatMap((type): RuleKeys[] => [
+        {
+            rule: eventGridIdentityDelivery, type, variant: "queue delivery and dead-lettering with the system identity", compliant: EG_SUB,
+            keys: [
+                { at: "deliveryWithResourceIdentity.identity.type", to: "None", message: "event subscription \"r\" delivers with resource identity, but identity.type is \"None\"" },
+                { at: "deliveryWithResourceIdentity.identity.type", to: OMIT, message: "event subscription \"r\" delivers with resource identity, but identity.type is unset" },
+                { at: "deliveryWithResourceIdentity.identity", to: OMIT, message: "event subscription \"r\" delivers with resource identity, but identity.type is unset" },
+                { at: "deliveryWithResourceIdentity.destination", to: OMIT, message: "event subscription \"r\" delivers with resource identity to no destination" },
+                { at: "deliveryWithResourceIdentity", to: OMIT, message: "event subscription \"r\" has no destination" },
+                { at: "destination", to: { endpointType: "StorageQueue", resourceId: ST, queueName: "bundlequeue" }, message: "event subscription \"r\" delivers to its StorageQueue destination with Event Grid's own identity (destination)" },
+                { at: "deliveryWithResourceIdentity.destination", to: { endpointType: "WebHook", endpointUrl: "http://hooks.example.org/events" }, message: "event subscription \"r\": its webhook endpoint is not an https:// URL" },
+                { at: "deliveryWithResourceIdentity.destination", to: { endpointType: "WebHook", endpointUrl: "https://func-bulk.azurewebsites.net/runtime/webhooks/EventGrid?functionName=f&code=bm90" }, message: "event subscription \"r\": its webhook URL carries a credential in its query string (code)" },
+                { at: "deadLetterDestination", to: { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "deadletter" }, message: "event subscription \"r\" dead-letters with Event Grid's own identity (deadLetterDestination)" },
+                { at: "deadLetterWithResourceIdentity.identity.type", to: "None", message: "event subscription \"r\" dead-letters with resource identity, but identity.type is \"None\"" },
+                { at: "deadLetterWithResourceIdentity.identity", to: OMIT, message: "event subscription \"r\" dead-letters with resource identity, but identity.type is unset" },
+                { at: "deadLetterWithResourceIdentity.deadLetterDestination", to: OMIT, message: "event subscription \"r\" dead-letters with resource identity to no destination" },
+            ],
+        },
+        {
+            rule: eventGridIdentityDelivery, type, variant: "Service Bus delivery with a user-assigned identity", compliant: EG_SUB_USER,
+            keys: [
+                { at: "deliveryWithResourceIdentity.identity.userAssignedIdentity", to: OMIT, message: "event subscription \"r\" delivers with resource identity, but identity.type is UserAssigned but no userAssignedIdentity is named" },
+            ],
+        },
+        {
+            rule: eventGridIdentityDelivery, type, variant: "webhook with Entra ID authentication", compliant: EG_WEBHOOK,
+            keys: [
+                { at: "destination.endpointUrl", to: "http://hooks.example.org/events", message: "event subscription \"r\": its webhook endpoint is not an https:// URL" },
+                { at: "destination.endpointUrl", to: OMIT, message: "event subscription \"r\": its webhook endpoint is not an https:// URL" },
+                { at: "destination.endpointUrl", to: "https://hooks.example.org/events?sv=2022&sig=bm90", message: "event subscription \"r\": its webhook URL carries a credential in its query string (sig)" },
+                { at: "destination.endpointUrl", to: "https://hooks.example.org/events?API-Key=bm90", message: "event subscription \"r\": its webhook URL carries a credential in its query string (api-key)" },
+                { at: "destination.minimumTlsVersionAllowed", to: "1.1", message: "event subscription \"r\": its webhook delivery allows TLS 1.1" },
+                { at: "destination.endpointType", to: "EventHub", message: "event subscription \"r\" delivers to its EventHub destination with Event Grid's own identity (destination)" },
+                { at: "destination", to: OMIT, message: "event subscription \"r\" has no destination" },
+            ],
+        },
+    ]),
+    {
+        rule: eventGridIdentityDelivery, type: "eventgrid:NamespaceTopicEventSubscription", compliant: EG_NAMESPACE_SUB,
+        keys: [
+            { at: "deliveryConfiguration.push.deliveryWithResourceIdentity.identity.type", to: "None", message: "event subscription \"r\" delivers with resource identity, but identity.type is \"None\"" },
+            { at: "deliveryConfiguration.push.deliveryWithResourceIdentity.destination", to: OMIT, message: "event subscription \"r\" delivers with resource identity to no destination" },
+            { at: "deliveryConfiguration.push.deliveryWithResourceIdentity", to: OMIT, message: "event subscription \"r\" has no destination" },
+            { at: "deliveryConfiguration.push.destination", to: { endpointType: "EventHub", resourceId: "eh" }, message: "event subscription \"r\" delivers to its EventHub destination with Event Grid's own identity (destination)" },
+            { at: "deliveryConfiguration.push.deadLetterDestinationWithResourceIdentity.identity.type", to: OMIT, message: "event subscription \"r\" dead-letters with resource identity, but identity.type is unset" },
+            { at: "deliveryConfiguration.push.deadLetterDestinationWithResourceIdentity.deadLetterDestination", to: OMIT, message: "event subscription \"r\" dead-letters with resource identity to no destination" },
         ],
     },
 

@@ -7,6 +7,7 @@ import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy
 import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
 import { UNKNOWN as UNKNOWN_VALUE, defaultRouteCover, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
+import { eventGridIdentityDelivery } from "../policy/rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "../policy/rules/firewall";
 import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPreventionMode } from "../policy/rules/gateway";
@@ -22,8 +23,8 @@ import {
 import { synapseEntraOnly, synapseExfiltrationProtection, synapsePrivateOnly } from "../policy/rules/synapse";
 import { DEFAULT_REQUIRED_TAGS, requiredTags } from "../policy/rules/tags";
 import {
-    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServicePublicNetworkDisabled, appServiceRemoteDebuggingOff,
-    appServiceVnetRouteAll,
+    appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServiceNoKeySettings, appServicePublicNetworkDisabled,
+    appServiceRemoteDebuggingOff, appServiceVnetRouteAll,
 } from "../policy/rules/web";
 import { check } from "./harness/policyArgs";
 import { UNKNOWN } from "./harness/values";
@@ -44,6 +45,33 @@ const SITE = { httpsOnly: true, publicNetworkAccess: "Disabled", virtualNetworkS
     siteConfig: { minTlsVersion: "1.2", ftpsState: "Disabled", remoteDebuggingEnabled: false, cors: { allowedOrigins: ["https://app.example.org"] } } };
 const site = (siteConfig: Props, top: Props = {}) => ({ ...SITE, ...top, siteConfig: { ...SITE.siteConfig, ...siteConfig } });
 const SUBNET_OK = { name: "snet-a", networkSecurityGroup: NSG, defaultOutboundAccess: false };
+/** Configuration traffic (content share, image pull, backup/restore) routed one flag at a time, as an alternative to allTraffic. */
+const CONFIG_ROUTED = { contentShareTraffic: true, imagePullTraffic: true, backupRestoreTraffic: true };
+/** A function app's identity-based settings (the bulk loader's shape): no key, SAS or connection string anywhere. */
+const ST = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/stbulk";
+const FUNC_SETTINGS = [
+    { name: "FUNCTIONS_EXTENSION_VERSION", value: "~4" }, { name: "FUNCTIONS_WORKER_RUNTIME", value: "dotnet" },
+    { name: "AzureWebJobsStorage__accountName", value: "stbulk" },
+    { name: "FBI-STORAGEACCT-IDENTITY__blobServiceUri", value: "https://stbulk.blob.core.windows.net" }, { name: "FBI-STORAGEACCT-IDENTITY__queueServiceUri", value: "https://stbulk.queue.core.windows.net" },
+    { name: "FS-ISMSI", value: "true" }, { name: "FS-SECRET", value: "" },
+    { name: "WEBSITE_RUN_FROM_PACKAGE", value: "https://stbulk.blob.core.windows.net/packages/fhir-loader.zip" },
+    // An ingestion key, not a credential (local authentication off), and a Key Vault reference for a third-party secret.
+    { name: "APPLICATIONINSIGHTS_CONNECTION_STRING", value: "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/" },
+    { name: "PARTNER_API_KEY", value: "@Microsoft.KeyVault(SecretUri=https://kv-ahds-dev.vault.azure.net/secrets/partner-key/)" },
+];
+const FUNC = { ...SITE, kind: "functionapp", siteConfig: { ...SITE.siteConfig, appSettings: FUNC_SETTINGS } };
+/** FUNC with one more app setting (or one replaced, by name). */
+const withSetting = (name: string, value: unknown) => ({ ...FUNC, siteConfig: { ...FUNC.siteConfig, appSettings: [...FUNC_SETTINGS.filter((x) => x.name !== name), { name, value }] } });
+const KEYED = "DefaultEndpointsProtocol=https;AccountName=stbulk;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net";
+const SAS_URL = "https://stbulk.blob.core.windows.net/packages/fhir-loader.zip?sv=2022-11-02&se=2030-01-01&sr=b&sp=r&sig=bm90LWEtc2ln";
+/** Event Grid delivery to the loader's queue and dead-lettering to a container, both with the topic's system identity. */
+const QUEUE = { endpointType: "StorageQueue", resourceId: ST, queueName: "bundlequeue" };
+const DEAD = { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "deadletter" };
+const SYSTEM = { type: "SystemAssigned" };
+const EG_SUB = { deliveryWithResourceIdentity: { identity: SYSTEM, destination: QUEUE }, deadLetterWithResourceIdentity: { identity: SYSTEM, deadLetterDestination: DEAD } };
+const webhook = (endpointUrl: string, extra: Props = {}) => ({ destination: { endpointType: "WebHook", endpointUrl, ...extra } });
+const EG_NS_SUB = { deliveryConfiguration: { deliveryMode: "Push", push: { deliveryWithResourceIdentity: { identity: SYSTEM, destination: { endpointType: "EventHub", resourceId: "eh" } }, deadLetterDestinationWithResourceIdentity: { identity: SYSTEM, deadLetterDestination: DEAD } } } };
+
 /** A WAF policy in Prevention mode with one managed rule set and its group overrides. */
 const waf = (ruleSetType: string, ruleSetVersion: string, ruleGroupOverrides: Props[]) => ({ policySettings: { state: "Enabled", mode: "Prevention" }, managedRules: { managedRuleSets: [{ ruleSetType, ruleSetVersion, ruleGroupOverrides }] } });
 const TLS12 = { policyType: "Predefined", policyName: "AppGwSslPolicy20220101S" };
@@ -195,8 +223,25 @@ const CASES: Case[] = [
     { rule: appServiceCorsNoWildcard, type: "web:WebAppSlot", pass: [SITE], fail: [site({ cors: { allowedOrigins: ["*"] } })] },
     { rule: appServicePublicNetworkDisabled, type: "web:WebApp", pass: [SITE, site({}, { publicNetworkAccess: "disabled" })], fail: [site({}, { publicNetworkAccess: "Enabled" }), site({}, { publicNetworkAccess: undefined })] },
     { rule: appServicePublicNetworkDisabled, type: "web:WebAppSlot", pass: [SITE], fail: [site({}, { publicNetworkAccess: "Enabled" })] },
-    { rule: appServiceVnetRouteAll, type: "web:WebApp", pass: [SITE, site({ vnetRouteAllEnabled: true }, { outboundVnetRouting: undefined })], fail: [site({}, { virtualNetworkSubnetId: undefined }), site({}, { outboundVnetRouting: { allTraffic: false } })] },
-    { rule: appServiceVnetRouteAll, type: "web:WebAppSlot", pass: [SITE], fail: [site({}, { outboundVnetRouting: undefined })] },
+    { rule: appServiceVnetRouteAll, type: "web:WebApp", pass: [SITE, site({}, { kind: "functionapp" }), site({ vnetRouteAllEnabled: true }, { outboundVnetRouting: CONFIG_ROUTED }), site({}, { outboundVnetRouting: { applicationTraffic: true, ...CONFIG_ROUTED } })],
+        fail: [site({}, { virtualNetworkSubnetId: undefined }), site({}, { outboundVnetRouting: { allTraffic: false } }), site({}, { kind: "functionapp", virtualNetworkSubnetId: undefined }),
+            // Application traffic routed, configuration traffic (content share, image pull, backup/restore) not.
+            site({}, { kind: "functionapp", outboundVnetRouting: { applicationTraffic: true } }), site({ vnetRouteAllEnabled: true }, { outboundVnetRouting: undefined })] },
+    { rule: appServiceVnetRouteAll, type: "web:WebAppSlot", pass: [SITE, site({}, { kind: "functionapp" })], fail: [site({}, { outboundVnetRouting: undefined }), site({}, { kind: "functionapp", outboundVnetRouting: { applicationTraffic: true, contentShareTraffic: true } })] },
+    { rule: appServiceNoKeySettings, type: "web:WebApp", pass: [SITE, FUNC, withSetting("FBI-STORAGEACCT", UNKNOWN),
+            { ...FUNC, siteConfig: { ...FUNC.siteConfig, connectionStrings: [{ name: "fhirdb", connectionString: "Server=tcp:sql.database.windows.net;Database=d;Authentication=Active Directory Managed Identity", type: "SQLAzure" }] } }],
+        fail: [withSetting("AzureWebJobsStorage", KEYED), withSetting("AzureWebJobsStorage", "@Microsoft.KeyVault(VaultName=kv-ahds-dev;SecretName=host-storage)"), withSetting("AzureWebJobsStorage", UNKNOWN),
+            withSetting("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", KEYED), withSetting("WEBSITE_RUN_FROM_PACKAGE", SAS_URL), withSetting("FS-SECRET", "not-a-secret"),
+            withSetting("FBI-STORAGEACCT", "BlobEndpoint=https://stbulk.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-02&ss=b&sig=bm90"),
+            withSetting("EVENTS", "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=bm90"),
+            { ...FUNC, siteConfig: { ...FUNC.siteConfig, connectionStrings: [{ name: "fhirdb", connectionString: "Server=tcp:sql.database.windows.net;Database=d;User ID=a;Password=bm90", type: "SQLAzure" }] } }] },
+    { rule: appServiceNoKeySettings, type: "web:WebAppSlot", pass: [FUNC], fail: [withSetting("azurewebjobsstorage", KEYED)] },
+    { rule: appServiceNoKeySettings, type: "web:WebAppApplicationSettings", pass: [{ properties: Object.fromEntries(FUNC_SETTINGS.map((x) => [x.name, x.value])) }, { properties: { "FBI-STORAGEACCT": UNKNOWN } }],
+        fail: [{ properties: { AzureWebJobsStorage: KEYED } }, { properties: { "FS-SECRET": UNKNOWN } }, { properties: { WEBSITE_RUN_FROM_PACKAGE: SAS_URL } }] },
+    { rule: appServiceNoKeySettings, type: "web:WebAppApplicationSettingsSlot", pass: [{ slot: "staging", properties: { "AzureWebJobsStorage__accountName": "stbulk" } }], fail: [{ slot: "staging", properties: { WEBSITE_CONTENTAZUREFILECONNECTIONSTRING: KEYED } }] },
+    { rule: appServiceNoKeySettings, type: "web:WebAppConnectionStrings", pass: [{ properties: { db: { value: "Server=tcp:s;Authentication=Active Directory Default", type: "SQLAzure" } } }],
+        fail: [{ properties: { st: { value: KEYED, type: "Custom" } } }, { properties: { db: { value: "Server=tcp:s;Uid=a;Pwd=bm90", type: "SQLAzure" } } }] },
+    { rule: appServiceNoKeySettings, type: "web:WebAppConnectionStringsSlot", pass: [{ slot: "staging", properties: {} }], fail: [{ slot: "staging", properties: { sb: { value: "Endpoint=sb://n.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=bm90", type: "ServiceBus" } } }] },
     { rule: containerAppInternalIngress, type: "app:ContainerApp", pass: [{}, { configuration: { ingress: { external: false, targetPort: 8080 } } }], fail: [{ configuration: { ingress: { external: true } } }] },
     { rule: containerAppNoInsecureIngress, type: "app:ContainerApp", pass: [{ configuration: { ingress: { allowInsecure: false } } }], fail: [{ configuration: { ingress: { allowInsecure: true } } }] },
     { rule: containerAppEnvInternal, type: "app:ManagedEnvironment", pass: [{ vnetConfiguration: { infrastructureSubnetId: "s", internal: true } }, { vnetConfiguration: { infrastructureSubnetId: "s", internal: true }, publicNetworkAccess: "Disabled" }],
@@ -212,6 +257,19 @@ const CASES: Case[] = [
     { rule: synapseEntraOnly, type: "synapse:Workspace", pass: [{ azureADOnlyAuthentication: true }], fail: [{}, { azureADOnlyAuthentication: true, sqlAdministratorLogin: "sqladmin", sqlAdministratorLoginPassword: "P@ssw0rd!" }] },
     { rule: eventHubNoLocalAuth, type: "eventhub:Namespace", pass: [{ disableLocalAuth: true }], fail: [{}, { disableLocalAuth: false }] },
     { rule: eventHubMinTls, type: "eventhub:Namespace", pass: [{ minimumTlsVersion: "1.2" }], fail: [{}, { minimumTlsVersion: "1.0" }, { minimumTlsVersion: "1.1" }] },
+    ...["eventgrid:SystemTopicEventSubscription", "eventgrid:EventSubscription", "eventgrid:TopicEventSubscription", "eventgrid:DomainEventSubscription", "eventgrid:DomainTopicEventSubscription", "eventgrid:PartnerTopicEventSubscription"].map((type): Case => ({
+        rule: eventGridIdentityDelivery, type,
+        pass: [EG_SUB, { deliveryWithResourceIdentity: { identity: { type: "UserAssigned", userAssignedIdentity: "/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/eg" }, destination: { endpointType: "ServiceBusQueue", resourceId: "q" } } },
+            webhook("https://hooks.example.org/events", { azureActiveDirectoryApplicationIdOrUri: "api://hooks", minimumTlsVersionAllowed: "1.2" }), { destination: { endpointType: "AzureFunction", resourceId: "f" } },
+            { deliveryWithResourceIdentity: { identity: SYSTEM, destination: { endpointType: "EventHub", resourceId: UNKNOWN } } }, webhook(UNKNOWN)],
+        fail: [{ destination: QUEUE }, { ...EG_SUB, deadLetterDestination: DEAD }, { deliveryWithResourceIdentity: { destination: QUEUE } }, { deliveryWithResourceIdentity: { identity: { type: "UserAssigned" }, destination: QUEUE } },
+            { deliveryWithResourceIdentity: { identity: SYSTEM } }, { ...EG_SUB, deadLetterWithResourceIdentity: { deadLetterDestination: DEAD } }, {},
+            webhook("http://hooks.example.org/events"), webhook("https://func-bulk.azurewebsites.net/api/events?code=bm90"), webhook("https://hooks.example.org/events", { minimumTlsVersionAllowed: "1.0" }),
+            { destination: { endpointType: "EventHub", resourceId: "eh" } }, { destination: { endpointType: "ServiceBusTopic", resourceId: "t" } }],
+    })),
+    { rule: eventGridIdentityDelivery, type: "eventgrid:NamespaceTopicEventSubscription", pass: [EG_NS_SUB, { deliveryConfiguration: { deliveryMode: "Queue", queue: { maxDeliveryCount: 5 } } }],
+        fail: [{ deliveryConfiguration: { deliveryMode: "Push", push: { destination: { endpointType: "EventHub", resourceId: "eh" } } } }, { deliveryConfiguration: { deliveryMode: "Push", push: {} } },
+            { deliveryConfiguration: { deliveryMode: "Queue", queue: { deadLetterDestinationWithResourceIdentity: { deadLetterDestination: DEAD } } } }] },
     { rule: cognitiveNoLocalAuth, type: "cognitiveservices:Account", pass: [{ properties: { disableLocalAuth: true } }], fail: [{}, { properties: { disableLocalAuth: false } }] },
     { rule: cognitivePrivateOnly, type: "cognitiveservices:Account", pass: [{ properties: { publicNetworkAccess: "Disabled" } }], fail: [{}, { properties: { publicNetworkAccess: "Enabled" } }] },
 ];
@@ -269,6 +327,19 @@ describe("policy pack rules (table)", () => {
         expect(defaultRouteCover(undefined)).to.equal(undefined);
     });
 
+    it("names a key-bearing setting but never echoes its value", () => {
+        const secret = "bm90LWEta2V5";
+        const found = [
+            ...check(appServiceNoKeySettings, "azure-native:web:WebApp", withSetting("AzureWebJobsStorage", KEYED)),
+            ...check(appServiceNoKeySettings, "azure-native:web:WebApp", withSetting("WEBSITE_RUN_FROM_PACKAGE", SAS_URL)),
+            ...check(appServiceNoKeySettings, "azure-native:web:WebAppApplicationSettings", { properties: { "FS-SECRET": secret } }),
+            ...check(appServiceNoKeySettings, "azure-native:web:WebAppConnectionStrings", { properties: { st: { value: KEYED, type: "Custom" } } }),
+        ];
+        expect(found).to.have.length(4);
+        for (const m of found) expect(m).to.not.include(secret).and.not.include("bm90").and.not.include("sig=bm");
+        expect(found[0]).to.include('setting "AzureWebJobsStorage"');
+    });
+
     it("ignores other resource types", () => {
         expect(check(keyVaultPurgeProtection, "azure-native:storage:StorageAccount", {})).to.deep.equal([]);
         expect(check(storageMinTls, "aws:s3/bucket:Bucket", {})).to.deep.equal([]);
@@ -306,6 +377,11 @@ describe("policy pack rules (values unknown at preview)", () => {
         expect(check(subnetHasNsg, "azure-native:network:VirtualNetwork", { subnets: [{ name: "snet-a", networkSecurityGroup: UNKNOWN }] })).to.deep.equal([]);
         // ...and still fails when the reference is missing.
         expect(check(subnetHasNsg, "azure-native:network:VirtualNetwork", { subnets: [{ name: "snet-a", routeTable: { id: UNKNOWN } }] })).to.have.length(1);
+    });
+    it("takes a computed VNet integration subnet as set", () => {
+        const site = (virtualNetworkSubnetId: unknown) => ({ ...SITE, kind: "functionapp", virtualNetworkSubnetId });
+        expect(check(appServiceVnetRouteAll, "azure-native:web:WebApp", site(UNKNOWN))).to.deep.equal([]);
+        expect(check(appServiceVnetRouteAll, "azure-native:web:WebApp", site(undefined))).to.have.length(1);
     });
     it("takes generated SSH key data and a computed FHIR audience as set", () => {
         const vm = (keyData: unknown) => ({ osProfile: { linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/a/.ssh/authorized_keys", keyData }] } } } });

@@ -4,8 +4,12 @@ import {
     cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, subnetEgressViaFirewall,
     statefulProtected, vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
+import { apimManagedIdentityRequiresJwt } from "../policy/rules/apim";
+import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
+import { appServiceBasicPublishingOff } from "../policy/rules/web";
 import { check, checkStack, policyResources, resourceOptions } from "./harness/policyArgs";
 import { readPolicyConfig } from "./harness/policyHost";
+import { UNKNOWN as UNKNOWN_ID } from "./harness/values";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
 
 const policyConfig = (stack: string) => readPolicyConfig(stack) as Record<string, Record<string, unknown>>;
@@ -59,6 +63,12 @@ for (const stack of ["dev", "prod"]) {
             const subnets = (hub.props["subnets"] as Array<Record<string, unknown>>).map((x) => (x["name"] === "snet-jumpbox" ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "routeTable")) : x));
             const mutated = rs.map((r) => (r === hub ? { ...r, props: { ...r.props, subnets } } : r));
             expect(checkStack(subnetEgressViaFirewall, mutated, cfg("subnet-egress-via-firewall"))).to.deep.equal([`subnet "snet-jumpbox" of "hub-vnet" has no route table: its traffic bypasses the firewall`]);
+        });
+
+        it("appservice-basic-publishing-off, eventgrid-topic-identity and apim-managed-identity-requires-jwt pass", () => {
+            expect(checkStack(appServiceBasicPublishingOff, rs)).to.deep.equal([]);
+            expect(checkStack(eventGridTopicIdentity, rs)).to.deep.equal([]);
+            expect(checkStack(apimManagedIdentityRequiresJwt, rs)).to.deep.equal([]);
         });
 
         it(`flow logs and Defender plans ${stack === "prod" ? "are all present in prod" : "are off in dev (cost), which the rules report"}`, () => {
@@ -246,5 +256,160 @@ describe("eventhub-network-restricted, defender-plans-enabled, vnet-flow-logs-co
         // A key outside the stack is governed where its vault is deployed; no CMK at all is fine too.
         expect(checkStack(cmkKeyInProtectedVault, [res("storage:StorageAccount", "st", { encryption: { keySource: "Microsoft.Keyvault", keyVaultProperties: { keyVaultUri: "https://elsewhere.vault.azure.net" } } })])).to.deep.equal([]);
         expect(checkStack(cmkKeyInProtectedVault, [res("storage:StorageAccount", "st", { encryption: { keySource: "Microsoft.Storage" } })])).to.deep.equal([]);
+    });
+});
+
+describe("appservice-basic-publishing-off (edge cases)", () => {
+    const app = res("web:WebApp", "func-bulk", { name: "func-bulk-dev", kind: "functionapp" });
+    const policy = (type: string, name: string, allow: boolean, deps: Record<string, PolicyResource[]> = { name: [app] }, props: Record<string, unknown> = {}) =>
+        res(`web:${type}`, name, { resourceGroupName: "rg", allow, ...props }, deps);
+    it("passes an app whose FTP and SCM publishing policies (found by dependency or by the app's name) say allow: false", () => {
+        expect(checkStack(appServiceBasicPublishingOff, [app, policy("WebAppFtpAllowed", "ftp", false), policy("WebAppScmAllowed", "scm", false)])).to.deep.equal([]);
+        expect(checkStack(appServiceBasicPublishingOff, [app, policy("WebAppFtpAllowed", "ftp", false, {}, { name: "func-bulk-dev" }), policy("WebAppScmAllowed", "scm", false, {}, { name: "FUNC-BULK-DEV" })])).to.deep.equal([]);
+    });
+    it("fails an app without them (Azure allows basic-auth publishing by default), with one allowing, or with another app's", () => {
+        expect(checkStack(appServiceBasicPublishingOff, [app])).to.deep.equal([
+            `web:WebApp "func-bulk" has no WebAppFtpAllowed with allow: false: basic-auth FTP publishing stays on (Azure's default)`,
+            `web:WebApp "func-bulk" has no WebAppScmAllowed with allow: false: basic-auth SCM publishing stays on (Azure's default)`,
+        ]);
+        expect(checkStack(appServiceBasicPublishingOff, [app, policy("WebAppFtpAllowed", "ftp", true), policy("WebAppScmAllowed", "scm", false)])).to.deep.equal([
+            `web:WebApp "func-bulk" has no WebAppFtpAllowed with allow: false: basic-auth FTP publishing stays on (Azure's default)`,
+        ]);
+        const other = res("web:WebApp", "other", { name: "app-other" });
+        expect(checkStack(appServiceBasicPublishingOff, [app, other, policy("WebAppFtpAllowed", "ftp", false), policy("WebAppScmAllowed", "scm", false)])).to.have.length(2);
+    });
+    it("requires a deployment slot's own pair (the app's does not cover it)", () => {
+        const slot = res("web:WebAppSlot", "func-bulk-staging", { name: "func-bulk-dev", slot: "staging" }, { name: [app] });
+        const appPair = [policy("WebAppFtpAllowed", "ftp", false), policy("WebAppScmAllowed", "scm", false)];
+        expect(checkStack(appServiceBasicPublishingOff, [app, slot, ...appPair])).to.deep.equal([
+            `web:WebAppSlot "func-bulk-staging" has no WebAppFtpAllowedSlot with allow: false: basic-auth FTP publishing stays on for the slot (Azure's default)`,
+            `web:WebAppSlot "func-bulk-staging" has no WebAppScmAllowedSlot with allow: false: basic-auth SCM publishing stays on for the slot (Azure's default)`,
+        ]);
+        const slotPair = [policy("WebAppFtpAllowedSlot", "ftp-s", false, { name: [app], slot: [slot] }), policy("WebAppScmAllowedSlot", "scm-s", false, { name: [app] }, { slot: "staging" })];
+        expect(checkStack(appServiceBasicPublishingOff, [app, slot, ...appPair, ...slotPair])).to.deep.equal([]);
+    });
+});
+
+describe("eventgrid-topic-identity (edge cases)", () => {
+    const UAMI = "/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-eg";
+    const st = res("storage:StorageAccount", "st-bulk", { accountName: "stbulk" });
+    const topic = (identity?: Record<string, unknown>) => res("eventgrid:SystemTopic", "egst-bulk", { systemTopicName: "egst-bulk", topicType: "Microsoft.Storage.StorageAccounts", ...(identity !== undefined ? { identity } : {}) }, { source: [st] });
+    const delivery = (identity: Record<string, unknown>) => ({ deliveryWithResourceIdentity: { identity, destination: { endpointType: "StorageQueue", queueName: "bundlequeue" } } });
+    const sub = (t: PolicyResource, identity: Record<string, unknown> = { type: "SystemAssigned" }) => res("eventgrid:SystemTopicEventSubscription", "egsub-bundles", delivery(identity), { systemTopicName: [t] });
+    it("passes a subscription delivering with the system identity of a system topic that has one", () => {
+        const t = topic({ type: "SystemAssigned" });
+        expect(checkStack(eventGridTopicIdentity, [st, t, sub(t)])).to.deep.equal([]);
+        const both = topic({ type: "SystemAssigned, UserAssigned", userAssignedIdentities: { [UAMI]: {} } });
+        expect(checkStack(eventGridTopicIdentity, [st, both, sub(both), sub(both, { type: "UserAssigned", userAssignedIdentity: UAMI })])).to.deep.equal([]);
+    });
+    it("fails when the topic has no identity, or not the kind (or the user-assigned identity) the subscription uses", () => {
+        const none = topic();
+        expect(checkStack(eventGridTopicIdentity, [st, none, sub(none)])).to.deep.equal([`event subscription "egsub-bundles" uses the system-assigned identity of eventgrid:SystemTopic "egst-bulk" (deliveryWithResourceIdentity), which has none`]);
+        const user = topic({ type: "UserAssigned", userAssignedIdentities: { [UAMI]: {} } });
+        expect(checkStack(eventGridTopicIdentity, [st, user, sub(user)])).to.have.length(1);
+        expect(checkStack(eventGridTopicIdentity, [st, user, sub(user, { type: "UserAssigned", userAssignedIdentity: `${UAMI}-other` })])).to.deep.equal([`event subscription "egsub-bundles" uses a user-assigned identity that eventgrid:SystemTopic "egst-bulk" does not hold (deliveryWithResourceIdentity)`]);
+        const system = topic({ type: "SystemAssigned" });
+        expect(checkStack(eventGridTopicIdentity, [st, system, sub(system, { type: "UserAssigned", userAssignedIdentity: UAMI })])).to.have.length(1);
+        // Dead-lettering with identity needs it too.
+        const dl = res("eventgrid:SystemTopicEventSubscription", "egsub-dl", { destination: { endpointType: "WebHook", endpointUrl: "https://h.example.org" }, deadLetterWithResourceIdentity: { identity: { type: "SystemAssigned" }, deadLetterDestination: { endpointType: "StorageBlob" } } }, { systemTopicName: [none] });
+        expect(checkStack(eventGridTopicIdentity, [st, none, dl])).to.deep.equal([`event subscription "egsub-dl" uses the system-assigned identity of eventgrid:SystemTopic "egst-bulk" (deadLetterWithResourceIdentity), which has none`]);
+    });
+    it("finds the topic by name when there is no dependency, and leaves topics outside the stack alone", () => {
+        const none = topic();
+        const byName = res("eventgrid:SystemTopicEventSubscription", "egsub", { systemTopicName: "egst-bulk", ...delivery({ type: "SystemAssigned" }) });
+        expect(checkStack(eventGridTopicIdentity, [st, none, byName])).to.have.length(1);
+        expect(checkStack(eventGridTopicIdentity, [res("eventgrid:SystemTopicEventSubscription", "egsub", { systemTopicName: "elsewhere", ...delivery({ type: "SystemAssigned" }) })])).to.deep.equal([]);
+        // Subscriptions without identity delivery are eventgrid-identity-delivery's business.
+        expect(checkStack(eventGridTopicIdentity, [st, none, res("eventgrid:SystemTopicEventSubscription", "egsub", { destination: { endpointType: "StorageQueue" } }, { systemTopicName: [none] })])).to.deep.equal([]);
+    });
+    it("an EventSubscription on a storage account: judged by the account's declared system topic, or fails on Azure's implicit one (no identity)", () => {
+        const onAccount = res("eventgrid:EventSubscription", "egsub-acct", { scope: UNKNOWN_ID, ...delivery({ type: "SystemAssigned" }) }, { scope: [st] });
+        expect(checkStack(eventGridTopicIdentity, [st, onAccount])).to.deep.equal([`event subscription "egsub-acct" delivers with a resource identity from an event source that has no eventgrid:SystemTopic in this stack: the system topic Azure creates for it has no managed identity`]);
+        expect(checkStack(eventGridTopicIdentity, [st, topic({ type: "SystemAssigned" }), onAccount])).to.deep.equal([]);
+        expect(checkStack(eventGridTopicIdentity, [st, topic(), onAccount])).to.have.length(1);
+        const custom = res("eventgrid:Topic", "egt", { topicName: "egt", identity: { type: "SystemAssigned" } });
+        expect(checkStack(eventGridTopicIdentity, [custom, res("eventgrid:EventSubscription", "egsub-t", { scope: UNKNOWN_ID, ...delivery({ type: "SystemAssigned" }) }, { scope: [custom] })])).to.deep.equal([]);
+    });
+    it("custom topics, domains and namespaces the same way", () => {
+        const t = res("eventgrid:Topic", "egt", { topicName: "egt" });
+        expect(checkStack(eventGridTopicIdentity, [t, res("eventgrid:TopicEventSubscription", "s", delivery({ type: "SystemAssigned" }), { topicName: [t] })])).to.have.length(1);
+        const d = res("eventgrid:Domain", "egd", { domainName: "egd", identity: { type: "SystemAssigned" } });
+        expect(checkStack(eventGridTopicIdentity, [d, res("eventgrid:DomainTopicEventSubscription", "s", delivery({ type: "SystemAssigned" }), { domainName: [d] })])).to.deep.equal([]);
+        const ns = res("eventgrid:Namespace", "egns", { namespaceName: "egns" });
+        const nsSub = res("eventgrid:NamespaceTopicEventSubscription", "s", { deliveryConfiguration: { deliveryMode: "Push", push: delivery({ type: "SystemAssigned" }) } }, { namespaceName: [ns] });
+        expect(checkStack(eventGridTopicIdentity, [ns, nsSub])).to.have.length(1);
+    });
+});
+
+describe("apim-managed-identity-requires-jwt (edge cases)", () => {
+    const svc = res("apimanagement:ApiManagementService", "ingress-apim", { serviceName: "apim-ahds-dev" });
+    const api = res("apimanagement:Api", "ingress-api-bulk", { apiId: "bulk" }, { serviceName: [svc] });
+    const JWT = "<validate-jwt header-name=\"Authorization\" require-scheme=\"Bearer\" failed-validation-httpcode=\"401\"><openid-config url=\"https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration\" /><required-claims><claim name=\"roles\" match=\"any\"><value>Bulk.Upload</value></claim></required-claims></validate-jwt>";
+    const MI = "<authentication-managed-identity resource=\"https://storage.azure.com/\" />";
+    const doc = (inbound: string, onError = "") => `<policies>\n  <inbound>${inbound}</inbound>\n  <backend><forward-request timeout="120" /></backend>\n  <outbound><base /></outbound>${onError === "" ? "" : `<on-error>${onError}</on-error>`}\n</policies>`;
+    const apiPolicy = (xml: unknown, extra: Record<string, unknown> = {}) => res("apimanagement:ApiPolicy", "ingress-api-bulk-policy", { value: xml, format: "rawxml", policyId: "policy", ...extra }, { serviceName: [svc], apiId: [api] });
+    const opPolicy = (xml: string) => res("apimanagement:ApiOperationPolicy", "ingress-op-put-blob-policy", { value: xml, format: "rawxml", operationId: "put-blob" }, { serviceName: [svc], apiId: [api] });
+    const global = (xml: unknown) => res("apimanagement:Policy", "ingress-apim-policy", { value: xml, format: "xml" }, { serviceName: [svc] });
+    const v = (...rs: PolicyResource[]) => checkStack(apimManagedIdentityRequiresJwt, [svc, api, ...rs]);
+    const FAIL = (type: string, name: string, section = "inbound") => `apimanagement:${type} "${name}" calls a backend with APIM's managed identity (authentication-managed-identity in <${section}>) without validating the caller's token first (no validate-jwt or validate-azure-ad-token before it in <inbound>, nor through <base />): any anonymous caller acts with APIM's identity`;
+
+    it("passes validate-jwt (or validate-azure-ad-token) before the managed identity, and a policy without a managed identity", () => {
+        expect(v(apiPolicy(doc(`<base />${JWT}<set-header name="x-ms-version" exists-action="override"><value>2023-11-03</value></set-header>${MI}`)))).to.deep.equal([]);
+        expect(v(apiPolicy(doc(`<validate-azure-ad-token tenant-id="t"><client-application-ids><application-id>a</application-id></client-application-ids></validate-azure-ad-token>${MI}`)))).to.deep.equal([]);
+        expect(v(apiPolicy(doc("<base /><rate-limit calls=\"10\" renewal-period=\"60\" />")))).to.deep.equal([]);
+        // Used in <outbound> (a send-request after the backend call): all of <inbound> ran first.
+        expect(v(apiPolicy(`<policies><inbound>${JWT}</inbound><outbound><send-request mode="new" response-variable-name="r">${MI}</send-request></outbound></policies>`))).to.deep.equal([]);
+    });
+    it("fails a managed identity before validate-jwt, without one, or with one only inside <choose> or a comment", () => {
+        expect(v(apiPolicy(doc(`${MI}${JWT}`)))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        expect(v(apiPolicy(doc(MI)))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        expect(v(apiPolicy(doc(`<choose><when condition="@(context.Request.Method == &quot;PUT&quot;)">${JWT}</when></choose>${MI}`)))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        expect(v(apiPolicy(doc(`<!-- ${JWT} -->${MI}`)))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        // A managed identity nested in a send-request counts as much as a top-level one.
+        expect(v(apiPolicy(doc(`<send-request mode="new" response-variable-name="r"><set-url>https://stbulk.blob.core.windows.net/x</set-url>${MI}</send-request>${JWT}`)))).to.have.length(1);
+        expect(v(apiPolicy(`<policies><inbound /><outbound><send-request mode="new" response-variable-name="r">${MI}</send-request></outbound></policies>`))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy", "outbound")]);
+    });
+    it("fails a managed identity in <on-error>, which runs for requests rejected by (or before) token validation", () => {
+        expect(v(apiPolicy(doc(`${JWT}${MI}`, `<send-request mode="new" response-variable-name="r">${MI}</send-request>`)))).to.deep.equal([
+            `apimanagement:ApiPolicy "ingress-api-bulk-policy" uses APIM's managed identity in <on-error>, which also runs for requests rejected before or by token validation`,
+        ]);
+    });
+    it("counts validate-jwt inherited through <base />: the global policy's for an API, the API's (or global's) for an operation", () => {
+        const baseThenMi = doc(`<base />${MI}`);
+        expect(v(global(doc(JWT)), apiPolicy(baseThenMi))).to.deep.equal([]);
+        expect(v(global(doc("<cors><allowed-origins><origin>*</origin></allowed-origins></cors>")), apiPolicy(baseThenMi))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        // No global policy declared for this stack's service: Azure's default has no token validation.
+        expect(v(apiPolicy(baseThenMi))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        // <base /> after the managed identity inherits too late.
+        expect(v(global(doc(JWT)), apiPolicy(doc(`${MI}<base />`)))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
+        // Operations: the API policy's validate-jwt (anywhere in its inbound) runs at the operation's <base />.
+        expect(v(apiPolicy(doc(`<base />${JWT}`)), opPolicy(baseThenMi))).to.deep.equal([]);
+        expect(v(apiPolicy(doc("<base />")), global(doc(JWT)), opPolicy(baseThenMi))).to.deep.equal([]);
+        expect(v(global(doc(JWT)), opPolicy(baseThenMi))).to.deep.equal([]);
+        expect(v(apiPolicy(doc(`<base />${JWT}`)), opPolicy(doc(MI)))).to.deep.equal([FAIL("ApiOperationPolicy", "ingress-op-put-blob-policy")]);
+        expect(v(apiPolicy(doc("<base />")), opPolicy(baseThenMi))).to.deep.equal([FAIL("ApiOperationPolicy", "ingress-op-put-blob-policy")]);
+    });
+    it("decides nothing it cannot see: an unknown or linked document, a parent unknown at preview, a service outside the stack", () => {
+        expect(v(apiPolicy(UNKNOWN_ID))).to.deep.equal([]);
+        expect(v(apiPolicy("https://example.org/policy.xml", { format: "rawxml-link" }))).to.deep.equal([]);
+        expect(v(global(UNKNOWN_ID), apiPolicy(doc(`<base />${MI}`)))).to.deep.equal([]);
+        const outside = res("apimanagement:ApiPolicy", "p", { value: doc(`<base />${MI}`), format: "rawxml", serviceName: "apim-elsewhere", apiId: "bulk" });
+        expect(checkStack(apimManagedIdentityRequiresJwt, [outside])).to.deep.equal([]);
+        // ...but a document with no <base /> before the managed identity needs no parent to be judged.
+        expect(checkStack(apimManagedIdentityRequiresJwt, [res("apimanagement:ApiPolicy", "p", { value: doc(MI), serviceName: "apim-elsewhere", apiId: "bulk" })])).to.have.length(1);
+    });
+    it("reads real documents robustly: expressions with < and > in attributes and rawxml text, CDATA, processing instructions", () => {
+        const tricky = doc([
+            "<base />",
+            "<set-variable name=\"big\" value=\"@(context.Request.Body?.As<string>(preserveContent: true).Length > 1024)\" />",
+            "<set-body>@{ var n = context.Request.Headers.GetValueOrDefault<string>(\"x\", \"<validate-jwt/>\"); return n; }</set-body>",
+            "<![CDATA[ <validate-jwt /> ]]>",
+            JWT,
+            "<choose><when condition=\"@(context.Request.Url.Path.Contains(&quot;..&quot;) || 1 < 2)\"><return-response><set-status code=\"400\" /></return-response></when></choose>",
+            MI,
+        ].join("\n"));
+        expect(v(apiPolicy(`<?xml version="1.0"?>\n${tricky}`))).to.deep.equal([]);
+        // The same document with the real validate-jwt removed: the ones inside an expression and CDATA do not count.
+        expect(v(apiPolicy(tricky.replace(JWT, "")))).to.deep.equal([FAIL("ApiPolicy", "ingress-api-bulk-policy")]);
     });
 });

@@ -32,6 +32,10 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "network:WebApplicationFirewallPolicy": { kind: "wafPolicy", key: "policyName" },
     "network:ApplicationGateway": { kind: "applicationGateway", key: "applicationGatewayName" },
     "apimanagement:ApiManagementService": { kind: "apiManagement", key: "serviceName" },
+    "web:AppServicePlan": { kind: "appServicePlan", key: "name" },
+    "web:WebApp": { kind: "functionApp", key: "name" },
+    "applicationinsights:Component": { kind: "applicationInsights", key: "resourceName" },
+    "eventgrid:SystemTopic": { kind: "eventGridSystemTopic", key: "systemTopicName" },
 };
 /**
  * Health Data Services workspace children: 3-24 lowercase letters and digits, and `<workspace>-<service>` must stay
@@ -78,6 +82,16 @@ function checkNames(graph: Graph): void {
         } else if (key === "privatedns:PrivateRecordSet") {
             // Relative record names: "@" (zone apex) or DNS labels.
             expect(inputs["relativeRecordSetName"], r.urn).to.match(/^(@|[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/);
+        } else if (key === "storage:Queue") {
+            // Queue names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric
+            // (learn.microsoft.com/rest/api/storageservices/naming-queues-and-metadata).
+            expect(inputs["queueName"], r.urn).to.match(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/);
+        } else if (key === "eventgrid:SystemTopicEventSubscription") {
+            // Event subscription names: 3-64 letters, digits and hyphens.
+            expect(inputs["eventSubscriptionName"], r.urn).to.match(/^[A-Za-z0-9-]{3,64}$/);
+        } else if (key === "web:WebAppFtpAllowed" || key === "web:WebAppScmAllowed") {
+            // Basic publishing credential policies are named ftp/scm by Azure; `name` is the site's.
+            expect(inputs["name"], r.urn).to.be.a("string");
         } else if (key === "storage:BlobContainer") {
             // Container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.
             expect(inputs["containerName"], r.urn).to.match(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/);
@@ -202,7 +216,7 @@ describe("program (index.ts) on the captured graph", () => {
             expect(prod.graph.custom.filter((r) => r.protect || r.retainOnDelete).map((r) => `${r.name} ${r.protect} ${r.retainOnDelete}`)).to.have.members([
                 "rg-hub true true", "rg-spoke true true", "rg-data true true", "law true true", "hub-kv true true", "hub-st-flowlogs true true",
                 "fhir-ws true true", "fhir-fhir true true", "fhir-dicom true true", "fhir-medtech true true", "fhir-acr true true",
-                "fhir-st-imp true true", "fhir-st-exp true true",
+                "fhir-st-imp true true", "fhir-st-exp true true", "bulk-st true true",
             ]);
         });
         it("keeps audit logs 365 days without an ingestion cap", () => {

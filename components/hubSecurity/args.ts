@@ -28,11 +28,9 @@ export interface EgressSourcesArgs {
     apimAddressPrefixes?: string[];
     /** Container Apps subnet(s): platform images and managed identity. @default [] */
     containerAppsAddressPrefixes?: string[];
-    /** Function VNet-integration subnet(s): the FHIR Loader package source. @default [] */
-    functionAddressPrefixes?: string[];
     /** FQDNs the Container Apps subnet may pull platform images from. @default mcr.microsoft.com, *.data.mcr.microsoft.com, packages.aks.azure.com, acs-mirror.azureedge.net */
     containerImageFqdns?: string[];
-    /** FQDNs the function subnet may download its release package from. @default github.com, objects.githubusercontent.com, release-assets.githubusercontent.com */
+    /** FQDNs the jumpbox may download the FHIR Loader code package from (it uploads the package in-network; the function subnet reaches no internet host); [] for none. @default github.com, objects.githubusercontent.com, release-assets.githubusercontent.com */
     packageSourceFqdns?: string[];
     /** Let the API Management subnet reach Microsoft's SMTP relay (TCP 25/587/25028), needed only for the instance's own notification e-mail (see egress.ts). @default false */
     apimSmtpRelay?: boolean;

@@ -33,7 +33,6 @@ export interface EgressSettings {
     workloadAddressPrefixes: string[];
     apimAddressPrefixes: string[];
     containerAppsAddressPrefixes: string[];
-    functionAddressPrefixes: string[];
     containerImageFqdns: string[];
     packageSourceFqdns: string[];
     apimSmtpRelay: boolean;
@@ -91,7 +90,6 @@ export function hubSettings(parent: pulumi.ComponentResource, args: HubSecurityA
             workloadAddressPrefixes: egress.workloadAddressPrefixes ?? [],
             apimAddressPrefixes: egress.apimAddressPrefixes ?? [],
             containerAppsAddressPrefixes: egress.containerAppsAddressPrefixes ?? [],
-            functionAddressPrefixes: egress.functionAddressPrefixes ?? [],
             containerImageFqdns: egress.containerImageFqdns ?? DEFAULT_CONTAINER_IMAGE_FQDNS,
             packageSourceFqdns: egress.packageSourceFqdns ?? DEFAULT_PACKAGE_SOURCE_FQDNS,
             apimSmtpRelay: egress.apimSmtpRelay === true,

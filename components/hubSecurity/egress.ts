@@ -15,7 +15,6 @@ export interface EgressSources {
     jumpbox: string[];
     apim: string[];
     containerApps: string[];
-    functions: string[];
 }
 
 type Rule = inputs.network.ApplicationRuleArgs | inputs.network.NetworkRuleArgs;
@@ -160,11 +159,6 @@ export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns
                     app("managed-identity", "Container Apps managed identity token service", s.containerApps,
                         ["*.identity.azure.net", "login.microsoftonline.com", "*.login.microsoftonline.com", "*.login.microsoft.com"]),
                 ]),
-                allow("app-function-package", 320, [
-                    // The FHIR Loader function runs from a pinned release package (not an unpinned Kudu build of `main`,
-                    // reference defect 10); its download host is the only internet source the function subnet may reach.
-                    app("fhir-loader-package", "FHIR Loader release package source (pinned release)", s.functions, packageSourceFqdns),
-                ]),
         ]),
         group("management", 400, [
                 allow("app-jumpbox", 410, [
@@ -178,6 +172,10 @@ export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns
                     app("entra-ssh-login", "Entra ID SSH login authorization checks", s.jumpbox, ["pas.windows.net", "login.microsoftonline.com"]),
                     // Operators use the Azure CLI from the jumpbox (for example to push Liquid templates to the private registry).
                     app("azure-management", "Azure Resource Manager for operator tooling (Azure CLI)", s.jumpbox, ["management.azure.com"]),
+                    // The FHIR Loader's pinned build (not an unpinned Kudu build of `main`, reference defect 10): the jumpbox
+                    // downloads it, checks its SHA-256 and writes it to the loader's private package container, from
+                    // which the function app runs with its identity. The function subnet itself reaches no internet host.
+                    ...(packageSourceFqdns.length > 0 ? [app("fhir-loader-package", "FHIR Loader code package download for the in-network upload (pinned build, SHA-256 checked)", s.jumpbox, packageSourceFqdns)] : []),
                 ]),
         ]),
     ];
@@ -186,5 +184,5 @@ export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns
 
 /** Default FQDNs for Container Apps platform images (use-azure-firewall, "All scenarios"). */
 export const DEFAULT_CONTAINER_IMAGE_FQDNS = ["mcr.microsoft.com", "*.data.mcr.microsoft.com", "packages.aks.azure.com", "acs-mirror.azureedge.net"];
-/** Default package source of the FHIR Loader release (GitHub release downloads redirect to these hosts). */
+/** Default download hosts of the FHIR Loader package for the jumpbox (a GitHub release: downloads redirect to these hosts). */
 export const DEFAULT_PACKAGE_SOURCE_FQDNS = ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"];

@@ -50,7 +50,6 @@ export function createFirewall(parent: pulumi.ComponentResource, name: string, c
         jumpbox: s.jumpbox.enabled ? [s.network.jumpboxSubnet] : [],
         apim: egress.apimAddressPrefixes,
         containerApps: egress.containerAppsAddressPrefixes,
-        functions: egress.functionAddressPrefixes,
     }, egress.containerImageFqdns, egress.packageSourceFqdns, { apimSmtpRelay: egress.apimSmtpRelay });
     let previous: pulumi.Resource | undefined;
     for (const g of groups) {

@@ -24,7 +24,7 @@ export function hubSecurityProblems(args: HubSecurityArgs): string[] {
     const basSku = args.bastion?.sku ?? "Basic";
     if (!BASTION_SKUS.includes(basSku)) p.push(`bastion.sku "${basSku}" is not one of ${BASTION_SKUS.join(", ")}`);
     const e = args.egress ?? {};
-    for (const [k, v] of Object.entries({ workloadAddressPrefixes: e.workloadAddressPrefixes, apimAddressPrefixes: e.apimAddressPrefixes, containerAppsAddressPrefixes: e.containerAppsAddressPrefixes, functionAddressPrefixes: e.functionAddressPrefixes })) {
+    for (const [k, v] of Object.entries({ workloadAddressPrefixes: e.workloadAddressPrefixes, apimAddressPrefixes: e.apimAddressPrefixes, containerAppsAddressPrefixes: e.containerAppsAddressPrefixes })) {
         for (const c of v ?? []) if (typeof parseCidr(c) === "string") p.push(`egress.${k}: "${c}" is not a CIDR`);
     }
     for (const z of args.privateDnsZones ?? []) if (!PRIVATE_ZONE.test(z)) p.push(`privateDnsZones: "${z}" is not a privatelink zone name`);

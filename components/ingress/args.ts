@@ -64,6 +64,40 @@ export interface IngressCorsArgs {
     allowCredentials?: boolean;
 }
 
+/**
+ * One upload container of the BulkLoader's storage account, as the `/bulk` API publishes it: callers `PUT
+ * /bulk/<name>/<file>` and the blob lands at `<name>/<caller's object ID>/<file>`.
+ */
+export interface IngressBulkUploadContainerArgs {
+    /** Container name in the loader's account (3-63 lowercase letters, digits and single hyphens); also the URL segment after `/bulk/`. */
+    name: string;
+    /** Media types a caller may send, lowercase, without parameters (`; charset=...` is allowed on the request); 1-10 (the WAF's match values per condition). */
+    contentTypes: string[];
+    /** Extension every file name must end with, lowercase, without the dot (`json`, `ndjson`, `zip`): the loader's Event Grid filters and blob trigger select blobs by suffix. */
+    extension: string;
+}
+
+/**
+ * The `/bulk` upload API: callers holding an app role of their own API app registration `PUT` files through the
+ * gateway; API Management writes them to the BulkLoader's storage account over its private endpoint with its own
+ * managed identity (grant `Ingress.apimPrincipalId` Storage Blob Data Contributor on the upload containers only).
+ * Callers never see the storage account.
+ */
+export interface IngressBulkUploadArgs {
+    /** Blob endpoint of the loader's storage account (`https://<account>.blob.core.windows.net`, a trailing slash is ignored), resolved privately from the APIM subnet. */
+    blobEndpoint: pulumi.Input<string>;
+    /** Token audiences of the upload API's own app registration (its Application ID URI for v1 tokens, its client ID for v2 tokens); never the FHIR URL: a FHIR token must not also write to storage. */
+    audiences: string[];
+    /** App role (`roles` claim) the caller's service principal must hold on that app registration. @default "Bulk.Upload" */
+    requiredRole?: string;
+    /** Upload containers, 1-10. @default bundles (application/fhir+json, application/json; .json), ndjson (application/fhir+ndjson, application/x-ndjson, application/ndjson; .ndjson), zip (application/zip; .zip) */
+    containers?: IngressBulkUploadContainerArgs[];
+    /** Largest file accepted, in MiB (1-4000: the gateway's 4 GB request limit and Put Blob's 5000 MiB are above it); API Management answers 413 above it. @default 256 */
+    maxUploadSizeMb?: number;
+    /** Seconds the gateway and API Management wait for Blob storage's answer to one upload (30-3600). @default 600 */
+    requestTimeoutSeconds?: number;
+}
+
 export interface IngressArgs {
     /** Naming parts (workload, environment, location, stack suffix). */
     naming: NamingArgs;
@@ -89,4 +123,6 @@ export interface IngressArgs {
     zoneRedundant?: boolean;
     /** Browser CORS answered by API Management. @default no origins: no CORS policy */
     cors?: IngressCorsArgs;
+    /** The `/bulk` file upload API to the BulkLoader's storage (its own gateway path rule and WAF policy). @default none: only /fhir is published */
+    bulkUpload?: IngressBulkUploadArgs;
 }

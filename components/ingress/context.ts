@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createDiagnosticSettings } from "../shared/diagnostics";
 import { NamingArgs, resourceName } from "../shared/naming";
 import { Placement } from "../shared/placement";
+import { BulkUploadSettings } from "./bulkApi";
 import { FhirApiCorsPolicy } from "./fhirApi";
 
 /** What every Ingress block needs: naming, placement, tags, the central workspace, settings and shared names. */
@@ -25,6 +26,8 @@ export interface IngressSettings {
     callsPerMinute: number;
     cors: FhirApiCorsPolicy;
     gw: { minCapacity: number; maxCapacity: number; hostName: string };
+    /** The `/bulk` upload API, when configured. */
+    bulk: BulkUploadSettings | undefined;
 }
 
 /**

@@ -12,9 +12,19 @@ export interface Gateway {
     pip: network.PublicIPAddress;
 }
 
+/** The bulk upload API's gateway part: the `/bulk/<container>/*` path rule's own (per-URI) WAF policy, timeout and prefixes. */
+export interface GatewayBulkRoute {
+    waf: network.WebApplicationFirewallPolicy;
+    /** Seconds the gateway waits for APIM's answer to one upload. */
+    requestTimeoutSeconds: number;
+    /** `/bulk/<container>/` of every upload container (bulkContainerPrefixes). */
+    containerPrefixes: string[];
+}
+
 /**
  * Application Gateway WAF_v2 and its public IP: HTTPS listener (HTTP only redirects), the WAF policy, and a path map
- * that sends only the FHIR base to APIM. The backend is APIM's host name from ctx.names, never an APIM output.
+ * that sends only the FHIR base (and, with `bulk`, `/bulk/<container>/...` under its own WAF policy) to APIM. The backend is APIM's
+ * host name from ctx.names, never an APIM output.
  */
 export function createGateway(
     parent: pulumi.ComponentResource,
@@ -24,6 +34,7 @@ export function createGateway(
     cert: GatewayCertificate,
     waf: network.WebApplicationFirewallPolicy,
     subscriptionId: pulumi.Input<string>,
+    bulk: GatewayBulkRoute | undefined,
 ): Gateway {
     const { naming, rg, location, tags } = ctx;
     const { gw, publicZones } = ctx.settings;
@@ -33,6 +44,16 @@ export function createGateway(
     // Sub-resource IDs are built from the gateway's own (deterministic) ID: ARM needs them inside the same request.
     const agwId = pulumi.interpolate`/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Network/applicationGateways/${agwName}`;
     const sub = (collection: string, item: string) => ({ id: pulumi.interpolate`${agwId}/${collection}/${item}` });
+    const apimSettings = (settingsName: string, requestTimeout: number) => ({
+        name: settingsName,
+        port: 443,
+        protocol: "Https",
+        hostName: apimHost,
+        pickHostNameFromBackendAddress: false,
+        cookieBasedAffinity: "Disabled",
+        requestTimeout,
+        probe: sub("probes", "apim-status"),
+    });
     const agw = new network.ApplicationGateway(`${name}-agw`, {
         applicationGatewayName: agwName,
         resourceGroupName: rg,
@@ -64,19 +85,16 @@ export function createGateway(
         redirectConfigurations: [{ name: "http-to-https", redirectType: "Permanent", targetListener: sub("httpListeners", "https"), includePath: true, includeQueryString: true }],
         backendAddressPools: [
             { name: "apim", backendAddresses: [{ fqdn: apimHost }] },
-            // Default target of the path map: no members, so nothing outside /fhir and /fhir/* is served.
+            // Default target of the path map: no members, so nothing outside /fhir, /fhir/* (and /bulk/<container>/*
+            // when the upload API is configured) is served.
             { name: "unpublished", backendAddresses: [] },
         ],
-        backendHttpSettingsCollection: [{
-            name: "apim-https",
-            port: 443,
-            protocol: "Https",
-            hostName: apimHost,
-            pickHostNameFromBackendAddress: false,
-            cookieBasedAffinity: "Disabled",
-            requestTimeout: 180,
-            probe: sub("probes", "apim-status"),
-        }],
+        backendHttpSettingsCollection: [
+            apimSettings("apim-https", 180),
+            // Uploads stream through the gateway and APIM to Blob storage, which answers once the last byte is stored:
+            // a timeout of their own (up to 24 hours to a private backend, Application Gateway limits).
+            ...(bulk !== undefined ? [apimSettings("apim-https-bulk", bulk.requestTimeoutSeconds)] : []),
+        ],
         probes: [{
             name: "apim-status",
             protocol: "Https",
@@ -96,7 +114,16 @@ export function createGateway(
             // Path patterns match the path without the query string, case-insensitively; "/fhir/*" does not match the
             // bare "/fhir" (learn.microsoft.com/azure/application-gateway/url-route-overview#pathpattern), so the
             // base is listed too: POST [base] (bundles) and GET [base]?... (system search) reach APIM.
-            pathRules: [{ name: "fhir", paths: [PUBLISHED_BASE_PATH, `${PUBLISHED_BASE_PATH}/*`], backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https") }],
+            pathRules: [
+                { name: "fhir", paths: [PUBLISHED_BASE_PATH, `${PUBLISHED_BASE_PATH}/*`], backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https") },
+                // Uploads are `PUT /bulk/<container>/<file>`: only the upload containers are routed, nothing else below
+                // "/bulk" (nor "/bulk" itself). The path rule's own WAF policy replaces the gateway's for what it routes
+                // (a per-URI policy).
+                ...(bulk !== undefined ? [{
+                    name: "bulk", paths: bulk.containerPrefixes.map((p) => `${p}*`), backendAddressPool: sub("backendAddressPools", "apim"), backendHttpSettings: sub("backendHttpSettingsCollection", "apim-https-bulk"),
+                    firewallPolicy: { id: bulk.waf.id },
+                }] : []),
+            ],
         }],
         requestRoutingRules: [
             { name: "https-fhir", ruleType: "PathBasedRouting", priority: 100, httpListener: sub("httpListeners", "https"), urlPathMap: sub("urlPathMaps", "fhir-only") },

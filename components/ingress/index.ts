@@ -6,16 +6,20 @@ import { validatedArgs } from "../shared/validation";
 import { createFhirApi } from "./api";
 import { createApim } from "./apim";
 import { IngressArgs } from "./args";
+import { BULK_BASE_PATH, DEFAULT_BULK_CONTAINERS, DEFAULT_BULK_ROLE, bulkContainerPrefixes } from "./bulkApi";
+import { createBulkApi } from "./bulkUpload";
 import { createGatewayCertificate } from "./certificate";
 import { IngressContext, IngressSettings, ingressNames } from "./context";
 import { createGateway } from "./gateway";
 import { ingressProblems } from "./validate";
-import { createWafPolicy } from "./waf";
+import { createBulkWafPolicy, createWafPolicy } from "./waf";
 
 export * from "./args";
 export { ingressProblems } from "./validate";
 export { ALLOWED_CONTENT_TYPES, PUBLISHED_BASE_PATH, wafPolicyProperties } from "./waf";
 export { APIM_HOST_SUFFIXES, APIM_PROTOCOL_SETTINGS } from "./apim";
+export { BULK_BASE_PATH, DEFAULT_BULK_CONTAINERS, STORAGE_API_VERSION, blobNamePattern, bulkApiPolicy } from "./bulkApi";
+export { bulkWafPolicyProperties } from "./waf";
 
 /** Response headers a browser FHIR client reads: the created resource, async status URL, version and date. */
 const DEFAULT_CORS_EXPOSED_HEADERS = ["Location", "Content-Location", "ETag", "Last-Modified"];
@@ -44,6 +48,13 @@ function ingressSettings(args: IngressArgs): IngressSettings {
             allowCredentials: args.cors?.allowCredentials ?? false,
         },
         gw: { minCapacity: args.appGateway?.minCapacity ?? 0, maxCapacity: args.appGateway?.maxCapacity ?? 2, hostName: args.appGateway?.hostName ?? "" },
+        bulk: args.bulkUpload === undefined ? undefined : {
+            audiences: args.bulkUpload.audiences,
+            requiredRole: args.bulkUpload.requiredRole ?? DEFAULT_BULK_ROLE,
+            containers: (args.bulkUpload.containers ?? DEFAULT_BULK_CONTAINERS).map((c) => ({ name: c.name, contentTypes: [...c.contentTypes], extension: c.extension })),
+            maxUploadSizeMb: args.bulkUpload.maxUploadSizeMb ?? 256,
+            requestTimeoutSeconds: args.bulkUpload.requestTimeoutSeconds ?? 600,
+        },
     };
 }
 
@@ -51,6 +62,10 @@ function ingressSettings(args: IngressArgs): IngressSettings {
  * Ingress: Application Gateway WAF_v2 (Prevention, FHIR-tuned) in front of an internal stv2 API Management that
  * exposes the whole FHIR REST surface with JWT validation and per-caller throttling, forwarding the caller's token to
  * the FHIR service over its private endpoint.
+ *
+ * With `bulkUpload`, also the `/bulk` upload API: a `PUT /bulk/<container>/<file>` with a token carrying the upload app
+ * role is checked by the gateway's own WAF policy for that path and by API Management, which writes the file to the
+ * BulkLoader's storage account with its own managed identity (`apimPrincipalId`).
  *
  * Deploy critical path: the gateway's backend is APIM's private host name (computed from its name), never an APIM
  * output, so the gateway deploys in parallel with the 30-40 minutes APIM takes to create.
@@ -70,6 +85,10 @@ export class Ingress extends pulumi.ComponentResource {
     public readonly appGatewayId: pulumi.Output<string>;
     /** Resource ID of the WAF policy attached to the gateway. */
     public readonly wafPolicyId: pulumi.Output<string>;
+    /** Principal ID of API Management's system-assigned identity (the bulk upload API writes blobs with it: grant it Storage Blob Data Contributor on the upload containers only). */
+    public readonly apimPrincipalId: pulumi.Output<string>;
+    /** Upload base URL (`https://<host>/bulk`), or "" when `bulkUpload` is not configured. */
+    public readonly bulkUploadBaseUrl: pulumi.Output<string>;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything: invalid args leave no half-built component behind.
@@ -88,11 +107,15 @@ export class Ingress extends pulumi.ComponentResource {
         // ---- API Management (internal, stv2) and the FHIR API on it ----
         const apim = createApim(this, name, ctx, args);
         createFhirApi(this, name, ctx, apim, args.fhirUrl, tenantId);
+        if (args.bulkUpload !== undefined) createBulkApi(this, name, ctx, apim, { blobEndpoint: args.bulkUpload.blobEndpoint, tenantId });
 
         // ---- the gateway: certificate, WAF policy, Application Gateway (independent of every APIM output) ----
         const cert = createGatewayCertificate(this, name, ctx, args.certificate);
-        const waf = createWafPolicy(this, name, ctx);
-        const gateway = createGateway(this, name, ctx, args.network.appGatewaySubnetResourceId, cert, waf, client.subscriptionId);
+        const bulk = ctx.settings.bulk;
+        const bulkPrefixes = bulk !== undefined ? bulkContainerPrefixes(bulk.containers) : [];
+        const waf = createWafPolicy(this, name, ctx, bulkPrefixes);
+        const bulkRoute = bulk !== undefined ? { waf: createBulkWafPolicy(this, name, ctx, bulk.containers), requestTimeoutSeconds: bulk.requestTimeoutSeconds, containerPrefixes: bulkPrefixes } : undefined;
+        const gateway = createGateway(this, name, ctx, args.network.appGatewaySubnetResourceId, cert, waf, client.subscriptionId, bulkRoute);
 
         // ---- outputs ----
         const pip = gateway.pip;
@@ -104,6 +127,8 @@ export class Ingress extends pulumi.ComponentResource {
         this.apimName = apim.service.name;
         this.appGatewayId = gateway.agw.id;
         this.wafPolicyId = waf.id;
+        this.apimPrincipalId = apim.service.identity.apply((i) => i?.principalId ?? "");
+        this.bulkUploadBaseUrl = bulk !== undefined ? pulumi.interpolate`https://${host}${BULK_BASE_PATH}` : pulumi.output("");
         this.registerOutputs({
             publicIpAddress: this.publicIpAddress,
             publicFqdn: this.publicFqdn,
@@ -112,6 +137,8 @@ export class Ingress extends pulumi.ComponentResource {
             apimName: this.apimName,
             appGatewayId: this.appGatewayId,
             wafPolicyId: this.wafPolicyId,
+            apimPrincipalId: this.apimPrincipalId,
+            bulkUploadBaseUrl: this.bulkUploadBaseUrl,
         });
     }
 }

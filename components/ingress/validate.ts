@@ -1,6 +1,8 @@
 import { CORS_HEADER, CORS_HTTP_METHODS, CORS_ORIGIN } from "../shared/cors";
 import { intRangeProblems } from "../shared/validation";
-import { IngressArgs } from "./args";
+import { IngressArgs, IngressBulkUploadArgs } from "./args";
+import { BLOB_ENDPOINT, DEFAULT_BULK_CONTAINERS } from "./bulkApi";
+import { containerRuleSuffix } from "./waf";
 
 const APIM_SKUS = ["Developer", "Premium"];
 const VERSIONLESS_SECRET = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}$/;
@@ -42,5 +44,54 @@ export function ingressProblems(args: IngressArgs): string[] {
     if (cors.allowedMethods !== undefined && cors.allowedMethods.length === 0) p.push("cors.allowedMethods must list at least one method");
     if (cors.allowedHeaders !== undefined && cors.allowedHeaders.length === 0) p.push("cors.allowedHeaders must list at least one header (APIM requires the element)");
     p.push(...intRangeProblems("cors.maxAgeSeconds", cors.maxAgeSeconds, 0, 99999));
+    if (args.bulkUpload !== undefined) p.push(...bulkUploadProblems(args.bulkUpload, args.fhirUrl));
+    return p;
+}
+
+/** Blob container names (learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata). */
+const CONTAINER_NAME = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/;
+/** A media type without parameters, lowercase; never a wildcard. */
+const MEDIA_TYPE = /^[a-z]+\/[a-z0-9][a-z0-9.+-]*$/;
+const EXTENSION = /^[a-z0-9]{1,10}$/;
+/** An app role value: no spaces (Entra ID), and nothing that would need escaping in the policy. */
+const APP_ROLE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$/;
+/** A token audience: an Application ID URI or a client ID, nothing that would need escaping in the policy. */
+const AUDIENCE = /^[A-Za-z0-9][A-Za-z0-9:/._~-]{0,254}$/;
+/**
+ * At most 10: every container is a match value of one WAF condition, and a condition takes 10
+ * (learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits, Application Gateway:
+ * "WAF string match values per match condition").
+ */
+const MAX_WAF_MATCH_VALUES = 10;
+
+function bulkUploadProblems(b: IngressBulkUploadArgs, fhirUrl: unknown): string[] {
+    const p: string[] = [];
+    if (typeof b.blobEndpoint === "string" && !BLOB_ENDPOINT.test(b.blobEndpoint.replace(/\/+$/, ""))) p.push(`bulkUpload.blobEndpoint "${b.blobEndpoint}" is not a storage blob endpoint https://<account>.blob.core.windows.net`);
+    if (b.audiences.length === 0) p.push("bulkUpload.audiences must list the upload API's Application ID URI and/or client ID");
+    for (const a of b.audiences) {
+        if (!AUDIENCE.test(a)) p.push(`bulkUpload.audiences: "${a}" is not an Application ID URI or client ID`);
+        // A FHIR token must not also write to storage: the upload API has its own app registration and role.
+        else if (typeof fhirUrl === "string" && a.replace(/\/+$/, "").toLowerCase() === fhirUrl.replace(/\/+$/, "").toLowerCase()) p.push(`bulkUpload.audiences: "${a}" is the FHIR service's audience; the upload API needs its own app registration`);
+    }
+    if (b.requiredRole !== undefined && !APP_ROLE.test(b.requiredRole)) p.push(`bulkUpload.requiredRole "${b.requiredRole}" is not an app role value (letters, digits, '.', '_', ':', '-'; no spaces)`);
+    p.push(...intRangeProblems("bulkUpload.maxUploadSizeMb", b.maxUploadSizeMb, 1, 4000, " (Application Gateway v2 takes requests up to 4 GB)"));
+    p.push(...intRangeProblems("bulkUpload.requestTimeoutSeconds", b.requestTimeoutSeconds, 30, 3600));
+    const containers = b.containers ?? DEFAULT_BULK_CONTAINERS;
+    if (containers.length === 0 || containers.length > MAX_WAF_MATCH_VALUES) p.push(`bulkUpload.containers must list 1-${MAX_WAF_MATCH_VALUES} containers (one WAF condition lists them all)`);
+    const seen = new Set<string>();
+    for (const c of containers) {
+        if (!CONTAINER_NAME.test(c.name)) p.push(`bulkUpload.containers: "${c.name}" is not a blob container name (3-63 lowercase letters, digits and single hyphens)`);
+        // The container names the WAF rule of its media types (BulkContentTypes<Name>), so names must stay distinct there too.
+        const key = containerRuleSuffix(c.name).toLowerCase();
+        if (seen.has(key)) p.push(`bulkUpload.containers: "${c.name}" is listed twice (or differs from another only by hyphens)`);
+        seen.add(key);
+        if (c.contentTypes.length === 0 || c.contentTypes.length > MAX_WAF_MATCH_VALUES) p.push(`bulkUpload.containers "${c.name}": contentTypes must list 1-${MAX_WAF_MATCH_VALUES} media types`);
+        for (const t of c.contentTypes) {
+            if (!MEDIA_TYPE.test(t)) p.push(`bulkUpload.containers "${c.name}": "${t}" is not a lowercase media type without parameters`);
+            // multipart/form-data is a WAF "file upload" with its own limits, and Put Blob would store the form, not the file.
+            else if (t.startsWith("multipart/")) p.push(`bulkUpload.containers "${c.name}": "${t}" is a multipart type; upload the file itself`);
+        }
+        if (!EXTENSION.test(c.extension)) p.push(`bulkUpload.containers "${c.name}": extension "${c.extension}" must be 1-10 lowercase letters or digits, without the dot`);
+    }
     return p;
 }

@@ -96,6 +96,8 @@ export const NAME_RULES = {
     applicationGateway: { abbr: "agw", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
     wafPolicy: { abbr: "waf", min: 1, max: 128, pattern: /^[A-Za-z0-9_]{1,128}$/, style: "compact", rule: "1-128 chars: alphanumerics and underscores" },
     appServicePlan: { abbr: "asp", min: 1, max: 60, pattern: /^[A-Za-z0-9-]{1,60}$/, style: "regional", rule: "1-60 chars: alphanumerics and hyphens" },
+    applicationInsights: { abbr: "appi", min: 1, max: 255, pattern: /^[A-Za-z0-9_.()-]*[A-Za-z0-9_()-]$/, style: "regional", rule: "1-255 chars: alphanumerics, underscores, periods, hyphens, parentheses; cannot end with a period" },
+    eventGridSystemTopic: { abbr: "egst", min: 3, max: 128, pattern: /^[A-Za-z0-9-]{3,128}$/, style: "regional", rule: "3-128 chars: alphanumerics and hyphens" },
     containerAppsEnvironment: { abbr: "cae", min: 2, max: 60, pattern: /^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/, style: "regional", rule: "2-60 chars: lowercase alphanumerics and hyphens, start and end alphanumeric" },
     containerApp: { abbr: "ca", min: 2, max: 32, pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, style: "regional", rule: "2-32 chars: lowercase alphanumerics and hyphens, start with a letter" },
     keyVault: { abbr: "kv", min: 3, max: 24, pattern: /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, style: "global", rule: "3-24 chars: alphanumerics and hyphens, start with a letter, no consecutive hyphens; globally unique" },

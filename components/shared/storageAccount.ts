@@ -65,6 +65,20 @@ export interface SecureStorageAccountSettings {
     workspaceResourceId: pulumi.Input<string>;
     /** Blob private endpoint: subnet and `privatelink.blob.core.windows.net` zone. */
     blobPrivateEndpoint: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
+    /**
+     * Admit Azure's trusted services (`bypass: AzureServices`) with public network access Enabled and the firewall's
+     * default action Deny, without naming resource instances: for an account an Azure service writes with its own
+     * managed identity although it cannot use a private endpoint (Event Grid delivering blob events to the account's
+     * queues, learn.microsoft.com/azure/event-grid/consume-private-endpoints). No IP or VNet rule is opened either way.
+     * @default false (only trustedResourceInstances open the trusted-services path)
+     */
+    allowTrustedServices?: boolean;
+    /** Queue private endpoint (`privatelink.queue.core.windows.net`), for Functions host storage and queue triggers. @default none */
+    queuePrivateEndpoint?: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
+    /** Table private endpoint (`privatelink.table.core.windows.net`), for Durable Functions' task hub. @default none */
+    tablePrivateEndpoint?: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
+    /** Storage queues to create. @default [] */
+    queues?: string[];
 }
 
 export interface SecureStorageAccount {
@@ -73,6 +87,10 @@ export interface SecureStorageAccount {
     containers: Record<string, storage.BlobContainer>;
     /** The blob private endpoint and its DNS zone group (writers in the network depend on both). */
     blobEndpoint: PrivateEndpointResources;
+    /** Every private endpoint by sub-resource (`blob`, and `queue`/`table` when asked for). */
+    endpoints: Record<string, PrivateEndpointResources>;
+    /** The queues created, by name. */
+    queues: Record<string, storage.Queue>;
 }
 
 /**
@@ -100,9 +118,11 @@ export function createStorageDiagnostics(prefix: string, accountId: pulumi.Input
  * (learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data, configure-import-data: "allowing the FHIR
  * service as a Microsoft trusted service"; learn.microsoft.com/azure/storage/common/storage-network-security).
  * Such an account opens no IP or VNet rule: only the listed resource instances and the private endpoint get in.
+ * `allowTrustedServices` opens the same path without naming instances, for a service whose instance cannot be named
+ * (Event Grid system topics delivering to the account's own queues with their system identity).
  */
 export function createSecureStorageAccount(prefix: string, s: SecureStorageAccountSettings, opts: pulumi.CustomResourceOptions, childOpts: pulumi.CustomResourceOptions): SecureStorageAccount {
-    const trusted = s.trustedResourceInstances.length > 0;
+    const trusted = s.trustedResourceInstances.length > 0 || s.allowTrustedServices === true;
     // Every field azure-native's defaults would fill in (bypass, defaultAction) is set, so the rule set can go to the
     // engine as written: at a first preview only the instance IDs are unknown and the pack decides on the rest.
     const networkRuleSet: inputs.storage.NetworkRuleSetArgs = {
@@ -151,11 +171,26 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
             publicAccess: "None",
         }, { ...childOpts, dependsOn: [blobService] });
     }
+    const queues: Record<string, storage.Queue> = {};
+    for (const q of s.queues ?? []) {
+        queues[q] = new storage.Queue(`${prefix}-q-${q}`, { accountName: account.name, resourceGroupName: s.resourceGroupName, queueName: q }, childOpts);
+    }
     createStorageDiagnostics(prefix, account.id, blobService.id, s.workspaceResourceId, childOpts);
+    const endpoint = (service: string, e: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> }) =>
+        ({ subnetResourceId: e.subnetResourceId, service, privateDnsZoneResourceIds: [e.privateDnsZoneResourceId] });
     const endpoints = createPrivateEndpoints(prefix, { id: account.id, name: account.name, resourceGroupName: s.resourceGroupName, location: s.location, tags: s.tags }, {
-        blob: { subnetResourceId: s.blobPrivateEndpoint.subnetResourceId, service: "blob", privateDnsZoneResourceIds: [s.blobPrivateEndpoint.privateDnsZoneResourceId] },
+        blob: endpoint("blob", s.blobPrivateEndpoint),
+        ...(s.queuePrivateEndpoint !== undefined ? { queue: endpoint("queue", s.queuePrivateEndpoint) } : {}),
+        ...(s.tablePrivateEndpoint !== undefined ? { table: endpoint("table", s.tablePrivateEndpoint) } : {}),
     }, childOpts);
+    // Queue and table data-plane logs live on their services (`<account>/queueServices/default`, `.../tableServices/default`),
+    // like the blob logs (learn.microsoft.com/azure/storage/queues/monitor-queue-storage, .../tables/monitor-table-storage).
+    for (const service of [...(s.queuePrivateEndpoint !== undefined ? ["queue"] : []), ...(s.tablePrivateEndpoint !== undefined ? ["table"] : [])]) {
+        createDiagnosticSettings(`${prefix}-${service}`, pulumi.interpolate`${account.id}/${service}Services/default`, {
+            law: { workspaceResourceId: s.workspaceResourceId, logCategoryGroups: ["allLogs"], metricCategories: ["Transaction"] },
+        }, childOpts);
+    }
     const blobEndpoint = endpoints["blob"];
     if (blobEndpoint === undefined) throw new Error(`${prefix}: blob private endpoint was not created`);
-    return { account, blobService, containers, blobEndpoint };
+    return { account, blobService, containers, blobEndpoint, endpoints, queues };
 }

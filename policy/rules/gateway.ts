@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
-import { azureTypeKey, enumEquals, objects as arr, present, prop } from "./common";
+import { UNKNOWN, azureTypeKey, enumEquals, objects as arr, present, prop } from "./common";
 import { resourceRule, stackRule } from "./define";
-import { samplesFor, wafCustomRuleVerdict } from "./wafEval";
+import { SAMPLE_METHODS, samplesFor, wafCustomRuleVerdict } from "./wafEval";
 
 const AREA = "application-gateway";
 
@@ -199,32 +199,48 @@ const refName = (v: unknown) => { const id = prop(v as Record<string, unknown>, 
 export const wafAdmitsRoutedPaths = stackRule({
     name: "waf-admits-routed-paths",
     area: AREA,
-    description: "An Application Gateway's WAF custom rules do not block the paths its URL path maps publish to a backend (a path rule's exact path, with and without a query string, and a path below a `/*` pattern): a published API whose base URL the WAF refuses deploys cleanly and then fails every call to it.",
+    description: "An Application Gateway's WAF custom rules do not block, for every method, the paths its URL path maps publish to a backend (a path rule's exact path, with and without a query string, and a path below a `/*` pattern), each path judged by the WAF policy that applies to it (the path rule's own, else the gateway's): a published API whose base URL the WAF refuses deploys cleanly and then fails every call to it.",
     severity: "medium",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.h", "10.c"], azurePolicy: [], checkov: [] },
     types: ["network:ApplicationGateway", "network:WebApplicationFirewallPolicy"],
-    remediation: "Make the WAF custom rule that blocks unpublished paths admit every published path (for a FHIR base /fhir: /fhir, /fhir?... and /fhir/...), or route only what the WAF admits.",
+    remediation: "Make the WAF custom rule that blocks unpublished paths admit every published path (for a FHIR base /fhir: /fhir, /fhir?... and /fhir/...), in the gateway's policy and in the policy of every path rule that has its own, or route only what the WAF admits.",
     check: (resources, _c, report, exempt) => {
         const policies = resources.filter((r) => gwKey(r) === "network:WebApplicationFirewallPolicy");
+        const byId = (id: unknown) => (typeof id === "string" ? policies.find((p) => enumEquals(p.props["id"], id)) : undefined);
         for (const gw of resources.filter((r) => gwKey(r) === "network:ApplicationGateway")) {
             if (exempt(gw)) continue;
             // The gateway's own WAF policy, by dependency (known at preview) or by ID.
-            const policyId = prop(gw.props, "firewallPolicy.id");
-            const waf = policies.find((p) => (gw.propertyDependencies["firewallPolicy"] ?? []).some((d) => d.urn === p.urn) || (typeof policyId === "string" && enumEquals(p.props["id"], policyId)));
-            if (waf === undefined) continue;
+            const gatewayPolicy = policies.find((p) => (gw.propertyDependencies["firewallPolicy"] ?? []).some((d) => d.urn === p.urn)) ?? byId(prop(gw.props, "firewallPolicy.id"));
+            // Policies the path maps reference (a path rule's own firewallPolicy): by ID where known; at a first preview the
+            // IDs are unknown and only the dependency says which policies the maps use, so a path rule is then judged by
+            // each of them and a block is reported only when every one blocks (never a block the WAF might not make).
+            const mapPolicies = policies.filter((p) => (gw.propertyDependencies["urlPathMaps"] ?? []).some((d) => d.urn === p.urn));
+            const policiesFor = (rule: Record<string, unknown>): PolicyResource[] => {
+                if (rule["firewallPolicy"] === undefined) return gatewayPolicy === undefined ? [] : [gatewayPolicy];
+                const own = byId(prop(rule, "firewallPolicy.id"));
+                if (own !== undefined) return [own];
+                return prop(rule, "firewallPolicy.id") === UNKNOWN ? mapPolicies : []; // a policy outside this stack is judged where it is deployed
+            };
             const servingPools = new Set(arr(gw.props["backendAddressPools"]).filter((p) => arr(p["backendAddresses"]).length > 0).map((p) => String(p["name"])));
             for (const map of arr(gw.props["urlPathMaps"])) {
                 for (const rule of arr(map["pathRules"])) {
-                    // A path rule to an empty pool or a redirect publishes nothing; one with its own WAF policy is judged by that.
+                    // A path rule to an empty pool or a redirect publishes nothing.
                     // At a first preview the pool reference (built from the gateway's ID) may be unknown: taken as serving.
-                    if (rule["backendAddressPool"] === undefined || rule["firewallPolicy"] !== undefined) continue;
+                    if (rule["backendAddressPool"] === undefined) continue;
                     const pool = refName(rule["backendAddressPool"]) ?? "(unknown at preview)";
                     if (pool !== "(unknown at preview)" && !servingPools.has(pool)) continue;
+                    const wafs = policiesFor(rule);
+                    if (wafs.length === 0) continue;
                     for (const pattern of Array.isArray(rule["paths"]) ? rule["paths"].map(String) : []) {
-                        for (const req of samplesFor(pattern)) {
-                            const verdict = wafCustomRuleVerdict(waf.props["customRules"], req);
-                            if (verdict.action === "Block") report(`application gateway "${gw.name}" routes ${req.method} ${req.uri} (path rule "${String(rule["name"])}", pattern "${pattern}") to pool "${pool}", but WAF custom rule "${verdict.rule}" of "${waf.name}" blocks it`, gw.urn);
+                        for (const uri of samplesFor(pattern)) {
+                            // A path is published when some method gets through (an upload API may take PUT only); it is
+                            // refused when every method is blocked, by every policy that may apply.
+                            const blocks = wafs.flatMap((w) => SAMPLE_METHODS.map((method) => ({ waf: w, verdict: wafCustomRuleVerdict(w.props["customRules"], { method, uri }) })));
+                            if (!blocks.every((b) => b.verdict.action === "Block")) continue;
+                            const blocking = [...new Set(blocks.map((b) => `WAF custom rule "${b.verdict.action === "Block" ? b.verdict.rule : ""}" of "${b.waf.name}"`))].join(" and ");
+                            const whose = rule["firewallPolicy"] !== undefined ? " (its own WAF policy)" : "";
+                            report(`application gateway "${gw.name}" routes ${uri} (path rule "${String(rule["name"])}", pattern "${pattern}") to pool "${pool}", but ${blocking}${whose} blocks it for every method`, gw.urn);
                         }
                     }
                 }

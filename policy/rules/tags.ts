@@ -29,6 +29,31 @@ export const NON_TAGGABLE_TYPES = new Set([
     "security:Pricing",
     "storage:BlobContainer",
     "storage:BlobServiceProperties",
+    // ARM has no tags on queues, event subscriptions or basic publishing credential policies (azure-native has no
+    // `tags` input on them either).
+    "storage:Queue",
+    "eventgrid:SystemTopicEventSubscription",
+    "web:WebAppFtpAllowed",
+    "web:WebAppScmAllowed",
+    // Further types the pack's rules read that have no `tags` input in azure-native 3.28 either (the other event
+    // subscription kinds, slot publishing policies, standalone app settings, APIM policy scopes, storage services).
+    "eventgrid:DomainEventSubscription",
+    "eventgrid:DomainTopicEventSubscription",
+    "eventgrid:EventSubscription",
+    "eventgrid:NamespaceTopicEventSubscription",
+    "eventgrid:PartnerTopicEventSubscription",
+    "eventgrid:TopicEventSubscription",
+    "web:WebAppFtpAllowedSlot",
+    "web:WebAppScmAllowedSlot",
+    "web:WebAppApplicationSettings",
+    "web:WebAppApplicationSettingsSlot",
+    "web:WebAppConnectionStrings",
+    "web:WebAppConnectionStringsSlot",
+    "apimanagement:ApiOperationPolicy",
+    "apimanagement:Policy",
+    "storage:QueueServiceProperties",
+    "storage:Table",
+    "storage:TableServiceProperties",
 ]);
 
 /** Tag keys every taggable resource carries (components/shared/tags.ts REQUIRED_TAG_KEYS). */

@@ -75,13 +75,16 @@ export function wafCustomRuleVerdict(customRules: unknown, req: SampleRequest): 
     return { action: "pass" };
 }
 
+/** The methods a routed path is tried with: a path is published when the WAF lets at least one of them through. */
+export const SAMPLE_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
 /**
- * Requests a URL path map's path pattern routes (learn.microsoft.com/azure/application-gateway/url-route-overview):
+ * Request URIs a URL path map's path pattern routes (learn.microsoft.com/azure/application-gateway/url-route-overview):
  * patterns match the path without its query string, `/x/*` anything below `/x/`, a pattern without `*` exactly that
  * path, so a query string on it is routed too. Patterns with a `*` elsewhere are not sampled.
  */
-export function samplesFor(pattern: string): SampleRequest[] {
-    if (pattern.endsWith("/*")) return ["GET", "POST"].map((method) => ({ method, uri: `${pattern.slice(0, -1)}sample` }));
+export function samplesFor(pattern: string): string[] {
+    if (pattern.endsWith("/*")) return [`${pattern.slice(0, -1)}sample`];
     if (pattern.includes("*")) return [];
-    return [{ method: "GET", uri: pattern }, { method: "POST", uri: pattern }, { method: "GET", uri: `${pattern}?_count=1` }];
+    return [pattern, `${pattern}?_count=1`];
 }

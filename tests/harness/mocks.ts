@@ -70,7 +70,7 @@ export class RecordingMonitor extends MockMonitor {
 /** azure-native module → ARM resource provider namespace. */
 const NAMESPACES: Record<string, string> = {
     apimanagement: "Microsoft.ApiManagement", app: "Microsoft.App", applicationinsights: "Microsoft.Insights",
-    authorization: "Microsoft.Authorization", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry",
+    authorization: "Microsoft.Authorization", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry", eventgrid: "Microsoft.EventGrid",
     eventhub: "Microsoft.EventHub", healthcareapis: "Microsoft.HealthcareApis", keyvault: "Microsoft.KeyVault",
     managedidentity: "Microsoft.ManagedIdentity", monitor: "Microsoft.Insights", network: "Microsoft.Network",
     operationalinsights: "Microsoft.OperationalInsights", privatedns: "Microsoft.Network", resources: "Microsoft.Resources",
@@ -95,6 +95,10 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "keyvault:Secret": { parentType: "vaults", parentKey: "vaultName", collection: "secrets" },
     "healthcareapis:IotConnector": { parentType: "workspaces", parentKey: "workspaceName", collection: "iotconnectors" },
     "storage:BlobServiceProperties": { parentType: "storageAccounts", parentKey: "accountName", collection: "blobServices" },
+    "storage:Queue": { parentType: "storageAccounts", parentKey: "accountName", collection: "queueServices/default/queues" },
+    "eventgrid:SystemTopicEventSubscription": { parentType: "systemTopics", parentKey: "systemTopicName", collection: "eventSubscriptions" },
+    "web:WebAppFtpAllowed": { parentType: "sites", parentKey: "name", collection: "basicPublishingCredentialsPolicies" },
+    "web:WebAppScmAllowed": { parentType: "sites", parentKey: "name", collection: "basicPublishingCredentialsPolicies" },
     "eventhub:EventHub": { parentType: "namespaces", parentKey: "namespaceName", collection: "eventhubs" },
     "eventhub:NamespaceNetworkRuleSet": { parentType: "namespaces", parentKey: "namespaceName", collection: "networkRuleSets" },
     "compute:VirtualMachineRunCommandByVirtualMachine": { parentType: "virtualMachines", parentKey: "vmName", collection: "runCommands" },
@@ -121,7 +125,7 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "containerName", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
+const NAME_KEYS = ["name", "containerName", "policyName", "eventSubscriptionName", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
 /** ARM collection names are English plurals (registries, firewallPolicies). */
@@ -131,7 +135,12 @@ const COLLECTIONS: Record<string, string> = {
     "privatedns:PrivateZone": "privateDnsZones",
     "network:WebApplicationFirewallPolicy": "ApplicationGatewayWebApplicationFirewallPolicies",
     "apimanagement:ApiManagementService": "service",
+    "web:AppServicePlan": "serverfarms",
+    "web:WebApp": "sites",
 };
+
+/** Children with a fixed ARM name whose `name` input names their parent (sites/<app>/basicPublishingCredentialsPolicies/ftp|scm). */
+const FIXED_CHILD_NAMES: Record<string, string> = { "web:WebAppFtpAllowed": "ftp", "web:WebAppScmAllowed": "scm" };
 
 /** The Azure name a provider would have assigned (under mocks, azure-native autonaming does not run). */
 export function azureName(a: MockResourceArgs): string {
@@ -167,7 +176,7 @@ function armId(a: MockResourceArgs, name: string): string {
     }
     const child = CHILDREN[key];
     if (child !== undefined) {
-        return `${sub}/resourceGroups/${rg}/providers/${ns}/${child.parentType}/${String(inputs[child.parentKey] ?? "parent")}/${child.collection}/${name}`;
+        return `${sub}/resourceGroups/${rg}/providers/${ns}/${child.parentType}/${String(inputs[child.parentKey] ?? "parent")}/${child.collection}/${FIXED_CHILD_NAMES[key] ?? name}`;
     }
     const collection = COLLECTIONS[key] ?? plural(lowerFirst(typeName));
     return `${sub}/resourceGroups/${rg}/providers/${ns}/${collection}/${name}`;
@@ -218,7 +227,10 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
             return { certPem: selfSignedPem(keyPem, String(subject["commonName"] ?? "localhost")) };
         }
         case "azure-native:apimanagement:ApiManagementService":
-            return { privateIPAddresses: ["10.1.1.4"], gatewayUrl: `https://${name}.azure-api.net` };
+            return {
+                privateIPAddresses: ["10.1.1.4"], gatewayUrl: `https://${name}.azure-api.net`,
+                identity: { ...((a.inputs["identity"] ?? {}) as Record<string, unknown>), principalId: guid(`${id}/principal`), tenantId: MOCK_TENANT_ID },
+            };
         case "azure-native:network:PublicIPAddress": {
             const dns = (a.inputs["dnsSettings"] ?? undefined) as Record<string, unknown> | undefined;
             const location = String(a.inputs["location"] ?? "westeurope");
@@ -244,11 +256,23 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
         }
         case "azure-native:containerregistry:Registry":
             return { loginServer: `${name.toLowerCase()}.azurecr.io` };
+        case "azure-native:applicationinsights:Component": {
+            // A workspace-based component's connection string: instrumentation key (an identifier) and regional endpoints.
+            const location = String(a.inputs["location"] ?? "westeurope");
+            const ikey = guid(`${id}/ikey`);
+            return {
+                instrumentationKey: ikey,
+                appId: guid(`${id}/app`),
+                connectionString: `InstrumentationKey=${ikey};IngestionEndpoint=https://${location}-5.in.applicationinsights.azure.com/;LiveEndpoint=https://${location}.livediagnostics.monitor.azure.com/;ApplicationId=${guid(`${id}/app`)}`,
+            };
+        }
         case "azure-native:compute:VirtualMachine":
         case "azure-native:healthcareapis:FhirService":
         case "azure-native:healthcareapis:DicomService":
         case "azure-native:healthcareapis:IotConnector":
-        case "azure-native:managedidentity:UserAssignedIdentity": {
+        case "azure-native:managedidentity:UserAssignedIdentity":
+        case "azure-native:web:WebApp":
+        case "azure-native:eventgrid:SystemTopic": {
             const principal = { principalId: guid(`${id}/principal`), tenantId: MOCK_TENANT_ID };
             if (a.type.endsWith("UserAssignedIdentity")) return { ...principal, clientId: guid(`${id}/client`) };
             return { identity: { ...((a.inputs["identity"] ?? {}) as Record<string, unknown>), ...principal } };
