@@ -417,7 +417,7 @@ describe("Ingress bulk upload API", () => {
         });
 
         it("passes the pack's gateway and WAF rules on an update", async () => {
-            const session = await sharedPolicySession("prod", false);
+            const session = await sharedPolicySession("dev", false);
             const gatewayRules = ["waf-admits-routed-paths", "waf-prevention-mode", "appgw-waf-policy-attached", "appgw-https-end-to-end"];
             expect(session.policies.map((p) => p.name)).to.include.members(gatewayRules);
             const violations = [...await session.analyze(g.resources), ...await session.analyzeStack(g.resources)].filter((v) => gatewayRules.includes(v.policy));
