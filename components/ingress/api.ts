@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { Apim } from "./apim";
+import { Apim, createApiDiagnostic } from "./apim";
 import { IngressContext } from "./context";
 import { FHIR_OPERATIONS, fhirApiPolicy, templateParameters } from "./fhirApi";
 
@@ -47,19 +47,6 @@ export function createFhirApi(parent: pulumi.ComponentResource, name: string, ct
         value: pulumi.all([tenantId, fhirUrl]).apply(([t, audience]) => fhirApiPolicy({ tenantId: t, audience, callsPerMinute, cors })),
     }, child);
 
-    // Request logs to Log Analytics (ApiManagementGatewayLogs) without headers or bodies: FHIR payloads are PHI.
-    const noPayload = { headers: [], body: { bytes: 0 } };
-    new apimanagement.ApiDiagnostic(`${name}-api-fhir-diagnostic`, {
-        diagnosticId: "azuremonitor",
-        apiId: api.name,
-        serviceName: service.name,
-        resourceGroupName: rg,
-        loggerId: apim.logger.id,
-        alwaysLog: "allErrors",
-        sampling: { samplingType: "fixed", percentage: 100 },
-        frontend: { request: noPayload, response: noPayload },
-        backend: { request: noPayload, response: noPayload },
-        logClientIp: true,
-        verbosity: "information",
-    }, child);
+    // Request logs without headers or bodies: FHIR payloads are PHI.
+    createApiDiagnostic(`${name}-api-fhir-diagnostic`, api, apim, rg, child);
 }

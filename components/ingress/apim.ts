@@ -43,7 +43,7 @@ export const APIM_HOST_SUFFIXES: Record<string, string> = {
 /** What the API and the outputs need from API Management. */
 export interface Apim {
     service: apimanagement.ApiManagementService;
-    /** The Azure Monitor logger the FHIR API's diagnostic writes to. */
+    /** The Azure Monitor logger every API's diagnostic writes to. */
     logger: apimanagement.Logger;
 }
 
@@ -125,4 +125,25 @@ export function createApim(parent: pulumi.ComponentResource, name: string, ctx: 
         isBuffered: true,
     }, child);
     return { service, logger };
+}
+
+/**
+ * An API's request logs to Log Analytics (ApiManagementGatewayLogs) through the service's logger, without headers or
+ * bodies: FHIR resources and uploaded files are PHI. Every error is logged; the client IP is kept for the audit trail.
+ */
+export function createApiDiagnostic(prefix: string, api: apimanagement.Api, apim: Apim, resourceGroupName: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): apimanagement.ApiDiagnostic {
+    const noPayload = { headers: [], body: { bytes: 0 } };
+    return new apimanagement.ApiDiagnostic(prefix, {
+        diagnosticId: "azuremonitor",
+        apiId: api.name,
+        serviceName: apim.service.name,
+        resourceGroupName,
+        loggerId: apim.logger.id,
+        alwaysLog: "allErrors",
+        sampling: { samplingType: "fixed", percentage: 100 },
+        frontend: { request: noPayload, response: noPayload },
+        backend: { request: noPayload, response: noPayload },
+        logClientIp: true,
+        verbosity: "information",
+    }, opts);
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { Apim } from "./apim";
+import { Apim, createApiDiagnostic } from "./apim";
 import { BULK_BASE_PATH, bulkApiPolicy, bulkOperations, normalizedBlobEndpoint } from "./bulkApi";
 import { IngressContext } from "./context";
 
@@ -56,19 +56,6 @@ export function createBulkApi(parent: pulumi.ComponentResource, name: string, ct
         value: pulumi.all([endpoint, inputs.tenantId]).apply(([blobEndpoint, tenantId]) => bulkApiPolicy(settings, { blobEndpoint, tenantId })),
     }, child);
 
-    // Request logs to Log Analytics (ApiManagementGatewayLogs) without headers or bodies: the files are PHI.
-    const noPayload = { headers: [], body: { bytes: 0 } };
-    new apimanagement.ApiDiagnostic(`${name}-api-bulk-diagnostic`, {
-        diagnosticId: "azuremonitor",
-        apiId: api.name,
-        serviceName: service.name,
-        resourceGroupName: rg,
-        loggerId: apim.logger.id,
-        alwaysLog: "allErrors",
-        sampling: { samplingType: "fixed", percentage: 100 },
-        frontend: { request: noPayload, response: noPayload },
-        backend: { request: noPayload, response: noPayload },
-        logClientIp: true,
-        verbosity: "information",
-    }, child);
+    // Request logs without headers or bodies: the files are PHI.
+    createApiDiagnostic(`${name}-api-bulk-diagnostic`, api, apim, rg, child);
 }
