@@ -113,6 +113,13 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
+        it("runs every in-network upload on the jumpbox only after its login extension is installed (one extension operation per VM at a time)", () => {
+            const extension = g.one("azure-native:compute:VirtualMachineExtension", "hub-jumpbox-aad-ssh");
+            const commands = g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
+            expect(commands.map((c) => c.name).sort()).to.deep.equal(stack === "prod" ? ["bulk-package-upload", "fhir-anonymization-upload"] : ["fhir-anonymization-upload"]);
+            for (const c of commands) expect([...g.allDependencies(c)], c.name).to.include(extension.urn);
+        });
+
         it("publishes the /bulk upload API on the gateway, writing to exactly this loader's private blob host with APIM's identity", () => {
             const account = g.plainInputs(one(g, "storage:StorageAccount", "bulk-st"));
             const host = `https://${String(account["accountName"])}.blob.core.windows.net`;

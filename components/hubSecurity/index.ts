@@ -50,7 +50,7 @@ export class HubSecurity extends pulumi.ComponentResource {
      * `bypass: AzureServices` admits.
      */
     public readonly flowLogIdentityId: pulumi.Output<string>;
-    /** Resource ID of the jumpbox VM (empty when the jumpbox is off). */
+    /** Resource ID of the jumpbox VM, released once its Entra ID login extension is installed, so Run Commands given it wait for that (empty when the jumpbox is off). */
     public readonly jumpboxId: pulumi.Output<string>;
     /** Object ID of the jumpbox's system-assigned identity, for in-network uploads (empty when the jumpbox is off). */
     public readonly jumpboxPrincipalId: pulumi.Output<string>;

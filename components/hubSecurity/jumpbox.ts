@@ -92,7 +92,7 @@ export function createJumpbox(parent: pulumi.ComponentResource, name: string, ct
         ...(zones !== undefined ? { zones: ["1"] } : {}),
         tags,
     }, { parent });
-    new compute.VirtualMachineExtension(`${name}-jumpbox-aad-ssh`, {
+    const loginExtension = new compute.VirtualMachineExtension(`${name}-jumpbox-aad-ssh`, {
         vmName: vm.name,
         resourceGroupName: rg,
         location,
@@ -109,5 +109,10 @@ export function createJumpbox(parent: pulumi.ComponentResource, name: string, ct
         principalType: "Group",
         description: "Entra ID SSH to the jumpbox through Bastion",
     }])), { parent });
-    return { id: vm.id, principalId: vm.identity.apply((i) => i?.principalId ?? ""), sshKeySecretId: sshSecretId };
+    // The VM's ID is released only once its login extension is installed: the in-network uploads other components run
+    // on this VM (managed Run Commands, which may run in parallel with each other, learn.microsoft.com/azure/
+    // virtual-machines/linux/run-command-managed) then never race the extension, and Azure runs one extension
+    // operation per VM at a time.
+    const readyId = pulumi.all([vm.id, loginExtension.id]).apply(([vmId]) => vmId);
+    return { id: readyId, principalId: vm.identity.apply((i) => i?.principalId ?? ""), sshKeySecretId: sshSecretId };
 }
