@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
 import { fhirStorageTrustedInstance } from "../policy/rules/health";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "./harness/mocks";
-import { checkStack, policyResources } from "./harness/policyArgs";
+import { checkStack, policyResources, policyResourcesWith } from "./harness/policyArgs";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
 import { UNKNOWN as UNKNOWN_VALUE } from "./harness/values";
 
@@ -14,13 +14,8 @@ import { UNKNOWN as UNKNOWN_VALUE } from "./harness/values";
 const WS = (rg: string, name: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers/Microsoft.HealthcareApis/workspaces/${name}`;
 
 type Props = Record<string, unknown>;
-/** The stack's resources with one resource's properties (inputs + outputs, as the engine shows them) rewritten. */
-function withProps(run: ProgramRun, name: string, change: (p: Props) => Props): PolicyResource[] {
-    const r = run.graph.resources.find((x) => x.name === name);
-    if (r === undefined) throw new Error(`no ${name}`);
-    const props = change(JSON.parse(JSON.stringify({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) })) as Props);
-    return policyResources(run.graph).map((p) => (p.name === name ? { ...p, props: unknownCheckingProxy(props) as Props } : p));
-}
+/** One resource of the run's graph rewritten (tests/harness/policyArgs.ts). */
+const withProps = (run: ProgramRun, name: string, change: (p: Props) => Props): PolicyResource[] => policyResourcesWith(run.graph, name, change);
 const ruleSet = (p: Props) => p["networkRuleSet"] as Props;
 
 describe("fhir-storage-trusted-instance", () => {

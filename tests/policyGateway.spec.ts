@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import { wafAdmitsRoutedPaths } from "../policy/rules/gateway";
 import { SAMPLE_METHODS, samplesFor, wafCustomRuleVerdict } from "../policy/rules/wafEval";
-import { checkStack, policyResources } from "./harness/policyArgs";
+import { checkStack, policyResources, policyResourcesWith } from "./harness/policyArgs";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
 import { UNKNOWN } from "./harness/values";
 
@@ -11,12 +11,8 @@ import { UNKNOWN } from "./harness/values";
  * while the published FHIR base is "/fhir": FHIR R4 posts bundles to [base] and searches with GET [base]?...
  */
 type Props = Record<string, unknown>;
-function withProps(run: ProgramRun, name: string, change: (p: Props) => Props): PolicyResource[] {
-    const r = run.graph.resources.find((x) => x.name === name);
-    if (r === undefined) throw new Error(`no ${name}`);
-    const props = change(JSON.parse(JSON.stringify({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) })) as Props);
-    return policyResources(run.graph).map((p) => (p.name === name ? { ...p, props: unknownCheckingProxy(props) as Props } : p));
-}
+/** One resource of the run's graph rewritten (tests/harness/policyArgs.ts). */
+const withProps = (run: ProgramRun, name: string, change: (p: Props) => Props): PolicyResource[] => policyResourcesWith(run.graph, name, change);
 /** The pre-fix rule: only URIs beginning with "/fhir/" pass. */
 const OLD_RULE = { name: "BlockUnpublishedPaths", priority: 10, ruleType: "MatchRule", action: "Block", state: "Enabled",
     matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "BeginsWith", negationConditon: true, matchValues: ["/fhir/"], transforms: ["Lowercase"] }] };

@@ -70,3 +70,14 @@ export function checkStack(policy: StackValidationPolicy, resources: PolicyResou
     }, (message: string) => { found.push(message); });
     return found;
 }
+
+/**
+ * The graph's resources as a stack policy sees them, with one resource's properties (inputs + outputs, as the engine
+ * shows them) rewritten by `change` on a plain copy: a one-change mutation for stack-rule tests.
+ */
+export function policyResourcesWith(graph: Graph, name: string, change: (props: Record<string, unknown>) => Record<string, unknown>): PolicyResource[] {
+    const r = graph.resources.find((x) => x.name === name);
+    if (r === undefined) throw new Error(`no ${name}`);
+    const props = change(JSON.parse(JSON.stringify({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) })) as Record<string, unknown>);
+    return policyResources(graph).map((p) => (p.name === name ? { ...p, props: unknownCheckingProxy(props) as Record<string, unknown> } : p));
+}
