@@ -3,7 +3,7 @@ import { isConfigError, parseConfig } from "../lib/config";
 import { loadStackConfig } from "./harness/stackConfig";
 
 /**
- * Every cross-field check of lib/config.ts (semanticProblems) with a failing case and a passing neighbour: the
+ * Every cross-field check of the stack config (lib/crossChecks.ts) with a failing case and a passing neighbour: the
  * smallest change on the other side of the rule. A neighbour must parse without any problem at all, so a check that
  * fires too eagerly fails here as surely as one that no longer fires.
  */

@@ -6,6 +6,7 @@ import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { Ingress, IngressArgs } from "../components/ingress";
+import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, selfSignedPem } from "./harness/mocks";
@@ -129,23 +130,13 @@ const APIM_CUSTOM_PROPERTIES = {
 };
 
 /** The WAF policy Azure must receive on every stack (the FHIR tuning in README "WAF tuning for FHIR"). */
-const DRS_21 = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
 const EXPECTED_WAF: Obj = {
     policySettings: {
         state: "Enabled", mode: "Prevention", requestBodyCheck: true, requestBodyEnforcement: true,
         maxRequestBodySizeInKb: 2000, requestBodyInspectLimitInKB: 2000, fileUploadLimitInMb: 100,
         // Not set by the program: azure-native's default for PolicySettings (policySettingsArgsProvideDefaults).
         fileUploadEnforcement: true,
-        logScrubbing: {
-            state: "Enabled",
-            scrubbingRules: [
-                { matchVariable: "RequestArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-                { matchVariable: "RequestPostArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-                { matchVariable: "RequestJSONArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-                { matchVariable: "RequestCookieNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-                { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", state: "Enabled" },
-            ],
-        },
+        logScrubbing: EXPECTED_LOG_SCRUBBING,
     },
     customRules: [
         {
@@ -163,16 +154,7 @@ const EXPECTED_WAF: Obj = {
             ],
         },
     ],
-    managedRules: {
-        managedRuleSets: [
-            { ...DRS_21, ruleGroupOverrides: [{ ruleGroupName: "PROTOCOL-ENFORCEMENT", rules: [{ ruleId: "920420", state: "Disabled" }] }] },
-            { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
-        ],
-        exclusions: [
-            { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", exclusionManagedRuleSets: [{ ...DRS_21, ruleGroups: [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942440" }, { ruleId: "942450" }] }] }] },
-            { matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div", exclusionManagedRuleSets: [{ ...DRS_21, ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941160" }] }] }] },
-        ],
-    },
+    managedRules: EXPECTED_MANAGED_RULES,
 };
 
 /** The API policy's inbound/backend/outbound as read from the XML, for comparison with literals. */

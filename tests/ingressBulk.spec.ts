@@ -9,6 +9,7 @@ import { promiseOf } from "./harness/outputs";
 import { closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
 import { runInStack } from "./harness/run";
 import { Json } from "./harness/values";
+import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 
 /**
  * Ingress's `/bulk` upload API (issue 15): what API Management, the gateway and its WAF policies receive with and without
@@ -140,28 +141,6 @@ const STORAGE_HEADERS = [
     { name: "If-None-Match", action: "override", values: ["*"] },
 ];
 
-/** The FHIR policy's managed rules, override and exclusions (README "WAF tuning for FHIR"): the bulk policy has the same. */
-const DRS_21 = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
-const FHIR_MANAGED_RULES = {
-    managedRuleSets: [
-        { ...DRS_21, ruleGroupOverrides: [{ ruleGroupName: "PROTOCOL-ENFORCEMENT", rules: [{ ruleId: "920420", state: "Disabled" }] }] },
-        { ruleSetType: "Microsoft_BotManagerRuleSet", ruleSetVersion: "1.1" },
-    ],
-    exclusions: [
-        { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", exclusionManagedRuleSets: [{ ...DRS_21, ruleGroups: [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942440" }, { ruleId: "942450" }] }] }] },
-        { matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div", exclusionManagedRuleSets: [{ ...DRS_21, ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941160" }] }] }] },
-    ],
-};
-const LOG_SCRUBBING: Obj = {
-    state: "Enabled",
-    scrubbingRules: [
-        { matchVariable: "RequestArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-        { matchVariable: "RequestPostArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-        { matchVariable: "RequestJSONArgNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-        { matchVariable: "RequestCookieNames", selectorMatchOperator: "EqualsAny", state: "Enabled" },
-        { matchVariable: "RequestHeaderNames", selectorMatchOperator: "Equals", selector: "Authorization", state: "Enabled" },
-    ],
-};
 const uri = (matchValues: string[], negation: boolean, operator = "BeginsWith") => ({ matchVariables: [{ variableName: "RequestUri" }], operator, negationConditon: negation, matchValues, transforms: ["Lowercase"] });
 const contentType = (matchValues: string[]) => ({ matchVariables: [{ variableName: "RequestHeaders", selector: "Content-Type" }], operator: "BeginsWith", negationConditon: true, matchValues, transforms: ["Lowercase"] });
 /** The bulk path rule's WAF policy for the default containers, as Azure must receive it. */
@@ -172,7 +151,7 @@ const EXPECTED_BULK_WAF: Obj = {
         // maxUploadSizeMb). The file-upload limit applies to multipart/form-data only (request size limits page).
         requestBodyCheck: true, requestBodyInspectLimitInKB: 2000, requestBodyEnforcement: false, maxRequestBodySizeInKb: 2000,
         fileUploadEnforcement: true, fileUploadLimitInMb: 100,
-        logScrubbing: LOG_SCRUBBING,
+        logScrubbing: EXPECTED_LOG_SCRUBBING,
     },
     customRules: [
         { name: "BulkOnlyPut", priority: 10, ruleType: "MatchRule", action: "Block", state: "Enabled", matchConditions: [{ matchVariables: [{ variableName: "RequestMethod" }], operator: "Equal", negationConditon: true, matchValues: ["PUT"] }] },
@@ -181,7 +160,7 @@ const EXPECTED_BULK_WAF: Obj = {
         { name: "BulkContentTypesNdjson", priority: 31, ruleType: "MatchRule", action: "Block", state: "Enabled", matchConditions: [uri(["/bulk/ndjson/"], false), contentType(["application/fhir+ndjson", "application/x-ndjson", "application/ndjson"])] },
         { name: "BulkContentTypesZip", priority: 32, ruleType: "MatchRule", action: "Block", state: "Enabled", matchConditions: [uri(["/bulk/zip/"], false), contentType(["application/zip"])] },
     ],
-    managedRules: FHIR_MANAGED_RULES,
+    managedRules: EXPECTED_MANAGED_RULES,
 };
 
 const FHIR_JSON = { "Content-Type": "application/fhir+json" };

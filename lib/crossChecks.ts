@@ -1,0 +1,153 @@
+import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared/cidr";
+import { WORKLOAD_PATTERN, worstCaseNames } from "../components/shared/naming";
+import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
+import { PLAN_SKUS } from "../components/bulkLoader/constants";
+
+/**
+ * The stack config's cross-field checks: each needs several keys, or Azure knowledge beyond a value's type (address
+ * plans, capacity that must fit a subnet, settings that go together, what prod requires). lib/config.ts runs them
+ * after the schema and reports their problems beside the schema's, by key. tests/configCrossChecks.spec.ts gives each
+ * a failing case and a passing neighbour.
+ */
+
+/** The address plan by config key, with the service each subnet hosts (its Azure minimum size comes from SUBNET_MINIMUMS). */
+const SUBNETS: Record<"hub" | "spoke", Array<{ key: string; purpose: SubnetPurpose }>> = {
+    hub: [
+        { key: "hub.firewallSubnet", purpose: "firewall" },
+        { key: "hub.firewallManagementSubnet", purpose: "firewallManagement" },
+        { key: "hub.bastionSubnet", purpose: "bastion" },
+        { key: "hub.jumpboxSubnet", purpose: "generic" },
+        { key: "hub.privateEndpointSubnet", purpose: "generic" },
+    ],
+    spoke: [
+        // App Gateway v2 needs one IP per instance plus one for a private frontend (Microsoft recommends /24); the
+        // capacity check below enforces the hard rule for the configured autoscale maximum.
+        { key: "spoke.appGatewaySubnet", purpose: "generic" },
+        { key: "spoke.apimSubnet", purpose: "apim" },
+        { key: "spoke.privateEndpointSubnet", purpose: "generic" },
+        { key: "spoke.functionIntegrationSubnet", purpose: "functionIntegration" },
+        { key: "spoke.containerAppsSubnet", purpose: "containerApps" },
+    ],
+};
+
+/** Regions in REGIONS without availability zones (learn.microsoft.com/azure/reliability/availability-zones-region-support). */
+const NO_ZONE_REGIONS = ["northcentralus", "westcentralus"];
+
+/**
+ * Rules that span keys or need Azure knowledge beyond types: networks, capacity, mutually exclusive settings. Reads
+ * the raw values by key (`hub.addressSpace`) and returns the problems by the same keys, without the namespace.
+ */
+export function crossFieldProblems(getRaw: (key: string) => string | undefined): Array<{ key: string; message: string }> {
+    const out: Array<{ key: string; message: string }> = [];
+    const add = (key: string, message: string) => out.push({ key, message });
+    const cidrOf = (k: string): Cidr | undefined => {
+        const v = getRaw(k);
+        if (v === undefined) return undefined;
+        const c = parseCidr(v);
+        return typeof c === "string" ? undefined : c;
+    };
+    const intOf = (k: string): number | undefined => {
+        const v = getRaw(k);
+        return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : undefined;
+    };
+
+    // --- address plan ---
+    const vnets = { hub: cidrOf("hub.addressSpace"), spoke: cidrOf("spoke.addressSpace") };
+    if (vnets.hub && vnets.spoke && overlaps(vnets.hub, vnets.spoke)) {
+        add("spoke.addressSpace", `"${vnets.spoke.text}" overlaps hub.addressSpace "${vnets.hub.text}" (peered VNets cannot overlap)`);
+    }
+    for (const vnet of ["hub", "spoke"] as const) {
+        const space = getRaw(`${vnet}.addressSpace`);
+        const planned: PlannedSubnet[] = SUBNETS[vnet]
+            .map((p) => ({ label: p.key, cidr: getRaw(p.key) ?? "", purpose: p.purpose }))
+            // Unparseable values are reported by the schema; an empty optional subnet is simply absent.
+            .filter((p) => p.cidr !== "" && typeof parseCidr(p.cidr) !== "string");
+        if (space === undefined || typeof parseCidr(space) === "string") continue;
+        for (const p of addressPlanProblems(`${vnet}.addressSpace`, space, planned)) add(p.label, p.message);
+    }
+
+    // --- capacity that must fit the subnet ---
+    const agw = cidrOf("spoke.appGatewaySubnet");
+    const agwMax = intOf("appGateway.maxCapacity");
+    const agwMin = intOf("appGateway.minCapacity");
+    if (agw && agwMax !== undefined && usableAddresses(agw) < agwMax + 1) {
+        // One private IP per instance + one for a private frontend IP (configuration-infrastructure#size-of-the-subnet).
+        add("spoke.appGatewaySubnet", `"${agw.text}" has ${usableAddresses(agw)} usable addresses; appGateway.maxCapacity ${agwMax} needs ${agwMax + 1}`);
+    }
+    if (agwMin !== undefined && agwMax !== undefined && agwMin > agwMax) {
+        add("appGateway.minCapacity", `"${agwMin}" is greater than appGateway.maxCapacity "${agwMax}"`);
+    }
+    const apimSku = getRaw("apim.sku");
+    const apimUnits = intOf("apim.capacity");
+    const apim = cidrOf("spoke.apimSubnet");
+    if (apimSku === "Developer" && apimUnits !== undefined && apimUnits !== 1) {
+        add("apim.capacity", `"${apimUnits}" is not possible: the Developer tier has exactly one unit`);
+    }
+    if (apimSku === "Premium" && apimUnits !== undefined && getRaw("zoneRedundant") === "true" && apimUnits % 2 !== 0 && apimUnits % 3 !== 0) {
+        // Zone-redundant Premium spreads units evenly over the zones (learn.microsoft.com/azure/reliability/migrate-api-mgt).
+        add("apim.capacity", `"${apimUnits}" cannot be spread evenly over 2 or 3 availability zones (zoneRedundant is on)`);
+    }
+    if (apim && apimUnits !== undefined && (apimSku === "Developer" || apimSku === "Premium")) {
+        // One IP per Developer unit, two per Premium unit, plus one for the internal load balancer
+        // (virtual-network-injection-resources#subnet-size).
+        const need = (apimSku === "Developer" ? 1 : 2) * apimUnits + 1;
+        if (usableAddresses(apim) < need) add("spoke.apimSubnet", `"${apim.text}" has ${usableAddresses(apim)} usable addresses; ${apimSku} x${apimUnits} in internal mode needs ${need}`);
+    }
+
+    // --- mutually exclusive or environment-bound settings ---
+    if (getRaw("firewall.sku") === "Basic") {
+        // Azure Firewall Basic has no DNS proxy (the spoke resolves private endpoints through the firewall's proxy)
+        // and only alerts on threat intelligence, never denies (learn.microsoft.com/azure/firewall/features-by-sku).
+        add("firewall.sku", `"Basic" has no DNS proxy and cannot deny on threat intelligence, both of which this platform needs; use Standard or Premium`);
+    }
+    const certId = getRaw("appGateway.certificateSecretId") ?? "";
+    const certVault = getRaw("appGateway.certificateKeyVaultId") ?? "";
+    if ((certId === "") !== (certVault === "")) add(certId === "" ? "appGateway.certificateSecretId" : "appGateway.certificateKeyVaultId", "appGateway.certificateSecretId and appGateway.certificateKeyVaultId go together (the secret, and the vault the gateway identity is granted on)");
+    if (certId !== "" && certVault !== "" && certId.split("/")[2]?.split(".")[0]?.toLowerCase() !== certVault.split("/").pop()?.toLowerCase()) {
+        add("appGateway.certificateKeyVaultId", `"${certVault}" is not the vault of appGateway.certificateSecretId "${certId}"`);
+    }
+    if (getRaw("fhir.uploadAnonymizationConfig") === "true" && getRaw("jumpbox.enabled") === "false") {
+        // The export account is private and has no shared keys: only an identity inside the network can write the configs.
+        add("fhir.uploadAnonymizationConfig", `"true" needs jumpbox.enabled (the jumpbox uploads the configs through the private endpoint); set it to false and upload them as the README shows`);
+    }
+    const packageUrl = getRaw("bulkLoader.packageUrl") ?? "";
+    const packageSha = getRaw("bulkLoader.packageSha256") ?? "";
+    if ((packageUrl === "") !== (packageSha === "")) {
+        add(packageUrl === "" ? "bulkLoader.packageUrl" : "bulkLoader.packageSha256", "bulkLoader.packageUrl and bulkLoader.packageSha256 go together (the jumpbox uploads only a package whose digest it can check)");
+    }
+    if (getRaw("bulkLoader.enabled") === "true" && packageUrl !== "" && getRaw("jumpbox.enabled") === "false") {
+        // The loader account has no shared keys and no public path: only an identity inside the network can write the package.
+        add("bulkLoader.packageUrl", `is set but jumpbox.enabled is false (the jumpbox uploads the package through the private endpoint); leave it empty and upload the package as the README shows`);
+    }
+    if ((getRaw("bulkLoader.uploadAudience") ?? "") !== "" && getRaw("bulkLoader.enabled") === "false") {
+        add("bulkLoader.uploadAudience", "is set but bulkLoader.enabled is false (the /bulk API writes to the loader's storage account)");
+    }
+    const planSku = getRaw("bulkLoader.planSku");
+    if (getRaw("bulkLoader.enabled") === "true" && getRaw("zoneRedundant") === "true" && planSku !== undefined && PLAN_SKUS[planSku]?.zoneRedundancy === false) {
+        // App Service zone redundancy needs Premium v2/v3/v4 or Isolated v2 (learn.microsoft.com/azure/reliability/reliability-app-service).
+        add("bulkLoader.planSku", `"${planSku}" cannot be zone-redundant, which zoneRedundant asks for; use a Premium v3 SKU such as P1v3`);
+    }
+    const location = getRaw("location");
+    if (getRaw("zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {
+        add("zoneRedundant", `"true" is not possible in ${location}, which has no availability zones`);
+    }
+    if (getRaw("environment") === "prod") {
+        for (const k of ["protect", "retainOnDelete"]) {
+            if (getRaw(k) !== "true") add(k, `"${getRaw(k) ?? ""}" must be true in prod: stateful PHI resources must not be deletable by a stray \`pulumi destroy\``);
+        }
+        // Clients must be able to trust the gateway: prod serves the organisation's certificate, never a self-signed one.
+        if ((getRaw("appGateway.certificateSecretId") ?? "") === "") add("appGateway.certificateSecretId", `must be set in prod (a self-signed certificate is for dev only)`);
+        // HIPAA §164.312(b) audit controls: production network traffic must be recorded.
+        if (getRaw("flowLogs.enabled") !== "true") add("flowLogs.enabled", `"${getRaw("flowLogs.enabled") ?? ""}" must be true in prod (VNet flow logs are the network audit trail)`);
+    }
+
+    // --- names: the workload prefix must keep every generated name within Azure's rules ---
+    const workload = getRaw("workload");
+    const environment = getRaw("environment");
+    if (workload !== undefined && WORKLOAD_PATTERN.test(workload) && location !== undefined && environment !== undefined) {
+        for (const n of worstCaseNames(workload, environment, location).filter((x) => x.problems.length > 0)) {
+            add("workload", `"${workload}" makes ${n.kind} names like "${n.name}" invalid: ${n.problems.join("; ")}`);
+        }
+    }
+    return out;
+}
