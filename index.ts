@@ -2,10 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as random from "@pulumi/random";
+import { AnalyticsSync } from "./components/analyticsSync";
 import { BulkLoader, packageSourceFqdns } from "./components/bulkLoader";
 import { DEFAULT_PRIVATE_DNS_ZONES, HubSecurity } from "./components/hubSecurity";
-import { FhirWorkspace } from "./components/fhirWorkspace";
+import { DEFAULT_ANONYMIZATION_CONFIGS, FhirWorkspace } from "./components/fhirWorkspace";
 import { Ingress } from "./components/ingress";
+import { Intelligence } from "./components/intelligence";
 import { SpokeNetwork } from "./components/spokeNetwork";
 import { createDiagnosticSettings } from "./components/shared/diagnostics";
 import { createLock } from "./components/shared/lock";
@@ -159,6 +161,8 @@ async function main() {
         flowLogIdentityResourceId: hub.flowLogIdentityId,
         // In-network MedTech senders reach the Event Hubs namespace's private endpoint over AMQP or Kafka, not only HTTPS.
         eventHubsOverPrivateEndpoint: cfg.fhir.medtech,
+        // In-network SQL clients (the jumpbox, analysts' tools) reach Synapse serverless SQL on TDS 1433.
+        sqlOverPrivateEndpoint: cfg.analytics.enabled && cfg.analytics.synapse,
     });
 
     // Persist: private Health Data Services workspace, FHIR R4 with $convert-data/$import/$export, optional DICOM/MedTech.
@@ -169,6 +173,13 @@ async function main() {
     if (cfg.fhir.dataReaderGroupObjectId !== "") {
         fhirRoles["readers"] = { roleDefinitionIdOrName: "FHIR Data Reader", principalId: cfg.fhir.dataReaderGroupObjectId, principalType: "Group", description: "Read FHIR data (stack config fhir.dataReaderGroupObjectId)" };
     }
+    // With analytics on, the FHIR service's one `$export` destination is the analytics lake (ADLS Gen2), which
+    // AnalyticsSync creates below with the FHIR service's outputs: its name is computed once here, so FhirWorkspace can
+    // name it first. (An output of the lake itself would deadlock: Pulumi registers a component with its resolved args,
+    // and each component would wait for the other's children.) The FHIR service accepts the name before the account
+    // exists and resolves it when an export runs; the export job waits for the lake (docs/after-deploy-checks.md).
+    const lakeAccountName = cfg.analytics.enabled ? resourceName("storageAccount", naming, "lake") : undefined;
+    const anonymizationUploader = cfg.fhir.uploadAnonymizationConfig ? { virtualMachineResourceId: hub.jumpboxId, principalId: hub.jumpboxPrincipalId } : undefined;
     const persist = new FhirWorkspace("fhir", {
         naming,
         resourceGroupName: rg.data.name,
@@ -183,7 +194,7 @@ async function main() {
         importSettings: { enabled: true, initialImportMode: cfg.fhir.importMode === "initial" },
         exportSettings: {
             enabled: true,
-            ...(cfg.fhir.uploadAnonymizationConfig ? { anonymizationUploader: { virtualMachineResourceId: hub.jumpboxId, principalId: hub.jumpboxPrincipalId } } : {}),
+            ...(lakeAccountName !== undefined ? { storageAccountName: lakeAccountName } : anonymizationUploader !== undefined ? { anonymizationUploader } : {}),
         },
         // Soft delete as long as the audit retention: a deleted import or export blob stays recoverable for review.
         storage: { softDeleteRetentionDays: cfg.environment === "prod" ? 365 : 30, versioning: true },
@@ -263,6 +274,64 @@ async function main() {
         retainStatefulResourcesOnDelete: cfg.retainOnDelete,
     }) : undefined;
 
+    // Analytics: the private lake FHIR exports into, a scheduled incremental `$export` (or the sync agent), Synapse serverless.
+    const analytics = cfg.analytics.enabled ? new AnalyticsSync("analytics", {
+        naming,
+        resourceGroupName: rg.data.name,
+        tags,
+        logAnalyticsWorkspaceResourceId: workspace.id,
+        network: {
+            containerAppsSubnetResourceId: spoke.subnetIds.apply((ids) => ids["containerApps"] ?? ""),
+            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
+            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        },
+        fhir: {
+            url: persist.fhirUrl,
+            audience: persist.fhirAudience,
+            workspaceResourceId: persist.workspaceId,
+            serviceResourceId: persist.fhirServiceId,
+            principalId: persist.fhirPrincipalId,
+        },
+        containerRegistry: { resourceId: persist.containerRegistryId, loginServer: persist.containerRegistryLoginServer },
+        mode: cfg.analytics.mode,
+        ...(cfg.analytics.mode === "export" ? {
+            exportJob: {
+                schedule: cfg.analytics.schedule,
+                scope: cfg.analytics.exportScope,
+                ...(cfg.analytics.exportGroupId !== "" ? { groupId: cfg.analytics.exportGroupId } : {}),
+                resourceTypes: [...cfg.analytics.exportTypes],
+            },
+        } : {}),
+        // Soft delete as long as the audit retention, as for the other PHI stores.
+        lake: { ...(lakeAccountName !== undefined ? { accountName: lakeAccountName } : {}), softDeleteRetentionDays: cfg.environment === "prod" ? 365 : 30 },
+        ...(cfg.analytics.synapse ? { synapse: { enabled: true, adminGroupObjectId: cfg.analytics.synapseAdminGroupObjectId } } : {}),
+        // The lake is the export destination, so de-identified exports read their configs from its anonymization container.
+        deidentification: { configs: DEFAULT_ANONYMIZATION_CONFIGS, ...(anonymizationUploader !== undefined ? { uploader: anonymizationUploader } : {}) },
+        roleAssignments: cfg.analytics.readerGroupObjectId !== "" ? {
+            readers: { roleDefinitionIdOrName: "Storage Blob Data Reader", principalId: cfg.analytics.readerGroupObjectId, principalType: "Group", description: "Read the analytics lake (stack config analytics.readerGroupObjectId)" },
+        } : {},
+        lock: { kind: cfg.protect ? "CanNotDelete" : "None" },
+        zoneRedundant: cfg.zoneRedundant,
+        protectStatefulResources: cfg.protect,
+        retainStatefulResourcesOnDelete: cfg.retainOnDelete,
+    }) : undefined;
+
+    // Intelligence: Text Analytics for Health on a private, key-less Language account.
+    const intelligence = cfg.intelligence.enabled ? new Intelligence("intelligence", {
+        naming,
+        resourceGroupName: rg.data.name,
+        tags,
+        logAnalyticsWorkspaceResourceId: workspace.id,
+        network: {
+            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
+            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        },
+        roleAssignments: cfg.intelligence.userGroupObjectId !== "" ? {
+            callers: { roleDefinitionIdOrName: "Cognitive Services User", principalId: cfg.intelligence.userGroupObjectId, principalType: "Group", description: "Run Text Analytics for Health jobs (stack config intelligence.userGroupObjectId)" },
+        } : {},
+        lock: { kind: cfg.protect ? "CanNotDelete" : "None" },
+    }) : undefined;
+
     return {
         resourceGroups: { hub: rg.hub.name, spoke: rg.spoke.name, data: rg.data.name },
         logAnalyticsWorkspaceId: workspace.id,
@@ -294,6 +363,13 @@ async function main() {
         bulkStorageAccountName: bulk?.storageAccountName ?? "",
         bulkBlobEndpoint: bulk?.blobEndpoint ?? "",
         bulkUploadUrl: ingress.bulkUploadBaseUrl,
+        analyticsLakeAccountName: analytics?.lakeAccountName ?? "",
+        analyticsLakeDfsEndpoint: analytics?.lakeDfsEndpoint ?? "",
+        analyticsExportJobName: analytics?.exportJobName ?? "",
+        analyticsAgentAppName: analytics?.agentAppName ?? "",
+        synapseWorkspaceName: analytics?.synapseWorkspaceName ?? "",
+        synapseServerlessEndpoint: analytics?.synapseServerlessEndpoint ?? "",
+        languageEndpoint: intelligence?.endpoint ?? "",
     };
 }
 

@@ -30,12 +30,20 @@ export type {
     BulkLoaderArgs, BulkLoaderCodePackageArgs, BulkLoaderEventsArgs, BulkLoaderNetworkArgs, BulkLoaderPlanArgs, BulkLoaderRuntimeArgs, BulkLoaderSettingsArgs,
     BulkLoaderStorageArgs, PackageUploaderArgs,
 } from "./bulkLoader/args";
+export type {
+    AnalyticsAgentArgs, AnalyticsDeidentificationArgs, AnalyticsExportArgs, AnalyticsFhirArgs, AnalyticsLakeArgs, AnalyticsRegistryArgs, AnalyticsSyncArgs,
+    AnalyticsSyncNetworkArgs, AnalyticsSynapseArgs,
+} from "./analyticsSync/args";
+export type { InNetworkUploader } from "./shared/inNetworkUpload";
+export type { IntelligenceArgs, IntelligenceManagedIdentitiesArgs, IntelligenceNetworkArgs } from "./intelligence/args";
 
 export { HubSecurity } from "./hubSecurity";
 export { SpokeNetwork } from "./spokeNetwork";
 export { FhirWorkspace } from "./fhirWorkspace";
 export { Ingress } from "./ingress";
 export { BulkLoader } from "./bulkLoader";
+export { AnalyticsSync } from "./analyticsSync";
+export { Intelligence } from "./intelligence";
 
 // Building blocks a consumer names and tags its own resources with, as the components do.
 export { UNIQUE_SUFFIX_LENGTH, resourceName } from "./shared/naming";

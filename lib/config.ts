@@ -6,6 +6,8 @@ import { parseCidr } from "../components/shared/cidr";
 import { CORS_ORIGIN } from "../components/shared/cors";
 import { PACKAGE_SOURCE_URL } from "../components/shared/blobUpload";
 import { PLAN_SKU_NAMES } from "../components/bulkLoader/constants";
+import { EXPORT_SCOPES, MODES } from "../components/analyticsSync/constants";
+import { cronProblems } from "../components/analyticsSync/validate";
 import { crossFieldProblems } from "./crossChecks";
 
 /**
@@ -148,6 +150,25 @@ const schema = z.strictObject({
         // token must not also write to storage. Empty: no /bulk API on the gateway (uploads from inside the network only).
         uploadAudience: z.string().refine((v) => v === "" || /^(api:\/\/[A-Za-z0-9][A-Za-z0-9._\/-]*|https:\/\/[a-z0-9.-]+(\/[A-Za-z0-9._-]+)*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.test(v),
             "must be the upload app's Application ID URI (api://... or https://...) or client ID (GUID), or empty for no /bulk API"),
+    }),
+    analytics: z.strictObject({
+        enabled: bool,
+        mode: z.enum(MODES),
+        // Container Apps job schedules: five-field cron, UTC (learn.microsoft.com/azure/container-apps/jobs#scheduled-jobs).
+        schedule: z.string().superRefine((v, ctx) => { for (const message of cronProblems(v)) ctx.addIssue({ code: "custom", message }); }),
+        exportScope: z.enum(EXPORT_SCOPES),
+        exportGroupId: z.string().refine((v) => v === "" || /^[A-Za-z0-9\-.]{1,64}$/.test(v), "must be a FHIR Group id (1-64 letters, digits, - or .) or empty"),
+        // FHIR resource type names for _type, comma-separated; empty exports every type.
+        exportTypes: z.string().transform((v) => v.split(",").map((t) => t.trim()).filter((t) => t !== "")).superRefine((types, ctx) => {
+            for (const t of types) if (!/^[A-Z][A-Za-z]{1,63}$/.test(t)) ctx.addIssue({ code: "custom", message: `has the entry "${t}", which is not a FHIR resource type name` });
+        }),
+        synapse: bool,
+        synapseAdminGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
+        readerGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
+    }),
+    intelligence: z.strictObject({
+        enabled: bool,
+        userGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
     }),
 });
 

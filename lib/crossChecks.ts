@@ -127,6 +127,20 @@ export function crossFieldProblems(getRaw: (key: string) => string | undefined):
         // App Service zone redundancy needs Premium v2/v3/v4 or Isolated v2 (learn.microsoft.com/azure/reliability/reliability-app-service).
         add("bulkLoader.planSku", `"${planSku}" cannot be zone-redundant, which zoneRedundant asks for; use a Premium v3 SKU such as P1v3`);
     }
+    const analyticsOn = getRaw("analytics.enabled") !== "false";
+    if (getRaw("analytics.exportScope") === "group" && (getRaw("analytics.exportGroupId") ?? "") === "") {
+        add("analytics.exportGroupId", "must be set with analytics.exportScope group (the FHIR Group whose members are exported)");
+    }
+    if (getRaw("analytics.exportScope") !== "group" && (getRaw("analytics.exportGroupId") ?? "") !== "") {
+        add("analytics.exportGroupId", `is set but analytics.exportScope is "${getRaw("analytics.exportScope") ?? ""}" (only group exports read it)`);
+    }
+    if (analyticsOn && getRaw("analytics.synapse") === "true" && (getRaw("analytics.synapseAdminGroupObjectId") ?? "") === "") {
+        // Entra-only authentication: without an initial Synapse Administrator nobody can administer the workspace.
+        add("analytics.synapseAdminGroupObjectId", "must be set with analytics.synapse (the workspace is Entra ID only; its first administrator is this group)");
+    }
+    if (getRaw("analytics.enabled") === "false" && getRaw("analytics.synapse") === "true") {
+        add("analytics.synapse", `"true" needs analytics.enabled (Synapse reads the analytics lake)`);
+    }
     const location = getRaw("location");
     if (getRaw("zoneRedundant") === "true" && location !== undefined && NO_ZONE_REGIONS.includes(location)) {
         add("zoneRedundant", `"true" is not possible in ${location}, which has no availability zones`);

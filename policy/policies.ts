@@ -1,8 +1,10 @@
 import { Policies } from "@pulumi/policy";
 import { apimApiHttpsOnly, apimManagedIdentityRequiresJwt, apimMinApiVersion, apimTls12, apimVnetInternal } from "./rules/apim";
-import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "./rules/cognitive";
+import { cognitiveNetworkLocked, cognitiveNoLocalAuth, cognitivePrivateOnly } from "./rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "./rules/compute";
-import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "./rules/containerapps";
+import {
+    containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryIdentity,
+} from "./rules/containerapps";
 import { eventGridIdentityDelivery, eventGridTopicIdentity } from "./rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
 import { firewallPremiumIdps, firewallThreatIntelDeny, firewallUsesPolicy } from "./rules/firewall";
@@ -17,10 +19,10 @@ import {
     subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
 } from "./rules/stack";
 import {
-    storageBlobRecovery, storageHttpsOnly, storageInfrastructureEncryption, storageMinTls, storageNetworkDefaultDeny, storageNoCrossTenantReplication,
-    storageNoPublicBlob, storageNoPublicNetworkAccess, storageNoSharedKey,
+    storageBlobRecovery, storageBlobVersioning, storageHttpsOnly, storageInfrastructureEncryption, storageLakePrivateEndpoints, storageMinTls, storageNetworkDefaultDeny,
+    storageNoCrossTenantReplication, storageNoPublicBlob, storageNoPublicNetworkAccess, storageNoSharedKey,
 } from "./rules/storage";
-import { synapseEntraOnly, synapseExfiltrationProtection, synapsePrivateOnly } from "./rules/synapse";
+import { synapseEntraOnly, synapseExfiltrationProtection, synapseLakeTrustedWorkspace, synapsePrivateOnly } from "./rules/synapse";
 import { requiredTags } from "./rules/tags";
 import {
     appServiceBasicPublishingOff, appServiceCorsNoWildcard, appServiceFtpDisabled, appServiceHttpsOnly, appServiceMinTls, appServiceNoKeySettings, appServicePublicNetworkDisabled,
@@ -34,7 +36,7 @@ export const policies: Policies = [
     fhirCorsNoWildcard, fhirAuthorityEntraTenant, fhirVersioning, noLegacyApiForFhir, fhirStorageTrustedInstance,
     // Storage
     storageNoPublicNetworkAccess, storageNetworkDefaultDeny, storageHttpsOnly, storageMinTls, storageNoPublicBlob, storageNoSharedKey,
-    storageNoCrossTenantReplication, storageInfrastructureEncryption, storageBlobRecovery,
+    storageNoCrossTenantReplication, storageInfrastructureEncryption, storageBlobRecovery, storageBlobVersioning, storageLakePrivateEndpoints,
     // Key Vault
     keyVaultPurgeProtection, keyVaultRbac, keyVaultNetwork,
     // Network
@@ -51,19 +53,19 @@ export const policies: Policies = [
     // Container Registry
     acrNoLocalAuth, acrPrivateOnly,
     // Container Apps
-    containerAppInternalIngress, containerAppNoInsecureIngress, containerAppEnvInternal,
+    containerAppInternalIngress, containerAppNoInsecureIngress, containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppRegistryIdentity,
     // Compute
     vmEncryptionAtHost, vmSshKeyOnly, diskNoPublicNetwork,
     // Monitoring
     logAnalyticsRetention,
     // Synapse
-    synapsePrivateOnly, synapseExfiltrationProtection, synapseEntraOnly,
+    synapsePrivateOnly, synapseExfiltrationProtection, synapseEntraOnly, synapseLakeTrustedWorkspace,
     // Event Hubs
     eventHubNoLocalAuth, eventHubMinTls,
     // Event Grid
     eventGridIdentityDelivery, eventGridTopicIdentity,
     // Azure AI services
-    cognitiveNoLocalAuth, cognitivePrivateOnly,
+    cognitiveNoLocalAuth, cognitivePrivateOnly, cognitiveNetworkLocked,
     // Stack-level and data protection
     phiPrivateEndpointRequired, phiDiagnosticsToLaw, publicIpOnlyAtEdge, subnetEgressViaFirewall, eventHubNetworkRestricted, vnetFlowLogsCoverage,
     defenderPlansEnabled, cmkKeyInProtectedVault, statefulProtected,

@@ -11,7 +11,7 @@ import { PROJECT_DIR } from "../tests/harness/stackConfig";
 
 export const COMPONENTS_DIR = path.join(PROJECT_DIR, "components");
 /** The component folders, by class name. */
-export const COMPONENT_FOLDERS: Record<string, string> = { HubSecurity: "hubSecurity", SpokeNetwork: "spokeNetwork", FhirWorkspace: "fhirWorkspace", Ingress: "ingress", BulkLoader: "bulkLoader" };
+export const COMPONENT_FOLDERS: Record<string, string> = { HubSecurity: "hubSecurity", SpokeNetwork: "spokeNetwork", FhirWorkspace: "fhirWorkspace", Ingress: "ingress", BulkLoader: "bulkLoader", AnalyticsSync: "analyticsSync", Intelligence: "intelligence" };
 
 interface Documented { name: string; type: string; optional: boolean; doc: string; defaultValue: string | undefined }
 

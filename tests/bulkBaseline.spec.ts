@@ -116,7 +116,7 @@ for (const stack of ["dev", "prod"] as const) {
         it("runs every in-network upload on the jumpbox only after its login extension is installed (one extension operation per VM at a time)", () => {
             const extension = g.one("azure-native:compute:VirtualMachineExtension", "hub-jumpbox-aad-ssh");
             const commands = g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
-            expect(commands.map((c) => c.name).sort()).to.deep.equal(stack === "prod" ? ["bulk-package-upload", "fhir-anonymization-upload"] : ["fhir-anonymization-upload"]);
+            expect(commands.map((c) => c.name).sort()).to.deep.equal(stack === "prod" ? ["analytics-anonymization-upload", "bulk-package-upload"] : ["analytics-anonymization-upload"]);
             for (const c of commands) expect([...g.allDependencies(c)], c.name).to.include(extension.urn);
         });
 
@@ -162,7 +162,7 @@ for (const stack of ["dev", "prod"] as const) {
             });
         } else {
             it("runs from a package uploaded by hand (no package URL in dev): no upload command, no download rule", () => {
-                expect(g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine").map((r) => r.name)).to.deep.equal(["fhir-anonymization-upload"]);
+                expect(g.byType("azure-native:compute:VirtualMachineRunCommandByVirtualMachine").map((r) => r.name)).to.deep.equal(["analytics-anonymization-upload"]);
                 const rules = g.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").flatMap((r) => (g.plainInputs(r)["ruleCollections"] as Obj[]).flatMap((c) => c["rules"] as Obj[]));
                 expect(rules.map((r) => r["name"])).to.not.include("fhir-loader-package");
                 expect(rules.filter((r) => (r["sourceAddresses"] as Json[]).includes("10.1.3.0/26")).map((r) => r["name"])).to.have.members(["entra-id", "azure-monitor"]);

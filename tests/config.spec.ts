@@ -97,6 +97,14 @@ describe("stack config", () => {
             ["a bulk loader package digest that is not SHA-256", { "bulkLoader.packageUrl": "https://artifacts.example.org/fhir-loader.zip", "bulkLoader.packageSha256": "md5:abc" }, 'ahds:bulkLoader.packageSha256: "md5:abc" must be the 64-hex-digit SHA-256 of the package zip'],
             ["bundles above the FHIR service's 500-entry limit", { "bulkLoader.maxBundleSize": "501" }, 'ahds:bulkLoader.maxBundleSize: "501" must be at most 500'],
             ["more retries than the loader allows", { "bulkLoader.maxRetries": "11" }, 'ahds:bulkLoader.maxRetries: "11" must be at most 10'],
+            ["an unknown analytics mode", { "analytics.mode": "stream" }, 'ahds:analytics.mode: "stream" is not one of export, agent'],
+            // Container Apps job schedules are five-field cron in UTC (container-apps/jobs); NCRONTAB's seconds field is refused.
+            ["a six-field job schedule", { "analytics.schedule": "0 0 2 * * *" }, 'ahds:analytics.schedule: "0 0 2 * * *" must be a cron expression with five fields'],
+            ["a job schedule hour out of range", { "analytics.schedule": "0 25 * * *" }, 'ahds:analytics.schedule: "0 25 * * *" has an invalid hour field "25"'],
+            ["an unknown export scope", { "analytics.exportScope": "tenant" }, 'ahds:analytics.exportScope: "tenant" is not one of system, patient, group'],
+            ["an export type that is not a FHIR resource type", { "analytics.exportTypes": "Patient, observation" }, 'ahds:analytics.exportTypes: "Patient, observation" has the entry "observation", which is not a FHIR resource type name'],
+            ["a Synapse admin group that is not an object ID", { "analytics.synapseAdminGroupObjectId": "synapse-admins" }, 'ahds:analytics.synapseAdminGroupObjectId: "synapse-admins" must be an Entra ID group object ID'],
+            ["a Language caller group that is not an object ID", { "intelligence.userGroupObjectId": "callers" }, 'ahds:intelligence.userGroupObjectId: "callers" must be an Entra ID group object ID'],
         ];
         for (const [title, overrides, expected] of cases) {
             it(`rejects ${title}`, () => {

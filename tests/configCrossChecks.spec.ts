@@ -153,6 +153,31 @@ const CHECKS: CrossCheck[] = [
         passing: { "bulkLoader.planSku": "P0v3" },
     },
     {
+        rule: "a group export names its FHIR Group", stack: "dev",
+        failing: { "analytics.exportScope": "group" },
+        problem: "ahds:analytics.exportGroupId: must be set with analytics.exportScope group (the FHIR Group whose members are exported)",
+        passing: { "analytics.exportScope": "group", "analytics.exportGroupId": "cohort-1" },
+    },
+    {
+        rule: "a group id only with group exports", stack: "dev",
+        failing: { "analytics.exportGroupId": "cohort-1" },
+        problem: 'ahds:analytics.exportGroupId: is set but analytics.exportScope is "system" (only group exports read it)',
+        passing: { "analytics.exportScope": "patient" },
+    },
+    {
+        // Entra-only authentication: the initial Synapse Administrator is the only way in.
+        rule: "Synapse needs an admin group", stack: "prod",
+        failing: { "analytics.synapseAdminGroupObjectId": "" },
+        problem: "ahds:analytics.synapseAdminGroupObjectId: must be set with analytics.synapse (the workspace is Entra ID only; its first administrator is this group)",
+        passing: { "analytics.synapseAdminGroupObjectId": "", "analytics.synapse": "false" },
+    },
+    {
+        rule: "Synapse needs the lake", stack: "prod",
+        failing: { "analytics.enabled": "false" },
+        problem: 'ahds:analytics.synapse: "true" needs analytics.enabled (Synapse reads the analytics lake)',
+        passing: { "analytics.enabled": "false", "analytics.synapse": "false", "analytics.synapseAdminGroupObjectId": "" },
+    },
+    {
         rule: "prod records flow logs", stack: "prod",
         failing: { "flowLogs.enabled": "false" },
         problem: 'ahds:flowLogs.enabled: "false" must be true in prod (VNet flow logs are the network audit trail)',

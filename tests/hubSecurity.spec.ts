@@ -23,6 +23,8 @@ const PRIVATE_DNS_ZONES = [
     "privatelink.vaultcore.azure.net", "privatelink.blob.core.windows.net", "privatelink.queue.core.windows.net", "privatelink.table.core.windows.net",
     "privatelink.file.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.azurecr.io", "privatelink.azurewebsites.net",
     "privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com", "privatelink.servicebus.windows.net",
+    // Synapse Sql/SqlOnDemand, Dev and the private link hub's web; Azure AI services accounts.
+    "privatelink.sql.azuresynapse.net", "privatelink.dev.azuresynapse.net", "privatelink.azuresynapse.net", "privatelink.cognitiveservices.azure.com",
 ];
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEx8 operator@example.org";
 
@@ -157,7 +159,7 @@ describe("HubSecurity component", () => {
         it("creates every privatelink zone the platform uses, linked to the hub, and outputs their IDs by name", () => {
             // The AHDS zones Microsoft documents today, not the reference implementation's legacy privatelink.azurehealthcareapis.com (its defect 11).
             expect(g.byType("azure-native:privatedns:PrivateZone").map((r) => g.plainInputs(r)["privateZoneName"])).to.deep.equal(PRIVATE_DNS_ZONES);
-            expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(12);
+            expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(16);
             expect(Object.keys(out["privateDnsZoneIds"] as object)).to.deep.equal(PRIVATE_DNS_ZONES);
         });
 

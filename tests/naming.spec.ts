@@ -68,6 +68,7 @@ const UNIQUE_NAMES: Record<string, (inputs: Record<string, Json>) => Json | unde
     "apimanagement:ApiManagementService": (i) => i["serviceName"],
     "web:WebApp": (i) => i["name"],
     "synapse:Workspace": (i) => i["workspaceName"],
+    "cognitiveservices:Account": (i) => i["accountName"],
     "network:PublicIPAddress": (i) => (i["dnsSettings"] as Record<string, Json> | undefined)?.["domainNameLabel"],
 };
 
@@ -82,7 +83,7 @@ function uniqueNames(g: Graph): string[] {
 describe("globally and regionally unique names carry the stack's suffix", () => {
     it("the name kinds with a global or regional-DNS scope are exactly these", () => {
         const kinds = (Object.keys(NAME_RULES) as NameKind[]).filter((k) => NAME_RULES[k].style === "global" || NAME_RULES[k].style === "globalHyphen");
-        expect(kinds).to.deep.equal(["keyVault", "storageAccount", "containerRegistry", "apiManagement", "functionApp", "healthWorkspace", "eventHubNamespace", "synapseWorkspace", "gatewayDnsLabel"]);
+        expect(kinds).to.deep.equal(["keyVault", "storageAccount", "containerRegistry", "apiManagement", "functionApp", "healthWorkspace", "eventHubNamespace", "languageAccount", "synapseWorkspace", "gatewayDnsLabel"]);
     });
 
     it("dev: every unique name in the graph, literally (suffix a1b7c)", async () => {
@@ -97,8 +98,8 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
             "network:PublicIPAddress agw-ahds-dev-a1b7c",
             "network:PublicIPAddress apim-ahds-dev-a1b7c",
             "storage:StorageAccount stahdsdevblka1b7c",
-            "storage:StorageAccount stahdsdevexpa1b7c",
             "storage:StorageAccount stahdsdevimpa1b7c",
+            "storage:StorageAccount stahdsdevlakea1b7c",
             "web:WebApp func-ahds-dev-blk-a1b7c",
         ]);
         for (const n of uniqueNames(run.graph)) expect(n, n).to.include("a1b7c");
@@ -109,6 +110,7 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
         expect(run.error).to.equal(undefined);
         expect(uniqueNames(run.graph)).to.deep.equal([
             "apimanagement:ApiManagementService apim-ahds-prod-a1b7c",
+            "cognitiveservices:Account lang-ahds-prod-a1b7c",
             "containerregistry:Registry crahdsproda1b7c",
             "eventhub:Namespace evhns-ahds-prod-mt-a1b7c",
             "healthcareapis:Workspace hwahdsproda1b7c",
@@ -116,9 +118,10 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
             "network:PublicIPAddress agw-ahds-prod-a1b7c",
             "network:PublicIPAddress apim-ahds-prod-a1b7c",
             "storage:StorageAccount stahdsprodblka1b7c",
-            "storage:StorageAccount stahdsprodexpa1b7c",
             "storage:StorageAccount stahdsprodflowa1b7c",
             "storage:StorageAccount stahdsprodimpa1b7c",
+            "storage:StorageAccount stahdsprodlakea1b7c",
+            "synapse:Workspace synw-ahds-prod-a1b7c",
             "web:WebApp func-ahds-prod-blk-a1b7c",
         ]);
         for (const n of uniqueNames(run.graph)) expect(n, n).to.include("a1b7c");

@@ -20,13 +20,13 @@ type Obj = Record<string, Json>;
 const PLAN = {
     dev: {
         fwIp: "10.0.0.4", firewall: "10.0.0.0/26", bastion: "10.0.0.64/26", jumpbox: "10.0.1.0/27", hubPe: "10.0.1.32/27",
-        agw: "10.1.0.0/24", apim: "10.1.1.0/27", pe: "10.1.2.0/24", func: "10.1.3.0/26", cae: "10.1.4.0/27", medtech: false,
+        agw: "10.1.0.0/24", apim: "10.1.1.0/27", pe: "10.1.2.0/24", func: "10.1.3.0/26", cae: "10.1.4.0/27", medtech: false, synapse: false,
         // Pulumi.dev.yaml names no bulk loader package (uploaded by hand), so the jumpbox gets no download rule.
         loaderPackageHosts: [] as string[],
     },
     prod: {
         fwIp: "10.20.0.4", firewall: "10.20.0.0/26", bastion: "10.20.0.64/26", jumpbox: "10.20.1.0/27", hubPe: "10.20.1.32/27",
-        agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: true,
+        agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: true, synapse: true,
         // Pulumi.prod.yaml's package is a GitHub release asset: github.com redirects downloads to these hosts.
         loaderPackageHosts: ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"],
     },
@@ -40,6 +40,8 @@ const DENY_IN: Row = ["deny-all-inbound", "Inbound", "Deny", "*", ["*"], ["*"], 
 /** Every rule of every subnet NSG, in order. */
 function expectedNsgs(p: Plan): Record<string, Row[]> {
     const eventHubs: Row[] = p.medtech ? [["allow-event-hubs-from-vnet", "Inbound", "Allow", "Tcp", ["VirtualNetwork"], [p.pe], ["5671", "5672", "9093"], 110]] : [];
+    // Synapse SQL clients speak TDS on 1433 to the Sql/SqlOnDemand endpoints (synapse-workspace-ip-firewall: ports 443 and 1433).
+    const synapseSql: Row[] = p.synapse ? [["allow-sql-from-vnet", "Inbound", "Allow", "Tcp", ["VirtualNetwork"], [p.pe], ["1433"], 120]] : [];
     return {
         // learn.microsoft.com/azure/bastion/bastion-nsg, the required-rules table, every row: AllowHttpsInbound (Internet,
         // 443/TCP), AllowGatewayManagerInbound (443/TCP), AllowAzureLoadBalancerInbound (443/TCP),
@@ -96,6 +98,7 @@ function expectedNsgs(p: Plan): Record<string, Row[]> {
         "spoke-nsg-privateEndpoints": [
             ["allow-https-from-vnet", "Inbound", "Allow", "Tcp", ["VirtualNetwork"], [p.pe], ["443"], 100],
             ...eventHubs,
+            ...synapseSql,
             DENY_IN,
         ],
         // VNet integration carries the app's outbound traffic only.

@@ -40,16 +40,19 @@ for (const stack of ["dev", "prod"]) {
             expect(configs.map((c) => c["privateDnsZoneId"])).to.deep.equal(["privatelink.workspace.azurehealthcareapis.com", "privatelink.fhir.azurehealthcareapis.com", "privatelink.dicom.azurehealthcareapis.com"].map((z) => zoneIds.get(z)));
         });
 
-        it("wires $convert-data, $import and $export to the component's own registry and accounts, with the FHIR identity's roles on each", () => {
+        it("wires $convert-data and $import to the component's own registry and account, and $export to the analytics lake, with the FHIR identity's roles on each", () => {
             const fhir = one(g, "healthcareapis:FhirService");
             const i = g.plainInputs(fhir);
             const registry = one(g, "containerregistry:Registry");
             const accounts = new Map(g.byType("azure-native:storage:StorageAccount").map((a) => [a.name, a]));
             const imp = accounts.get("fhir-st-imp");
-            const exp = accounts.get("fhir-st-exp");
+            // A FHIR service has one export account: with analytics on (both stacks) it is the ADLS Gen2 lake (configure-export-data).
+            const exp = accounts.get("analytics-lake");
+            expect(accounts.has("fhir-st-exp")).to.equal(false);
+            expect(g.plainInputs(exp as RecordedResource)).to.deep.include({ accountName: `stahds${stack}lakea1b7c`, isHnsEnabled: true });
             expect((i["acrConfiguration"] as Obj)["loginServers"]).to.deep.equal([registry.outputs["loginServer"]]);
             expect(i["importConfiguration"]).to.deep.equal({ enabled: true, initialImportMode: false, integrationDataStore: imp?.outputs["name"] });
-            expect(i["exportConfiguration"]).to.deep.equal({ storageAccountName: exp?.outputs["name"] });
+            expect(i["exportConfiguration"]).to.deep.equal({ storageAccountName: `stahds${stack}lakea1b7c` });
             const grants = rolesOf(g, principalOf(fhir)).map((r) => `${roleGuid(r)} on ${String(r["scope"])}`);
             expect(grants).to.have.members([
                 `${ROLE.acrPull} on ${String(registry.id)}`,
@@ -58,12 +61,13 @@ for (const stack of ["dev", "prod"]) {
             ]);
         });
 
-        it("uploads the anonymization config from the hub jumpbox, whose identity may write only the anonymization container (and the bulk loader's package container)", () => {
+        it("uploads the anonymization config from the hub jumpbox into the lake (the export account), whose identity may write only that container (and the bulk loader's package container)", () => {
             const vm = one(g, "compute:VirtualMachine");
-            const cmd = g.plainInputs(g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine", "fhir-anonymization-upload"));
+            const cmd = g.plainInputs(g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine", "analytics-anonymization-upload"));
             expect(cmd["vmName"]).to.equal(g.plainInputs(vm)["vmName"]);
             expect(String((cmd["source"] as Obj)["script"])).to.include("upload 'safe-harbor.json' 'application/json'");
-            const container = g.byType("azure-native:storage:BlobContainer").find((c) => c.name === "fhir-st-exp-anonymization");
+            expect(String((cmd["source"] as Obj)["script"])).to.include(`base='https://stahds${stack}lakea1b7c.blob.core.windows.net/anonymization'`);
+            const container = g.byType("azure-native:storage:BlobContainer").find((c) => c.name === "analytics-lake-anonymization");
             const writes = rolesOf(g, principalOf(vm)).filter((r) => roleGuid(r) === ROLE.storageBlobDataContributor);
             // Pulumi.prod.yaml names a bulk loader package, which the jumpbox uploads too (tests/bulkBaseline.spec.ts).
             const packages = g.byType("azure-native:storage:BlobContainer").filter((c) => c.name === "bulk-st-function-packages" && stack === "prod");
@@ -83,18 +87,18 @@ for (const stack of ["dev", "prod"]) {
             expect(JSON.stringify(g.plainInputs(one(g, "healthcareapis:FhirService"))["corsConfiguration"] ?? {})).to.not.include("*");
         });
 
-        it("lets the FHIR service through the import and export firewalls by its own instance, in the workspace's tenant", () => {
+        it("lets the FHIR service through the import and export (lake) firewalls by its own instance, in the workspace's tenant", () => {
             // configure-import-data / configure-export-data ("Secure the FHIR service $import/$export operation"): the
             // resource instance is Microsoft.HealthcareApis/workspaces/fhirservices, whose identity signs the requests.
             const ws = g.plainInputs(one(g, "healthcareapis:Workspace"));
             const wsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(ws["resourceGroupName"])}/providers/Microsoft.HealthcareApis/workspaces/${String(ws["workspaceName"])}`;
-            for (const name of ["fhir-st-imp", "fhir-st-exp"]) {
+            const fhirRules = [{ resourceId: wsId, tenantId: MOCK_TENANT_ID }, { resourceId: `${wsId}/fhirservices/fhir`, tenantId: MOCK_TENANT_ID }];
+            // The lake also admits the Synapse workspace (prod), which serverless SQL reads it as.
+            const synapse = { resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(ws["resourceGroupName"])}/providers/Microsoft.Synapse/workspaces/synw-ahds-prod-a1b7c`, tenantId: MOCK_TENANT_ID };
+            for (const [name, rules] of [["fhir-st-imp", fhirRules], ["analytics-lake", stack === "prod" ? [...fhirRules, synapse] : fhirRules]] as const) {
                 const i = g.plainInputs(g.one("azure-native:storage:StorageAccount", name));
                 expect(i["publicNetworkAccess"], name).to.equal("Enabled");
-                expect(i["networkRuleSet"], name).to.deep.equal({
-                    defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [],
-                    resourceAccessRules: [{ resourceId: wsId, tenantId: MOCK_TENANT_ID }, { resourceId: `${wsId}/fhirservices/fhir`, tenantId: MOCK_TENANT_ID }],
-                });
+                expect(i["networkRuleSet"], name).to.deep.equal({ defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [], resourceAccessRules: rules });
             }
         });
 
@@ -121,10 +125,11 @@ for (const stack of ["dev", "prod"]) {
 describe("Persist baseline (prod, first preview)", () => {
     it("shows the PHI storage firewalls' known fields at preview: only the not-yet-created instance IDs are unknown", async () => {
         const g = (await sharedProgramRun("prod", true)).graph;
-        for (const name of ["fhir-st-imp", "fhir-st-exp"]) {
+        const unknownInstance = { resourceId: "[unknown]", tenantId: MOCK_TENANT_ID };
+        for (const [name, count] of [["fhir-st-imp", 2], ["analytics-lake", 3]] as const) {
             expect(g.plainInputs(g.one("azure-native:storage:StorageAccount", name))["networkRuleSet"], name).to.deep.equal({
                 defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [],
-                resourceAccessRules: [{ resourceId: "[unknown]", tenantId: MOCK_TENANT_ID }, { resourceId: "[unknown]", tenantId: MOCK_TENANT_ID }],
+                resourceAccessRules: Array.from({ length: count }, () => unknownInstance),
             });
         }
     });

@@ -48,14 +48,14 @@ describe("fhir-storage-trusted-instance", () => {
         ]);
     });
 
-    it("fails when the export account's rule names another FHIR service of the workspace", () => {
-        const rs = withProps(dev, "fhir-st-exp", (p) => ({ ...p, networkRuleSet: { ...ruleSet(p), resourceAccessRules: (ruleSet(p)["resourceAccessRules"] as Props[]).map((r) => ({ ...r, resourceId: String(r["resourceId"]).replace(/\/fhirservices\/fhir$/, "/fhirservices/other") })) } }));
-        expect(checkStack(fhirStorageTrustedInstance, rs)).to.have.length(1).and.satisfy((v: string[]) => v[0]?.startsWith(`$export account "fhir-st-exp"`));
+    it("fails when the export account's (the analytics lake's) rule names another FHIR service of the workspace", () => {
+        const rs = withProps(dev, "analytics-lake", (p) => ({ ...p, networkRuleSet: { ...ruleSet(p), resourceAccessRules: (ruleSet(p)["resourceAccessRules"] as Props[]).map((r) => ({ ...r, resourceId: String(r["resourceId"]).replace(/\/fhirservices\/fhir$/, "/fhirservices/other") })) } }));
+        expect(checkStack(fhirStorageTrustedInstance, rs)).to.have.length(1).and.satisfy((v: string[]) => v[0]?.startsWith(`$export account "analytics-lake"`));
     });
 
     it("fails when an account is Disabled (the trusted-services exception needs Enabled + default Deny) or does not bypass AzureServices", () => {
-        expect(checkStack(fhirStorageTrustedInstance, withProps(dev, "fhir-st-exp", (p) => ({ ...p, publicNetworkAccess: "Disabled" })))).to.deep.equal([
-            `$export account "fhir-st-exp" of FHIR service "fhir-fhir" has public network access Disabled, which refuses the trusted-services exception the FHIR service comes through`,
+        expect(checkStack(fhirStorageTrustedInstance, withProps(dev, "analytics-lake", (p) => ({ ...p, publicNetworkAccess: "Disabled" })))).to.deep.equal([
+            `$export account "analytics-lake" of FHIR service "fhir-fhir" has public network access Disabled, which refuses the trusted-services exception the FHIR service comes through`,
         ]);
         expect(checkStack(fhirStorageTrustedInstance, withProps(dev, "fhir-st-imp", (p) => ({ ...p, networkRuleSet: { ...ruleSet(p), bypass: "None" } })))).to.deep.equal([
             `$import account "fhir-st-imp" of FHIR service "fhir-fhir" does not bypass the firewall for trusted Azure services (bypass None)`,
@@ -67,9 +67,14 @@ describe("fhir-storage-trusted-instance", () => {
     it("at a first preview, fails an account without instance rules and one whose firewall is not built from the workspace", () => {
         expect(checkStack(fhirStorageTrustedInstance, withProps(preview, "fhir-st-imp", (p) => ({ ...p, networkRuleSet: { ...ruleSet(p), resourceAccessRules: [] } })))).to.have.length(1);
         // A rule set unknown as a whole (azure-native's own handling) is judged by its dependencies.
-        const unknownSet = withProps(preview, "fhir-st-exp", (p) => ({ ...p, networkRuleSet: UNKNOWN_VALUE }));
+        const unknownSet = withProps(preview, "fhir-st-imp", (p) => ({ ...p, networkRuleSet: UNKNOWN_VALUE }));
         expect(checkStack(fhirStorageTrustedInstance, unknownSet)).to.deep.equal([]);
-        const detached = unknownSet.map((r) => (r.name === "fhir-st-exp" ? { ...r, propertyDependencies: { ...r.propertyDependencies, networkRuleSet: [] } } : r));
-        expect(checkStack(fhirStorageTrustedInstance, detached)).to.deep.equal([`$export account "fhir-st-exp" of FHIR service "fhir-fhir" has a firewall not derived from the FHIR service's workspace`]);
+        const detached = unknownSet.map((r) => (r.name === "fhir-st-imp" ? { ...r, propertyDependencies: { ...r.propertyDependencies, networkRuleSet: [] } } : r));
+        expect(checkStack(fhirStorageTrustedInstance, detached)).to.deep.equal([`$import account "fhir-st-imp" of FHIR service "fhir-fhir" has a firewall not derived from the FHIR service's workspace`]);
+        // The export account is the analytics lake, named by a value computed from the stack's random suffix: unknown at
+        // a first preview, so the rule cannot tell which account it is until the suffix exists (every later preview,
+        // `pulumi up` and the offline plan's update mode check it; the dev-graph cases above).
+        const fhir = preview.graph.one("azure-native:healthcareapis:FhirService");
+        expect(preview.graph.plainInputs(fhir)["exportConfiguration"]).to.deep.equal({ storageAccountName: "[unknown]" });
     });
 });

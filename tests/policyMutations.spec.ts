@@ -72,24 +72,24 @@ const APIM_TLS10 = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protoc
 
 const MUTATIONS: Mutation[] = [
     // Storage
-    { change: "the export account's firewall opens an IP range to the internet", stack: "prod", rule: "storage-no-public-network-access",
-        apply: editInputs("fhir-st-exp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), ipRules: [{ iPAddressOrRange: "203.0.113.0/24" }] }; }) },
+    { change: "the analytics lake's firewall opens an IP range to the internet", stack: "prod", rule: "storage-no-public-network-access",
+        apply: editInputs("analytics-lake", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), ipRules: [{ iPAddressOrRange: "203.0.113.0/24" }] }; }) },
     { change: "the import account's firewall allows by default", stack: "dev", rule: "storage-network-default-deny", apply: editInputs("fhir-st-imp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), defaultAction: "Allow" }; }) },
     // At a first preview (prod runs as one) the accounts' instance IDs are unknown; the firewall's other fields are not,
     // so an open firewall is caught before the pull request merges, not only at `pulumi up`.
     { change: "at a first preview, the import account's firewall allows by default", stack: "prod", rule: "storage-network-default-deny", apply: editInputs("fhir-st-imp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), defaultAction: "Allow" }; }) },
-    { change: "at a first preview, the export account's firewall admits every network", stack: "prod", rule: "storage-no-public-network-access", apply: editInputs("fhir-st-exp", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), defaultAction: "Allow" }; }) },
+    { change: "at a first preview, the analytics lake's firewall admits every network", stack: "prod", rule: "storage-no-public-network-access", apply: editInputs("analytics-lake", (i) => { i["networkRuleSet"] = { ...obj(i["networkRuleSet"]), defaultAction: "Allow" }; }) },
     { change: "the import account's firewall names only the workspace, not its FHIR service", stack: "dev", rule: "fhir-storage-trusted-instance",
         apply: editInputs("fhir-st-imp", (i) => { const set = obj(i["networkRuleSet"]); i["networkRuleSet"] = { ...set, resourceAccessRules: list(set["resourceAccessRules"]).slice(0, 1) }; }) },
     { change: "the flow-log account accepts HTTP", stack: "prod", rule: "storage-https-only", apply: set("hub-st-flowlogs", "enableHttpsTrafficOnly", false) },
-    { change: "the export account accepts TLS 1.0", stack: "dev", rule: "storage-min-tls-1-2", apply: set("fhir-st-exp", "minimumTlsVersion", "TLS1_0") },
-    { change: "the export container is made public", stack: "prod", rule: "storage-no-public-blob", apply: set("fhir-st-exp-export", "publicAccess", "Blob") },
+    { change: "the analytics lake accepts TLS 1.0", stack: "dev", rule: "storage-min-tls-1-2", apply: set("analytics-lake", "minimumTlsVersion", "TLS1_0") },
+    { change: "the lake's raw (export) container is made public", stack: "prod", rule: "storage-no-public-blob", apply: set("analytics-lake-raw", "publicAccess", "Blob") },
     { change: "the import account allows anonymous blob access", stack: "dev", rule: "storage-no-public-blob", apply: set("fhir-st-imp", "allowBlobPublicAccess", true) },
     { change: "shared keys are re-enabled on the import account", stack: "dev", rule: "storage-no-shared-key", apply: set("fhir-st-imp", "allowSharedKeyAccess", true) },
     { change: "cross-tenant object replication is allowed", stack: "prod", rule: "storage-no-cross-tenant-replication", apply: set("fhir-st-imp", "allowCrossTenantReplication", true) },
-    { change: "infrastructure (double) encryption is dropped", stack: "dev", rule: "storage-infrastructure-encryption", apply: editInputs("fhir-st-exp", (i) => { i["encryption"] = { ...obj(i["encryption"]), requireInfrastructureEncryption: false }; }) },
-    { change: "blob versioning is switched off", stack: "prod", rule: "storage-blob-recovery", apply: set("fhir-st-exp-blob", "isVersioningEnabled", false) },
-    { change: "soft-deleted export blob versions may be purged at once (permanent delete)", stack: "dev", rule: "storage-blob-recovery", apply: setIn("fhir-st-exp-blob", "deleteRetentionPolicy", "allowPermanentDelete", true) },
+    { change: "infrastructure (double) encryption is dropped", stack: "dev", rule: "storage-infrastructure-encryption", apply: editInputs("analytics-lake", (i) => { i["encryption"] = { ...obj(i["encryption"]), requireInfrastructureEncryption: false }; }) },
+    { change: "blob versioning is switched off on the import account", stack: "prod", rule: "storage-blob-versioning", apply: set("fhir-st-imp-blob", "isVersioningEnabled", false) },
+    { change: "soft-deleted blobs of the lake may be purged at once (permanent delete)", stack: "dev", rule: "storage-blob-recovery", apply: setIn("analytics-lake-blob", "deleteRetentionPolicy", "allowPermanentDelete", true) },
     // Key Vault
     { change: "purge protection is switched off", stack: "prod", rule: "keyvault-purge-protection", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enablePurgeProtection: false }; }) },
     { change: "the vault goes back to access policies", stack: "dev", rule: "keyvault-rbac-authorization", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enableRbacAuthorization: false }; }) },
@@ -178,7 +178,7 @@ const MUTATIONS: Mutation[] = [
     // Governance and data protection
     { change: "the FHIR workspace loses its owner tag", stack: "dev", rule: "required-tags", apply: editInputs("fhir-ws", (i) => { i["tags"] = { ...obj(i["tags"]) }; delete obj(i["tags"])["owner"]; }) },
     { change: "the prod FHIR service is not protected", stack: "prod", rule: "prod-stateful-protected", apply: (rs) => rs.map((r) => (r.name === "fhir-fhir" ? { ...r, protect: false } : r)) },
-    { change: "the prod export account is not protected", stack: "prod", rule: "prod-stateful-protected", apply: (rs) => rs.map((r) => (r.name === "fhir-st-exp" ? { ...r, protect: false } : r)) },
+    { change: "the prod analytics lake is not protected", stack: "prod", rule: "prod-stateful-protected", apply: (rs) => rs.map((r) => (r.name === "analytics-lake" ? { ...r, protect: false } : r)) },
     // Stack-level
     { change: "the registry's private endpoint is removed", stack: "prod", rule: "phi-private-endpoint-required", apply: without((r) => r.name.startsWith("fhir-acr-pep-registry")) },
     { change: "the FHIR workspace's private endpoint is removed", stack: "dev", rule: "phi-private-endpoint-required", apply: without((r) => r.name.startsWith("fhir-ws-pep-spoke")) },
@@ -194,11 +194,11 @@ const MUTATIONS: Mutation[] = [
     { change: "the spoke VNet's flow log is removed", stack: "prod", rule: "vnet-flow-logs-coverage", apply: without(named("spoke-vnet-flowlog")) },
     { change: "the flow logs stop traffic analytics", stack: "prod", rule: "vnet-flow-logs-coverage", apply: editInputs("hub-vnet-flowlog", (i) => { i["flowAnalyticsConfiguration"] = { networkWatcherFlowAnalyticsConfiguration: { enabled: false } }; }) },
     { change: "Defender for Key Vault is dropped", stack: "prod", rule: "defender-plans-enabled", apply: without(named("hub-defender-KeyVaults")) },
-    { change: "the export account is encrypted with a key from the hub vault, whose purge protection is then switched off", stack: "prod", rule: "cmk-key-in-protected-vault",
+    { change: "the analytics lake is encrypted with a key from the hub vault, whose purge protection is then switched off", stack: "prod", rule: "cmk-key-in-protected-vault",
         apply: (rs) => {
             const vault = find(rs, "hub-kv");
-            const withCmk = editInputs("fhir-st-exp", (i) => { i["encryption"] = { ...obj(i["encryption"]), keySource: "Microsoft.Keyvault", keyVaultProperties: { keyName: "cmk", keyVaultUri: "https://kv-ahds-prod.vault.azure.net/" } }; })(rs)
-                .map((r) => (r.name === "fhir-st-exp" ? { ...r, propertyDependencies: { ...r.propertyDependencies, encryption: [vault.urn] } } : r));
+            const withCmk = editInputs("analytics-lake", (i) => { i["encryption"] = { ...obj(i["encryption"]), keySource: "Microsoft.Keyvault", keyVaultProperties: { keyName: "cmk", keyVaultUri: "https://kv-ahds-prod.vault.azure.net/" } }; })(rs)
+                .map((r) => (r.name === "analytics-lake" ? { ...r, propertyDependencies: { ...r.propertyDependencies, encryption: [vault.urn] } } : r));
             return editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), enablePurgeProtection: false }; })(withCmk);
         } },
 ];

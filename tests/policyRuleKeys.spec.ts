@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policies } from "../policy/policies";
 import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from "../policy/rules/apim";
-import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
+import { cognitiveNetworkLocked, cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy/rules/compute";
-import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
+import {
+    containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryIdentity,
+} from "../policy/rules/containerapps";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
 import { eventGridIdentityDelivery } from "../policy/rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
@@ -169,6 +171,9 @@ const EG_NAMESPACE_SUB: Props = {
         deadLetterDestinationWithResourceIdentity: { identity: { type: "SystemAssigned" }, deadLetterDestination: { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "deadletter" } },
     } },
 };
+
+/** The user-assigned identity the sync job pulls its image and reads Key Vault secrets with. */
+const ACA_UAMI = `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/id-aca-sync`;
 
 const EXEMPT = (resourceName: string) => ({ exemptions: [{ resourceName, justification: "Application Gateway v2 control plane keeps Azure's outbound path" }] });
 
@@ -354,8 +359,6 @@ const CASES: RuleKeys[] = [
             { at: "containerDeleteRetentionPolicy", to: OMIT, message: "containerDeleteRetentionPolicy is not enabled for at least 7 days" },
             // Soft-deleted blob versions and snapshots purgeable before their retention ends (ARM DeleteRetentionPolicy.allowPermanentDelete).
             { at: "deleteRetentionPolicy.allowPermanentDelete", to: true, message: "blob service \"r\" deleteRetentionPolicy allows permanent delete of soft-deleted blob versions and snapshots" },
-            { at: "isVersioningEnabled", to: false, message: "has no blob versioning" },
-            { at: "isVersioningEnabled", to: OMIT, message: "has no blob versioning" },
         ],
     },
     {
@@ -1171,6 +1174,36 @@ const CASES: RuleKeys[] = [
             { at: "publicNetworkAccess", to: "Enabled", message: "Container Apps environment \"r\" enables public network access" },
         ],
     },
+    {
+        rule: containerAppEnvLogsNoSharedKey, type: "app:ManagedEnvironment",
+        compliant: { appLogsConfiguration: { destination: "azure-monitor" }, vnetConfiguration: { infrastructureSubnetId: `${SUB}/Microsoft.Network/virtualNetworks/spoke-vnet/subnets/snet-aca`, internal: true } },
+        keys: [
+            { at: "appLogsConfiguration.destination", to: "log-analytics", message: "Container Apps environment \"r\" sends its logs with the Log Analytics workspace's shared key (appLogsConfiguration.destination log-analytics)" },
+            { at: "appLogsConfiguration.destination", to: "Log-Analytics", message: "sends its logs with the Log Analytics workspace's shared key (appLogsConfiguration.destination Log-Analytics)" },
+            { at: "appLogsConfiguration.logAnalyticsConfiguration", to: { customerId: "00000000-0000-0000-0000-0000000000aa", sharedKey: "a2V5LXZhbHVl" }, message: "Container Apps environment \"r\" holds a Log Analytics shared key (appLogsConfiguration.logAnalyticsConfiguration.sharedKey)" },
+        ],
+    },
+    {
+        rule: containerAppEnvLogsNoSharedKey, type: "app:ManagedEnvironment", variant: "destination none",
+        compliant: { appLogsConfiguration: { destination: "none" } },
+        keys: [{ at: "appLogsConfiguration.destination", to: "log-analytics", message: "(appLogsConfiguration.destination log-analytics); use \"azure-monitor\" with a diagnostic setting" }],
+    },
+    ...([["app:ContainerApp", "container app \"r\"", {}], ["app:Job", "Container Apps job \"r\"", { triggerType: "Schedule", replicaTimeout: 1800, scheduleTriggerConfig: { cronExpression: "*/15 * * * *" } }]] as const).map(([type, what, extra]): RuleKeys => ({
+        rule: containerAppRegistryIdentity, type,
+        compliant: { configuration: { ...extra,
+            registries: [{ server: "acrahds.azurecr.io", identity: ACA_UAMI }],
+            secrets: [{ name: "partner-key", keyVaultUrl: "https://kv-ahds-dev.vault.azure.net/secrets/partner-key", identity: ACA_UAMI }],
+        } },
+        keys: [
+            { at: ["configuration", "registries", 0, "identity"], to: OMIT, message: `${what} pulls from registry "acrahds.azurecr.io" without a managed identity (registries[].identity)` },
+            { at: ["configuration", "registries", 0, "identity"], to: "", message: `${what} pulls from registry "acrahds.azurecr.io" without a managed identity (registries[].identity)` },
+            { at: ["configuration", "registries", 0, "username"], to: "acrahds", message: `${what} authenticates to registry "acrahds.azurecr.io" with credentials (username) instead of a managed identity` },
+            { at: ["configuration", "registries", 0, "passwordSecretRef"], to: "acr-password", message: `${what} authenticates to registry "acrahds.azurecr.io" with credentials (passwordSecretRef) instead of a managed identity` },
+            { at: ["configuration", "secrets", 0, "value"], to: "cGFzcw==", message: `${what} keeps secret "partner-key" as a plain value; reference a Key Vault secret (keyVaultUrl + identity)` },
+            { at: ["configuration", "secrets", 0, "keyVaultUrl"], to: OMIT, message: `${what} secret "partner-key" references no Key Vault secret (keyVaultUrl unset)` },
+            { at: ["configuration", "secrets", 0, "identity"], to: OMIT, message: `${what} secret "partner-key" names no identity to read its Key Vault secret with (identity unset)` },
+        ],
+    })),
 
     // ---------------------------------------------------------------- Compute
     {
@@ -1389,6 +1422,34 @@ const CASES: RuleKeys[] = [
         keys: [
             { at: "properties.publicNetworkAccess", to: "Enabled", message: "AI services account \"r\" has publicNetworkAccess Enabled" },
             { at: "properties.publicNetworkAccess", to: OMIT, message: "AI services account \"r\" has publicNetworkAccess unset (Azure default: Enabled)" },
+        ],
+    },
+    {
+        rule: cognitiveNetworkLocked, type: "cognitiveservices:Account", variant: "private endpoint with a default-deny ACL (the platform's Language account)",
+        compliant: { kind: "TextAnalytics", properties: { customSubDomainName: "lang-ahds-dev", disableLocalAuth: true, publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+        keys: [
+            { at: "properties.customSubDomainName", to: OMIT, message: "AI services account \"r\" has no custom subdomain (properties.customSubDomainName)" },
+            { at: "properties.customSubDomainName", to: " ", message: "AI services account \"r\" has no custom subdomain (properties.customSubDomainName)" },
+            { at: "properties.networkAcls.defaultAction", to: "Allow", message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction Allow)" },
+            { at: "properties.networkAcls.defaultAction", to: OMIT, message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction unset)" },
+            { at: "properties.restrictOutboundNetworkAccess", to: false, message: "AI services account \"r\" does not restrict outbound network access (properties.restrictOutboundNetworkAccess is not true)" },
+            { at: "properties.restrictOutboundNetworkAccess", to: OMIT, message: "AI services account \"r\" does not restrict outbound network access (properties.restrictOutboundNetworkAccess is not true)" },
+        ],
+    },
+    {
+        rule: cognitiveNetworkLocked, type: "cognitiveservices:Account", variant: "private endpoints only, no ACL",
+        compliant: { kind: "TextAnalytics", properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled", restrictOutboundNetworkAccess: true } },
+        keys: [
+            { at: "properties.publicNetworkAccess", to: "Enabled", message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction unset: every network allowed, publicNetworkAccess Enabled)" },
+            { at: "properties.publicNetworkAccess", to: OMIT, message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction unset: every network allowed, publicNetworkAccess unset (Azure default: Enabled))" },
+        ],
+    },
+    {
+        rule: cognitiveNetworkLocked, type: "cognitiveservices:Account", variant: "public access behind a default-deny firewall",
+        compliant: { kind: "TextAnalytics", properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny", ipRules: [] }, restrictOutboundNetworkAccess: true } },
+        keys: [
+            { at: "properties.networkAcls", to: OMIT, message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction unset: every network allowed, publicNetworkAccess Enabled)" },
+            { at: "properties.networkAcls.defaultAction", to: "Allow", message: "AI services account \"r\" firewall does not deny by default (networkAcls.defaultAction Allow, publicNetworkAccess Enabled)" },
         ],
     },
 ];

@@ -2,9 +2,11 @@ import { expect } from "chai";
 import { ResourceValidationPolicy, UnknownValueError, unknownCheckingProxy } from "@pulumi/policy";
 import { policies } from "../policy/policies";
 import { apimApiHttpsOnly, apimMinApiVersion, apimTls12, apimVnetInternal } from "../policy/rules/apim";
-import { cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
+import { cognitiveNetworkLocked, cognitiveNoLocalAuth, cognitivePrivateOnly } from "../policy/rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy/rules/compute";
-import { containerAppEnvInternal, containerAppInternalIngress, containerAppNoInsecureIngress } from "../policy/rules/containerapps";
+import {
+    containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryIdentity,
+} from "../policy/rules/containerapps";
 import { UNKNOWN as UNKNOWN_VALUE, defaultRouteCover, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
 import { eventGridIdentityDelivery } from "../policy/rules/eventgrid";
@@ -70,6 +72,8 @@ const DEAD = { endpointType: "StorageBlob", resourceId: ST, blobContainerName: "
 const SYSTEM = { type: "SystemAssigned" };
 const EG_SUB = { deliveryWithResourceIdentity: { identity: SYSTEM, destination: QUEUE }, deadLetterWithResourceIdentity: { identity: SYSTEM, deadLetterDestination: DEAD } };
 const webhook = (endpointUrl: string, extra: Props = {}) => ({ destination: { endpointType: "WebHook", endpointUrl, ...extra } });
+/** A user-assigned identity the container apps and jobs pull images and read Key Vault secrets with. */
+const UAMI_ACA = "/subscriptions/s/resourceGroups/r/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-aca";
 const EG_NS_SUB = { deliveryConfiguration: { deliveryMode: "Push", push: { deliveryWithResourceIdentity: { identity: SYSTEM, destination: { endpointType: "EventHub", resourceId: "eh" } }, deadLetterDestinationWithResourceIdentity: { identity: SYSTEM, deadLetterDestination: DEAD } } } };
 
 /** A WAF policy in Prevention mode with one managed rule set and its group overrides. */
@@ -97,8 +101,10 @@ const CASES: Case[] = [
     { rule: storageNoCrossTenantReplication, type: "storage:StorageAccount", pass: [{ allowCrossTenantReplication: false }], fail: [{}, { allowCrossTenantReplication: true }] },
     { rule: storageBlobRecovery, type: "storage:BlobServiceProperties", pass: [{ deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 }, isVersioningEnabled: true },
             // Permanent delete explicitly off; on the container policy it does not apply (ARM: blob service only).
-            { deleteRetentionPolicy: { enabled: true, days: 30, allowPermanentDelete: false }, containerDeleteRetentionPolicy: { enabled: true, days: 7, allowPermanentDelete: true }, isVersioningEnabled: true }],
-        fail: [{}, { deleteRetentionPolicy: { enabled: true, days: 1 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true }, { deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } },
+            { deleteRetentionPolicy: { enabled: true, days: 30, allowPermanentDelete: false }, containerDeleteRetentionPolicy: { enabled: true, days: 7, allowPermanentDelete: true }, isVersioningEnabled: true },
+            // Versioning is storage-blob-versioning's (a stack rule: it needs the account, ADLS Gen2 has none).
+            { deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } }],
+        fail: [{}, { deleteRetentionPolicy: { enabled: true, days: 1 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true },
             // Soft-deleted blob versions and snapshots can be purged before their retention ends.
             { deleteRetentionPolicy: { enabled: true, days: 30, allowPermanentDelete: true }, containerDeleteRetentionPolicy: { enabled: true, days: 30 }, isVersioningEnabled: true }] },
     { rule: keyVaultPurgeProtection, type: "keyvault:Vault", pass: [{ properties: { enablePurgeProtection: true, enableSoftDelete: true } }],
@@ -246,6 +252,18 @@ const CASES: Case[] = [
     { rule: containerAppNoInsecureIngress, type: "app:ContainerApp", pass: [{ configuration: { ingress: { allowInsecure: false } } }], fail: [{ configuration: { ingress: { allowInsecure: true } } }] },
     { rule: containerAppEnvInternal, type: "app:ManagedEnvironment", pass: [{ vnetConfiguration: { infrastructureSubnetId: "s", internal: true } }, { vnetConfiguration: { infrastructureSubnetId: "s", internal: true }, publicNetworkAccess: "Disabled" }],
         fail: [{}, { vnetConfiguration: { infrastructureSubnetId: "s" } }, { vnetConfiguration: { infrastructureSubnetId: "s", internal: true }, publicNetworkAccess: "enabled" }] },
+    { rule: containerAppEnvLogsNoSharedKey, type: "app:ManagedEnvironment", pass: [{}, { appLogsConfiguration: { destination: "azure-monitor" } }, { appLogsConfiguration: { destination: "none" } }, { appLogsConfiguration: {} }],
+        fail: [{ appLogsConfiguration: { destination: "log-analytics", logAnalyticsConfiguration: { customerId: "c", sharedKey: "a2V5" } } }, { appLogsConfiguration: { destination: "Log-Analytics" } },
+            { appLogsConfiguration: { destination: "azure-monitor", logAnalyticsConfiguration: { sharedKey: UNKNOWN } } }] },
+    ...["app:ContainerApp", "app:Job"].map((type): Case => ({
+        rule: containerAppRegistryIdentity, type,
+        pass: [{}, { configuration: { registries: [{ server: "acrahds.azurecr.io", identity: UAMI_ACA }] } }, { configuration: { registries: [{ server: UNKNOWN, identity: UNKNOWN }, { server: "acr2.azurecr.io", identity: "system" }] } },
+            { configuration: { registries: [{ server: "acrahds.azurecr.io", identity: UAMI_ACA }], secrets: [{ name: "partner-key", keyVaultUrl: "https://kv-ahds-dev.vault.azure.net/secrets/partner-key", identity: UAMI_ACA }] } }],
+        fail: [{ configuration: { registries: [{ server: "acrahds.azurecr.io" }] } }, { configuration: { registries: [{ server: "acrahds.azurecr.io", username: "acrahds", passwordSecretRef: "acr-password" }] } },
+            { configuration: { registries: [{ server: "acrahds.azurecr.io", identity: UAMI_ACA, passwordSecretRef: "acr-password" }] } }, { configuration: { registries: [{ server: "acrahds.azurecr.io", identity: "" }] } },
+            { configuration: { secrets: [{ name: "acr-password", value: "cGFzcw==" }] } }, { configuration: { secrets: [{ name: "k", value: UNKNOWN }] } },
+            { configuration: { secrets: [{ name: "k", identity: UAMI_ACA }] } }, { configuration: { secrets: [{ name: "k", keyVaultUrl: "https://kv-ahds-dev.vault.azure.net/secrets/k" }] } }],
+    })),
     { rule: diskNoPublicNetwork, type: "compute:Disk", pass: [{ publicNetworkAccess: "Disabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "Disabled", networkAccessPolicy: "AllowPrivate", diskAccessId: "d" }],
         fail: [{}, { publicNetworkAccess: "Disabled" }, { publicNetworkAccess: "Enabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "Disabled", networkAccessPolicy: "AllowAll" }] },
     { rule: diskNoPublicNetwork, type: "compute:Snapshot", pass: [{ publicNetworkAccess: "Disabled", networkAccessPolicy: "DenyAll" }, { publicNetworkAccess: "disabled", networkAccessPolicy: "AllowPrivate", diskAccessId: "d" }],
@@ -272,6 +290,14 @@ const CASES: Case[] = [
             { deliveryConfiguration: { deliveryMode: "Queue", queue: { deadLetterDestinationWithResourceIdentity: { deadLetterDestination: DEAD } } } }] },
     { rule: cognitiveNoLocalAuth, type: "cognitiveservices:Account", pass: [{ properties: { disableLocalAuth: true } }], fail: [{}, { properties: { disableLocalAuth: false } }] },
     { rule: cognitivePrivateOnly, type: "cognitiveservices:Account", pass: [{ properties: { publicNetworkAccess: "Disabled" } }], fail: [{}, { properties: { publicNetworkAccess: "Enabled" } }] },
+    { rule: cognitiveNetworkLocked, type: "cognitiveservices:Account",
+        pass: [{ kind: "TextAnalytics", properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+            { properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled", restrictOutboundNetworkAccess: true } },
+            { properties: { customSubDomainName: UNKNOWN, publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "deny" }, restrictOutboundNetworkAccess: true } }],
+        fail: [{}, { properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, restrictOutboundNetworkAccess: true } },
+            { properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Allow" }, restrictOutboundNetworkAccess: true } },
+            { properties: { customSubDomainName: "lang-ahds-dev", restrictOutboundNetworkAccess: true } },
+            { properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny" }, restrictOutboundNetworkAccess: false } }] },
 ];
 
 /** A versioned token for a type key: `storage:StorageAccount` → `azure-native:storage/v20240101:StorageAccount`. */
@@ -357,6 +383,48 @@ describe("policy pack rules (table)", () => {
             expect(schema.items.required).to.deep.equal(["resourceName", "justification"]);
             expect(schema.items.properties.justification.minLength).to.be.at.least(20);
         });
+    });
+});
+
+describe("container apps, jobs and AI services accounts (0.4.0 rules): messages", () => {
+    it("containerapp-env-logs-no-shared-key names the log-analytics destination and the shared key, never the key's value", () => {
+        const v = check(containerAppEnvLogsNoSharedKey, "azure-native:app:ManagedEnvironment", { appLogsConfiguration: { destination: "log-analytics", logAnalyticsConfiguration: { customerId: "c", sharedKey: "a2V5LXZhbHVl" } } }, {}, "cae-sync");
+        expect(v).to.deep.equal([
+            `Container Apps environment "cae-sync" sends its logs with the Log Analytics workspace's shared key (appLogsConfiguration.destination log-analytics); use "azure-monitor" with a diagnostic setting`,
+            `Container Apps environment "cae-sync" holds a Log Analytics shared key (appLogsConfiguration.logAnalyticsConfiguration.sharedKey)`,
+        ]);
+        expect(check(containerAppEnvLogsNoSharedKey, "azure-native:app:ManagedEnvironment", { appLogsConfiguration: { destination: "azure-monitor" } }, {}, "cae-sync")).to.deep.equal([]);
+    });
+    it("containerapp-registry-identity names the job or app, the registry (or its position when the server is unknown) and the secret", () => {
+        const job = (configuration: Props) => check(containerAppRegistryIdentity, "azure-native:app:Job", { configuration: { triggerType: "Schedule", replicaTimeout: 1800, ...configuration } }, {}, "job-sync");
+        expect(job({ registries: [{ server: "acrahds.azurecr.io", identity: UAMI_ACA }] })).to.deep.equal([]);
+        // The identity's resource ID (and the registry's login server) are outputs, unknown at a first preview: still set.
+        expect(job({ registries: [{ server: UNKNOWN, identity: UNKNOWN }] })).to.deep.equal([]);
+        expect(job({ registries: [{ server: UNKNOWN, username: "acrahds", passwordSecretRef: "acr-password" }] })).to.deep.equal([
+            `Container Apps job "job-sync" pulls from registry #1 without a managed identity (registries[].identity)`,
+            `Container Apps job "job-sync" authenticates to registry #1 with credentials (username, passwordSecretRef) instead of a managed identity`,
+        ]);
+        expect(job({ secrets: [{ name: "acr-password", value: "cGFzcw==" }, { name: "kv-ref", keyVaultUrl: "https://kv.vault.azure.net/secrets/x" }, { name: "bare" }] })).to.deep.equal([
+            `Container Apps job "job-sync" keeps secret "acr-password" as a plain value; reference a Key Vault secret (keyVaultUrl + identity)`,
+            `Container Apps job "job-sync" secret "kv-ref" names no identity to read its Key Vault secret with (identity unset)`,
+            `Container Apps job "job-sync" secret "bare" references no Key Vault secret (keyVaultUrl unset)`,
+        ]);
+        expect(check(containerAppRegistryIdentity, "azure-native:app:ContainerApp", { configuration: { registries: [{ server: "acrahds.azurecr.io" }] } }, {}, "ca-api"))
+            .to.deep.equal([`container app "ca-api" pulls from registry "acrahds.azurecr.io" without a managed identity (registries[].identity)`]);
+    });
+    it("cognitive-network-locked: the subdomain, a default-deny firewall where one decides, and restricted outbound access", () => {
+        const T = "azure-native:cognitiveservices:Account";
+        expect(check(cognitiveNetworkLocked, T, { kind: "TextAnalytics", properties: {} }, {}, "lang")).to.deep.equal([
+            `AI services account "lang" has no custom subdomain (properties.customSubDomainName): no Entra ID authentication or private endpoint on the shared regional endpoint`,
+            `AI services account "lang" firewall does not deny by default (networkAcls.defaultAction unset: every network allowed, publicNetworkAccess unset (Azure default: Enabled))`,
+            `AI services account "lang" does not restrict outbound network access (properties.restrictOutboundNetworkAccess is not true)`,
+        ]);
+        const base = { customSubDomainName: "lang-ahds-dev", restrictOutboundNetworkAccess: true };
+        // Private endpoints only: no ACL is needed; an ACL given must still deny by default.
+        expect(check(cognitiveNetworkLocked, T, { properties: { ...base, publicNetworkAccess: "Disabled" } }, {}, "lang")).to.deep.equal([]);
+        expect(check(cognitiveNetworkLocked, T, { properties: { ...base, publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Allow" } } }, {}, "lang"))
+            .to.deep.equal([`AI services account "lang" firewall does not deny by default (networkAcls.defaultAction Allow)`]);
+        expect(check(cognitiveNetworkLocked, T, { properties: { ...base, publicNetworkAccess: "Enabled", networkAcls: { defaultAction: "Deny" } } }, {}, "lang")).to.deep.equal([]);
     });
 });
 

@@ -5,6 +5,8 @@ import {
     statefulProtected, vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
 import { apimManagedIdentityRequiresJwt } from "../policy/rules/apim";
+import { storageBlobVersioning, storageLakePrivateEndpoints } from "../policy/rules/storage";
+import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
 import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
 import { appServiceBasicPublishingOff } from "../policy/rules/web";
 import { check, checkStack, policyResources, resourceOptions } from "./harness/policyArgs";
@@ -36,10 +38,19 @@ for (const stack of ["dev", "prod"]) {
             expect(v).to.deep.equal([`healthcareapis:Workspace "fhir-ws" has no private endpoint`]);
         });
 
-        it("phi-diagnostics-to-law passes, and fails when the FHIR audit setting or the export account's blob logs are removed", () => {
+        it("phi-diagnostics-to-law passes, and fails when the FHIR audit setting, the lake's blob logs or the Container Apps environment's logs are removed", () => {
             expect(checkStack(phiDiagnosticsToLaw, rs)).to.deep.equal([]);
             expect(checkStack(phiDiagnosticsToLaw, without(rs, (r) => r.name === "fhir-fhir-diag-law"))).to.deep.equal([`healthcareapis:FhirService "fhir-fhir" sends no audit logs to Log Analytics`]);
-            expect(checkStack(phiDiagnosticsToLaw, without(rs, (r) => r.name === "fhir-st-exp-blob-diag-law"))).to.deep.equal([`storage:StorageAccount "fhir-st-exp" sends no audit logs to Log Analytics`]);
+            expect(checkStack(phiDiagnosticsToLaw, without(rs, (r) => r.name === "analytics-lake-blob-diag-law"))).to.deep.equal([`storage:StorageAccount "analytics-lake" sends no audit logs to Log Analytics`]);
+            expect(checkStack(phiDiagnosticsToLaw, without(rs, (r) => r.name === "analytics-cae-diag-law"))).to.deep.equal([`app:ManagedEnvironment "analytics-cae" sends no audit logs to Log Analytics`]);
+        });
+
+        it("storage-blob-versioning passes (the HNS lake is exempt), and fails when the import account stops versioning or the lake loses its hierarchical namespace", () => {
+            expect(checkStack(storageBlobVersioning, rs)).to.deep.equal([]);
+            const set = (name: string, key: string, value: unknown) => rs.map((r) => (r.name === name ? { ...r, props: { ...r.props, [key]: value } } : r));
+            expect(checkStack(storageBlobVersioning, set("fhir-st-imp-blob", "isVersioningEnabled", false))).to.deep.equal([`blob service "fhir-st-imp-blob" has no blob versioning`]);
+            // Without a hierarchical namespace the lake could version its blobs, so the exemption no longer applies.
+            expect(checkStack(storageBlobVersioning, set("analytics-lake", "isHnsEnabled", false))).to.deep.equal([`blob service "analytics-lake-blob" has no blob versioning`]);
         });
 
         it("no-public-ip-except-edge passes, and fails for a public IP on a NIC", () => {
@@ -50,10 +61,12 @@ for (const stack of ["dev", "prod"]) {
             expect(checkStack(publicIpOnlyAtEdge, mutated)).to.include(`public IP "ingress-pip-agw" is used by network:NetworkInterface "${nic.name}", which is not an edge service`);
         });
 
-        it("subnet-egress-via-firewall, eventhub-network-restricted and cmk-key-in-protected-vault pass with the stack's config", () => {
+        it("subnet-egress-via-firewall, eventhub-network-restricted, cmk-key-in-protected-vault, storage-lake-private-endpoints and synapse-lake-trusted-workspace pass with the stack's config", () => {
             expect(checkStack(subnetEgressViaFirewall, rs, cfg("subnet-egress-via-firewall"))).to.deep.equal([]);
             expect(checkStack(eventHubNetworkRestricted, rs)).to.deep.equal([]);
             expect(checkStack(cmkKeyInProtectedVault, rs)).to.deep.equal([]);
+            expect(checkStack(storageLakePrivateEndpoints, rs)).to.deep.equal([]);
+            expect(checkStack(synapseLakeTrustedWorkspace, rs)).to.deep.equal([]);
             // Without the App Gateway subnet's justified exemption the rule would flag it: the exemption is doing real work.
             expect(checkStack(subnetEgressViaFirewall, rs)).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
         });
@@ -212,6 +225,154 @@ describe("phi-private-endpoint-required (edge cases)", () => {
         const byId = res("network:PrivateEndpoint", "pe", { manualPrivateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ID, groupIds: ["vault"] }] });
         expect(checkStack(phiPrivateEndpointRequired, [kv, byId])).to.deep.equal([]);
         expect(checkStack(phiPrivateEndpointRequired, [kv])).to.deep.equal([`keyvault:Vault "kv" has no private endpoint`]);
+    });
+});
+
+describe("phi-private-endpoint-required and phi-diagnostics-to-law on analytics services (Language, Synapse, Container Apps)", () => {
+    const RG = "/subscriptions/00000000-0000-0000-0000-00000000a0d5/resourceGroups/rg-analytics-dev/providers";
+    const lang = res("cognitiveservices:Account", "intel-lang", { accountName: "lang-ahds-dev", kind: "TextAnalytics", properties: { customSubDomainName: "lang-ahds-dev", publicNetworkAccess: "Disabled" } });
+    const syn = res("synapse:Workspace", "analytics-syn", { workspaceName: "synw-ahds-dev", publicNetworkAccess: "Disabled" });
+    const cae = res("app:ManagedEnvironment", "analytics-cae", { environmentName: "cae-ahds-dev", appLogsConfiguration: { destination: "azure-monitor" } });
+    const law = res("operationalinsights:Workspace", "hub-law", { workspaceName: "law-ahds-dev" });
+    const pe = (name: string, target: PolicyResource, groupId: string) => res("network:PrivateEndpoint", name, { privateLinkServiceConnections: [{ name, privateLinkServiceId: UNKNOWN_ID, groupIds: [groupId] }] }, { privateLinkServiceConnections: [target] });
+    const diag = (name: string, target: PolicyResource, logs: Array<Record<string, unknown>> = [{ categoryGroup: "allLogs", enabled: true }]) =>
+        res("monitor:DiagnosticSetting", name, { name: "to-law", resourceUri: UNKNOWN_ID, workspaceId: UNKNOWN_ID, logs }, { resourceUri: [target], workspaceId: [law] });
+
+    it("fails a Language account and a Synapse workspace without a private endpoint, and passes them with one (groups account, Sql)", () => {
+        expect(checkStack(phiPrivateEndpointRequired, [lang, syn])).to.deep.equal([
+            `cognitiveservices:Account "intel-lang" has no private endpoint`,
+            `synapse:Workspace "analytics-syn" has no private endpoint`,
+        ]);
+        expect(checkStack(phiPrivateEndpointRequired, [lang, syn, pe("analytics-syn-pep-sql", syn, "Sql")])).to.deep.equal([`cognitiveservices:Account "intel-lang" has no private endpoint`]);
+        expect(checkStack(phiPrivateEndpointRequired, [lang, syn, pe("intel-lang-pep", lang, "account")])).to.deep.equal([`synapse:Workspace "analytics-syn" has no private endpoint`]);
+    });
+    it("passes a Language account with an endpoint in group account (by dependency, or by its known ID with manual approval)", () => {
+        expect(checkStack(phiPrivateEndpointRequired, [lang, pe("intel-lang-pep", lang, "account"), syn, pe("analytics-syn-pep-sql", syn, "Sql")])).to.deep.equal([]);
+        const ID = `${RG}/Microsoft.CognitiveServices/accounts/lang-ahds-dev`;
+        const known = res("cognitiveservices:Account", "intel-lang", { id: ID, kind: "TextAnalytics", properties: {} });
+        const manual = res("network:PrivateEndpoint", "pe", { manualPrivateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ID, groupIds: ["account"] }] });
+        expect(checkStack(phiPrivateEndpointRequired, [known, manual])).to.deep.equal([]);
+        // An endpoint to another account does not count.
+        const other = res("cognitiveservices:Account", "intel-other", { kind: "TextAnalytics", properties: {} });
+        expect(checkStack(phiPrivateEndpointRequired, [lang, other, pe("intel-other-pep", other, "account")])).to.deep.equal([`cognitiveservices:Account "intel-lang" has no private endpoint`]);
+    });
+    it("fails a Synapse workspace, a Language account and a Container Apps environment without a diagnostic setting to Log Analytics", () => {
+        expect(checkStack(phiDiagnosticsToLaw, [law, syn, lang, cae])).to.deep.equal([
+            `synapse:Workspace "analytics-syn" sends no audit logs to Log Analytics`,
+            `cognitiveservices:Account "intel-lang" sends no audit logs to Log Analytics`,
+            `app:ManagedEnvironment "analytics-cae" sends no audit logs to Log Analytics`,
+        ]);
+        // A setting sending only metrics, or disabled logs, is no audit trail.
+        expect(checkStack(phiDiagnosticsToLaw, [law, syn, diag("analytics-syn-diag", syn, [{ categoryGroup: "allLogs", enabled: false }])])).to.deep.equal([`synapse:Workspace "analytics-syn" sends no audit logs to Log Analytics`]);
+    });
+    it("passes them each with an allLogs (or audit) diagnostic setting to the workspace", () => {
+        expect(checkStack(phiDiagnosticsToLaw, [law, syn, lang, cae, diag("analytics-syn-diag", syn), diag("intel-lang-diag", lang, [{ categoryGroup: "audit", enabled: true }]), diag("analytics-cae-diag", cae)])).to.deep.equal([]);
+    });
+});
+
+describe("storage-lake-private-endpoints (edge cases)", () => {
+    const lake = res("storage:StorageAccount", "analytics-st-lake", { accountName: "stlakeahdsdev", isHnsEnabled: true, publicNetworkAccess: "Enabled" });
+    const pe = (name: string, target: PolicyResource, groupIds: unknown) => res("network:PrivateEndpoint", name, { privateLinkServiceConnections: [{ name, privateLinkServiceId: UNKNOWN_ID, groupIds }] }, { privateLinkServiceConnections: [target] });
+    const MISSING = (groups: string) => `storage account "analytics-st-lake" has a hierarchical namespace (ADLS Gen2) but no private endpoint for ${groups}`;
+
+    it("passes a lake with blob and dfs endpoints (queue and table besides), found by dependency", () => {
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("lake-pep-blob", lake, ["blob"]), pe("lake-pep-dfs", lake, ["dfs"])])).to.deep.equal([]);
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("b", lake, ["blob"]), pe("d", lake, ["DFS"]), pe("q", lake, ["queue"]), pe("t", lake, ["table"])])).to.deep.equal([]);
+    });
+    it("fails a lake missing the dfs endpoint, the blob endpoint, or both", () => {
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("lake-pep-blob", lake, ["blob"])])).to.deep.equal([MISSING("dfs")]);
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("lake-pep-dfs", lake, ["dfs"])])).to.deep.equal([MISSING("blob")]);
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("lake-pep-queue", lake, ["queue"])])).to.deep.equal([MISSING("blob, dfs")]);
+        expect(checkStack(storageLakePrivateEndpoints, [lake])).to.deep.equal([MISSING("blob, dfs")]);
+        // An unknown group list names no sub-resource.
+        expect(checkStack(storageLakePrivateEndpoints, [lake, pe("lake-pep-blob", lake, ["blob"]), pe("lake-pep-x", lake, UNKNOWN_ID)])).to.deep.equal([MISSING("dfs")]);
+    });
+    it("counts only endpoints to this account: another account's dfs endpoint does not cover it; one naming its known ID does", () => {
+        const other = res("storage:StorageAccount", "other-st", { accountName: "stother", isHnsEnabled: true });
+        expect(checkStack(storageLakePrivateEndpoints, [lake, other, pe("lake-pep-blob", lake, ["blob"]), pe("other-pep-dfs", other, ["dfs"]), pe("other-pep-blob", other, ["blob"])])).to.deep.equal([MISSING("dfs")]);
+        const ID = "/subscriptions/00000000-0000-0000-0000-00000000a0d5/resourceGroups/rg-analytics-dev/providers/Microsoft.Storage/storageAccounts/stlakeahdsdev";
+        const known = res("storage:StorageAccount", "analytics-st-lake", { id: ID, accountName: "stlakeahdsdev", isHnsEnabled: true });
+        const byId = (name: string, group: string) => res("network:PrivateEndpoint", name, { manualPrivateLinkServiceConnections: [{ name, privateLinkServiceId: ID.toUpperCase(), groupIds: [group] }] });
+        expect(checkStack(storageLakePrivateEndpoints, [known, byId("b", "blob"), byId("d", "dfs")])).to.deep.equal([]);
+        expect(checkStack(storageLakePrivateEndpoints, [known, byId("b", "blob")])).to.deep.equal([MISSING("dfs")]);
+    });
+    it("leaves flat-namespace accounts to phi-private-endpoint-required, and honours exemptions", () => {
+        const flat = res("storage:StorageAccount", "fhir-st-exp", { accountName: "stexp", isHnsEnabled: false });
+        expect(checkStack(storageLakePrivateEndpoints, [flat, res("storage:StorageAccount", "st-flat", { accountName: "stflat" })])).to.deep.equal([]);
+        expect(checkStack(storageLakePrivateEndpoints, [lake], { exemptions: [{ resourceName: "analytics-st-lake", justification: "test: lake reached through a peered hub's endpoints" }] })).to.deep.equal([]);
+    });
+});
+
+describe("synapse-lake-trusted-workspace (edge cases)", () => {
+    const SUB = "/subscriptions/00000000-0000-0000-0000-00000000a0d5";
+    const SYN_ID = `${SUB}/resourceGroups/rg-analytics-dev/providers/Microsoft.Synapse/workspaces/synw-ahds-dev`;
+    const FHIR_ID = `${SUB}/resourceGroups/rg-fhir-dev/providers/Microsoft.HealthcareApis/workspaces/hwahdsdev/fhirservices/fhir`;
+    const LAKE_ID = `${SUB}/resourceGroups/rg-analytics-dev/providers/Microsoft.Storage/storageAccounts/stlakeahdsdev`;
+    const TENANT = "11111111-1111-1111-1111-11111111a0d5";
+    const rg = res("resources:ResourceGroup", "analytics-rg", { resourceGroupName: "rg-analytics-dev" });
+    const ruleSet = (rules: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) => ({ defaultAction: "Deny", bypass: "AzureServices", ipRules: [], virtualNetworkRules: [], resourceAccessRules: rules, ...extra });
+    const RULES = [{ resourceId: FHIR_ID, tenantId: TENANT }, { resourceId: SYN_ID, tenantId: TENANT }];
+    const lake = (props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}) =>
+        res("storage:StorageAccount", "analytics-st-lake", { accountName: "stlakeahdsdev", isHnsEnabled: true, publicNetworkAccess: "Enabled", networkRuleSet: ruleSet(RULES), ...props }, deps);
+    const workspace = (st: PolicyResource | undefined, props: Record<string, unknown> = {}) => res("synapse:Workspace", "analytics-syn", {
+        workspaceName: "synw-ahds-dev", managedVirtualNetwork: "default",
+        defaultDataLakeStorage: { accountUrl: "https://stlakeahdsdev.dfs.core.windows.net", filesystem: "fhir", resourceId: st === undefined ? LAKE_ID : UNKNOWN_ID }, ...props,
+    }, st === undefined ? { resourceGroupName: [rg] } : { defaultDataLakeStorage: [st], resourceGroupName: [rg] });
+    const WHAT = `Data Lake account "analytics-st-lake" of Synapse workspace "analytics-syn"`;
+    const NO_RULE = `${WHAT} has no resource-instance rule for the workspace (…/providers/Microsoft.Synapse/workspaces/synw-ahds-dev); the storage firewall refuses serverless SQL`;
+    const v = (st: PolicyResource, ws: PolicyResource = workspace(st)) => checkStack(synapseLakeTrustedWorkspace, [rg, st, ws]);
+
+    it("passes a lake whose firewall bypasses AzureServices and names the workspace (any case), found by dependency", () => {
+        expect(v(lake())).to.deep.equal([]);
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: SYN_ID.toLowerCase().replace("microsoft.synapse/workspaces/synw", "Microsoft.Synapse/WORKSPACES/SYNW"), tenantId: TENANT }]) }))).to.deep.equal([]);
+        // Bypass lists are comma-separated; omitted, Azure's default is AzureServices.
+        expect(v(lake({ networkRuleSet: ruleSet(RULES, { bypass: "Logging, AzureServices" }) }))).to.deep.equal([]);
+        const { bypass: _omitted, ...noBypass } = ruleSet(RULES);
+        expect(v(lake({ networkRuleSet: noBypass }))).to.deep.equal([]);
+    });
+    it("fails a lake without a rule for the workspace, or with one for another workspace or another service only", () => {
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: FHIR_ID, tenantId: TENANT }]) }))).to.deep.equal([NO_RULE]);
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: SYN_ID.replace("synw-ahds-dev", "synw-ahds-prod"), tenantId: TENANT }]) }))).to.deep.equal([NO_RULE]);
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: `${SYN_ID}/sqlPools/pool1`, tenantId: TENANT }]) }))).to.deep.equal([NO_RULE]);
+        expect(v(lake({ networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" } }))).to.deep.equal([NO_RULE]);
+    });
+    it("fails a lake with public network access Disabled, or a firewall that does not bypass AzureServices", () => {
+        expect(v(lake({ publicNetworkAccess: "Disabled" }))).to.deep.equal([`${WHAT} has public network access Disabled, which refuses the resource-instance access Synapse serverless SQL comes through`]);
+        expect(v(lake({ networkRuleSet: ruleSet(RULES, { bypass: "None" }) }))).to.deep.equal([`${WHAT} does not bypass the firewall for trusted Azure services (bypass None)`]);
+    });
+    it("finds the lake by its known ID or by the account name in defaultDataLakeStorage.resourceId, and leaves lakes outside the stack alone", () => {
+        const byId = lake({ id: LAKE_ID.toUpperCase(), networkRuleSet: ruleSet([]) });
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, byId, workspace(undefined)])).to.deep.equal([NO_RULE]);
+        const byName = lake({ networkRuleSet: ruleSet([]) });
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, byName, workspace(undefined)])).to.deep.equal([NO_RULE]);
+        const elsewhere = workspace(undefined, { defaultDataLakeStorage: { accountUrl: "https://stelsewhere.dfs.core.windows.net", filesystem: "f", resourceId: LAKE_ID.replace("stlakeahdsdev", "stelsewhere") } });
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, byName, elsewhere])).to.deep.equal([]);
+    });
+    it("takes the workspace's name from its ID when workspaceName is unknown, and accepts the exact ID", () => {
+        const named = (id: string) => lake({ networkRuleSet: ruleSet([{ resourceId: id, tenantId: TENANT }]) });
+        const ws = (st: PolicyResource) => workspace(st, { workspaceName: UNKNOWN_ID, id: SYN_ID });
+        expect(v(named(SYN_ID), ws(named(SYN_ID)))).to.deep.equal([]);
+        const other = named(SYN_ID.replace("synw-ahds-dev", "synw-other"));
+        expect(v(other, ws(other))).to.deep.equal([`${WHAT} has no resource-instance rule for the workspace (…/providers/Microsoft.Synapse/workspaces/synw-ahds-dev); the storage firewall refuses serverless SQL`]);
+    });
+    it("at a first preview takes an unknown rule ID (or rule set) as the workspace only when the firewall is built from it or from its name's parts", () => {
+        const unknownRule = ruleSet([{ resourceId: FHIR_ID, tenantId: TENANT }, { resourceId: UNKNOWN_ID, tenantId: TENANT }]);
+        // Spelled from the resource group the workspace lives in (the workspace itself depends on the lake).
+        expect(v(lake({ networkRuleSet: unknownRule }, { networkRuleSet: [rg] }))).to.deep.equal([]);
+        expect(v(lake({ networkRuleSet: unknownRule }, {}))).to.deep.equal([NO_RULE]);
+        // Built only from another service (the FHIR workspace): the unknown ID is that service's, not the Synapse workspace's.
+        const fhirWs = res("healthcareapis:Workspace", "fhir-ws", { workspaceName: "hwahdsdev" });
+        const fromFhir = lake({ networkRuleSet: unknownRule }, { networkRuleSet: [fhirWs] });
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, fhirWs, fromFhir, workspace(fromFhir)])).to.deep.equal([NO_RULE]);
+        expect(v(lake({ networkRuleSet: UNKNOWN_ID }, { networkRuleSet: [rg] }))).to.deep.equal([]);
+        expect(v(lake({ networkRuleSet: UNKNOWN_ID }, {}))).to.deep.equal([`${WHAT} has a firewall not derived from the Synapse workspace`]);
+    });
+    it("honours an exemption of the lake or of the workspace", () => {
+        const bad = lake({ networkRuleSet: ruleSet([]) });
+        const exemptions = (resourceName: string) => ({ exemptions: [{ resourceName, justification: "test: serverless SQL is not used on this workspace" }] });
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, bad, workspace(bad)], exemptions("analytics-st-lake"))).to.deep.equal([]);
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, bad, workspace(bad)], exemptions("analytics-syn"))).to.deep.equal([]);
+        expect(checkStack(synapseLakeTrustedWorkspace, [rg, bad, workspace(bad)], exemptions("analytics-.*-other"))).to.deep.equal([NO_RULE]);
     });
 });
 

@@ -36,6 +36,12 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "web:WebApp": { kind: "functionApp", key: "name" },
     "applicationinsights:Component": { kind: "applicationInsights", key: "resourceName" },
     "eventgrid:SystemTopic": { kind: "eventGridSystemTopic", key: "systemTopicName" },
+    "app:ManagedEnvironment": { kind: "containerAppsEnvironment", key: "environmentName" },
+    "app:Job": { kind: "containerAppJob", key: "jobName" },
+    "app:ContainerApp": { kind: "containerApp", key: "containerAppName" },
+    "synapse:Workspace": { kind: "synapseWorkspace", key: "workspaceName" },
+    "synapse:PrivateLinkHub": { kind: "synapsePrivateLinkHub", key: "privateLinkHubName" },
+    "cognitiveservices:Account": { kind: "languageAccount", key: "accountName" },
 };
 /**
  * Health Data Services workspace children: 3-24 lowercase letters and digits, and `<workspace>-<service>` must stay
@@ -95,6 +101,9 @@ function checkNames(graph: Graph): void {
         } else if (key === "storage:BlobContainer") {
             // Container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.
             expect(inputs["containerName"], r.urn).to.match(/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/);
+        } else if (key === "containerregistry:CacheRule") {
+            // ACR cache rules: 5-50 letters, digits and hyphens (Microsoft.ContainerRegistry REST spec, cacheRules/{cacheRuleName}).
+            expect(inputs["cacheRuleName"], r.urn).to.match(/^[A-Za-z0-9-]{5,50}$/);
         } else if (key === "monitor:DiagnosticSetting") {
             expect(inputs["name"]).to.match(/^[^<>*%&:\\?+/]{1,260}$/);
         } else if (key === "authorization:ManagementLockByScope") {
@@ -216,7 +225,9 @@ describe("program (index.ts) on the captured graph", () => {
             expect(prod.graph.custom.filter((r) => r.protect || r.retainOnDelete).map((r) => `${r.name} ${r.protect} ${r.retainOnDelete}`)).to.have.members([
                 "rg-hub true true", "rg-spoke true true", "rg-data true true", "law true true", "hub-kv true true", "hub-st-flowlogs true true",
                 "fhir-ws true true", "fhir-fhir true true", "fhir-dicom true true", "fhir-medtech true true", "fhir-acr true true",
-                "fhir-st-imp true true", "fhir-st-exp true true", "bulk-st true true",
+                "fhir-st-imp true true", "bulk-st true true",
+                // The analytics lake is the FHIR service's export account; the Synapse workspace holds its SQL metadata.
+                "analytics-lake true true", "analytics-synapse true true",
             ]);
         });
         it("keeps audit logs 365 days without an ingestion cap", () => {

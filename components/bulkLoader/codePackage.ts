@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as compute from "@pulumi/azure-native/compute";
 import { packageUploadScript } from "../shared/blobUpload";
-import { createRoleAssignments } from "../shared/roleAssignment";
+import { uploadInNetwork } from "../shared/inNetworkUpload";
 import { SecureStorageAccount } from "../shared/storageAccount";
-import { parseResourceId } from "../shared/workspace";
 import { PACKAGE_CONTAINER } from "./constants";
 import { BulkLoaderContext } from "./context";
 import { BulkLoaderSettings } from "./defaults";
@@ -30,27 +28,19 @@ export function packageSourceFqdns(url: string): string[] {
  */
 export function uploadCodePackage(parent: pulumi.ComponentResource, name: string, ctx: BulkLoaderContext, s: BulkLoaderSettings, store: SecureStorageAccount): pulumi.Resource[] {
     const upload = s.codePackage.upload;
-    const container = store.containers[PACKAGE_CONTAINER];
-    if (upload === undefined || container === undefined) return [];
-    const [writer] = Object.values(createRoleAssignments(`${name}-package`, container.id, {
-        uploader: { roleDefinitionIdOrName: "Storage Blob Data Contributor", principalId: upload.uploader.principalId, description: "Writes the FHIR Loader code package (this container only)" },
-    }, { parent }));
-    const vm = pulumi.output(upload.uploader.virtualMachineResourceId).apply(parseResourceId);
-    const script = store.account.name.apply((account) => packageUploadScript(account, PACKAGE_CONTAINER,
-        { sourceUrl: upload.sourceUrl, sha256: upload.sha256, name: s.codePackage.blobName, contentType: "application/zip" }, "BulkLoader"));
-    // Wait for the blob endpoint's DNS records too, or the VM would resolve the account's public address.
-    const endpoint = store.blobEndpoint;
-    const command = new compute.VirtualMachineRunCommandByVirtualMachine(`${name}-package-upload`, {
-        vmName: vm.name,
-        resourceGroupName: vm.resourceGroupName,
-        location: ctx.location,
+    if (upload === undefined) return [];
+    const command = uploadInNetwork(parent, `${name}-package`, {
+        store,
+        containerName: PACKAGE_CONTAINER,
+        uploader: upload.uploader,
+        script: (account) => packageUploadScript(account, PACKAGE_CONTAINER,
+            { sourceUrl: upload.sourceUrl, sha256: upload.sha256, name: s.codePackage.blobName, contentType: "application/zip" }, "BulkLoader"),
         runCommandName: "upload-fhir-loader-package",
-        source: { script },
-        asyncExecution: false,
+        // A download, a digest check and an upload: more time than the configs need.
         timeoutInSeconds: 1800,
-        // A failed download, digest check or upload fails `pulumi up` instead of hiding in the instance view.
-        treatFailureAsDeploymentFailure: true,
+        description: "Writes the FHIR Loader code package (this container only)",
+        location: ctx.location,
         tags: ctx.tags,
-    }, { parent, dependsOn: [container, ...(writer !== undefined ? [writer] : []), endpoint.endpoint, ...(endpoint.dnsZoneGroup !== undefined ? [endpoint.dnsZoneGroup] : [])] });
-    return [command];
+    });
+    return command !== undefined ? [command] : [];
 }

@@ -59,8 +59,17 @@ export interface FhirExportArgs {
     enabled?: boolean;
     /** De-identification configs by blob file name (JSON text in the FHIR anonymization format). @default { "safe-harbor.json": components/assets/anonymization/safe-harbor.json } */
     anonymizationConfigs?: Record<string, string>;
-    /** VM that uploads the configs through a managed Run Command during `pulumi up`. @default none (upload them from the jumpbox as the README shows) */
+    /** VM that uploads the configs through a managed Run Command during `pulumi up` (only to the component's own export account). @default none (upload them from the jumpbox as the README shows) */
     anonymizationUploader?: AnonymizationUploaderArgs;
+    /**
+     * Export into an account another component owns (AnalyticsSync's ADLS Gen2 lake) instead of creating one: a FHIR
+     * service has exactly one `$export` destination (`exportConfiguration.storageAccountName`), and Microsoft's export
+     * page asks for an ADLS Gen2 account (learn.microsoft.com/azure/healthcare-apis/fhir/configure-export-data). That
+     * account's owner grants this service's identity Storage Blob Data Contributor, admits the FHIR service instance in
+     * its firewall and holds the `anonymization` container. The name may be known before the account exists (compute it
+     * once and give it to both components): the service resolves it when an export runs. @default none (the component creates its own export account)
+     */
+    storageAccountName?: pulumi.Input<string>;
 }
 
 /** Import and export storage accounts. */

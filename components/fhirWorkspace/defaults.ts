@@ -27,7 +27,7 @@ export interface FhirWorkspaceSettings {
     tenantId: pulumi.Input<string>;
     fhir: Required<FhirServiceSettingsArgs>;
     importSettings: { enabled: boolean; initialImportMode: boolean };
-    exportSettings: { enabled: boolean; anonymizationConfigs: Record<string, string>; configNames: string[]; uploader: AnonymizationUploaderArgs | undefined };
+    exportSettings: { enabled: boolean; anonymizationConfigs: Record<string, string>; configNames: string[]; uploader: AnonymizationUploaderArgs | undefined; externalAccountName: pulumi.Input<string> | undefined };
     storage: { softDeleteRetentionDays: number; versioning: boolean };
     containerRegistry: { enabled: boolean; untaggedRetentionDays: number };
     dicom: { enabled: boolean; name: string };
@@ -71,6 +71,7 @@ export function fhirWorkspaceSettings(args: FhirWorkspaceArgs, ctx: FhirWorkspac
             anonymizationConfigs,
             configNames: exportOn ? Object.keys(anonymizationConfigs) : [],
             uploader: args.exportSettings?.anonymizationUploader,
+            externalAccountName: exportOn ? args.exportSettings?.storageAccountName : undefined,
         },
         storage: { softDeleteRetentionDays: args.storage?.softDeleteRetentionDays ?? 30, versioning: args.storage?.versioning ?? true },
         containerRegistry: { enabled: args.containerRegistry?.enabled !== false, untaggedRetentionDays: args.containerRegistry?.untaggedRetentionDays ?? 7 },

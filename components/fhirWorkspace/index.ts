@@ -56,7 +56,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
     public readonly containerRegistryId: pulumi.Output<string>;
     /** Import storage account name (empty when `$import` is disabled). */
     public readonly importStorageAccountName: pulumi.Output<string>;
-    /** Export storage account name (empty when `$export` is disabled). */
+    /** Export storage account name: the component's own, or `exportSettings.storageAccountName` (empty when `$export` is disabled). */
     public readonly exportStorageAccountName: pulumi.Output<string>;
     /** Blob names of the de-identification configs in the `anonymization` container. */
     public readonly anonymizationConfigNames: pulumi.Output<string[]>;
@@ -96,7 +96,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         this.containerRegistryLoginServer = registry?.loginServer ?? pulumi.output("");
         this.containerRegistryId = registry?.id ?? pulumi.output("");
         this.importStorageAccountName = stores.importStore?.account.name ?? pulumi.output("");
-        this.exportStorageAccountName = stores.exportStore?.account.name ?? pulumi.output("");
+        this.exportStorageAccountName = stores.exportStore?.account.name ?? pulumi.output(s.exportSettings.externalAccountName ?? "");
         this.anonymizationConfigNames = pulumi.output(configNames);
         this.dicomUrl = dicom?.url ?? pulumi.output("");
         this.medtechEventHubNamespace = medtechNamespace;

@@ -72,6 +72,8 @@ export function createFhirService(
         ...(registry !== undefined ? { acrConfiguration: { loginServers: [registry.loginServer] } } : {}),
         ...(importStore !== undefined ? { importConfiguration: { enabled: true, initialImportMode: s.importSettings.initialImportMode, integrationDataStore: importStore.account.name } } : {}),
         ...(exportStore !== undefined ? { exportConfiguration: { storageAccountName: exportStore.account.name } } : {}),
+        // An export account owned elsewhere (an analytics lake): its owner grants this identity and trusts this instance.
+        ...(s.exportSettings.externalAccountName !== undefined ? { exportConfiguration: { storageAccountName: s.exportSettings.externalAccountName } } : {}),
         tags: ctx.tags,
     }, statefulOptions(parent, ctx));
     const principalId = fhir.identity.apply((i) => i?.principalId ?? "");

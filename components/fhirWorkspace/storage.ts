@@ -43,6 +43,6 @@ export function createFhirStorage(parent: pulumi.ComponentResource, name: string
         return st;
     };
     const importStore = s.importSettings.enabled ? storageFor("imp", [IMPORT_CONTAINER]) : undefined;
-    const exportStore = s.exportSettings.enabled ? storageFor("exp", [EXPORT_CONTAINER, ANONYMIZATION_CONTAINER]) : undefined;
+    const exportStore = s.exportSettings.enabled && s.exportSettings.externalAccountName === undefined ? storageFor("exp", [EXPORT_CONTAINER, ANONYMIZATION_CONTAINER]) : undefined;
     return { importStore, exportStore };
 }

@@ -57,6 +57,10 @@ export function fhirWorkspaceProblems(args: FhirWorkspaceArgs): string[] {
             v["fhirVersion"] !== "R4" ? "must declare \"fhirVersion\": \"R4\"" : Array.isArray(v["fhirPathRules"]) ? undefined : "must have a fhirPathRules array"));
     }
     if (exp.enabled === false && (exp.anonymizationUploader !== undefined || exp.anonymizationConfigs !== undefined)) p.push("exportSettings.anonymizationConfigs/anonymizationUploader need exportSettings.enabled");
+    if (exp.enabled === false && exp.storageAccountName !== undefined) p.push("exportSettings.storageAccountName needs exportSettings.enabled");
+    // The uploader writes to the component's own export account; an external account's owner uploads the configs.
+    if (exp.storageAccountName !== undefined && exp.anonymizationUploader !== undefined) p.push("exportSettings.anonymizationUploader uploads to the component's own export account: with exportSettings.storageAccountName, upload the configs where that account is owned (AnalyticsSync deidentification)");
+    if (typeof exp.storageAccountName === "string" && !/^[a-z0-9]{3,24}$/.test(exp.storageAccountName)) p.push(`exportSettings.storageAccountName "${exp.storageAccountName}" must be 3-24 lowercase letters and digits`);
 
     p.push(...intRangeProblems("storage.softDeleteRetentionDays", args.storage?.softDeleteRetentionDays, 1, 365));
     p.push(...intRangeProblems("containerRegistry.untaggedRetentionDays", args.containerRegistry?.untaggedRetentionDays, 0, 365));

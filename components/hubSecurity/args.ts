@@ -140,6 +140,12 @@ export const DEFAULT_PRIVATE_DNS_ZONES = [
     "privatelink.fhir.azurehealthcareapis.com",
     "privatelink.dicom.azurehealthcareapis.com",
     "privatelink.servicebus.windows.net",
+    // Analytics and Intelligence: Synapse SQL (Sql, SqlOnDemand), Dev, Studio's private link hub (web), and Azure AI
+    // services accounts (group account) (private-endpoint-dns, "Analytics" and "AI + Machine Learning").
+    "privatelink.sql.azuresynapse.net",
+    "privatelink.dev.azuresynapse.net",
+    "privatelink.azuresynapse.net",
+    "privatelink.cognitiveservices.azure.com",
 ];
 
 /** Defender for Cloud plans for the services this platform runs. */

@@ -12,6 +12,8 @@ export const BUILT_IN_ROLES = {
     "API Management Service Contributor": "312a565d-c81f-4fd8-895a-4e21e48d571c",
     "Azure Event Hubs Data Receiver": "a638d3c7-ab3a-418d-83e6-5f17a39d4fde",
     "Azure Event Hubs Data Sender": "2b629674-e913-4c01-ae53-ef4638d8f975",
+    "Cognitive Services Language Reader": "7628b7b8-a8b2-4cdc-b46f-e9b35248918e",
+    "Cognitive Services User": "a97b65f3-24c7-4388-baec-2e87135dc908",
     "DICOM Data Owner": "58a3b984-7adf-4c20-983a-32417c86fbc8",
     "DICOM Data Reader": "e89c7a3c-2f64-4fa1-a847-3e4c9ba4283a",
     "FHIR Data Contributor": "5a1fc7df-4bf1-4951-a576-89034ee01acd",

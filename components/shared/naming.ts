@@ -98,6 +98,8 @@ export const NAME_RULES = {
     appServicePlan: { abbr: "asp", min: 1, max: 60, pattern: /^[A-Za-z0-9-]{1,60}$/, style: "regional", rule: "1-60 chars: alphanumerics and hyphens" },
     applicationInsights: { abbr: "appi", min: 1, max: 255, pattern: /^[A-Za-z0-9_.()-]*[A-Za-z0-9_()-]$/, style: "regional", rule: "1-255 chars: alphanumerics, underscores, periods, hyphens, parentheses; cannot end with a period" },
     eventGridSystemTopic: { abbr: "egst", min: 3, max: 128, pattern: /^[A-Za-z0-9-]{3,128}$/, style: "regional", rule: "3-128 chars: alphanumerics and hyphens" },
+    // Container Apps jobs follow the container app rule (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftapp).
+    containerAppJob: { abbr: "caj", min: 2, max: 32, pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, style: "regional", rule: "2-32 chars: lowercase alphanumerics and hyphens, start with a letter" },
     containerAppsEnvironment: { abbr: "cae", min: 2, max: 60, pattern: /^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/, style: "regional", rule: "2-60 chars: lowercase alphanumerics and hyphens, start and end alphanumeric" },
     containerApp: { abbr: "ca", min: 2, max: 32, pattern: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, style: "regional", rule: "2-32 chars: lowercase alphanumerics and hyphens, start with a letter" },
     keyVault: { abbr: "kv", min: 3, max: 24, pattern: /^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/, style: "global", rule: "3-24 chars: alphanumerics and hyphens, start with a letter, no consecutive hyphens; globally unique" },
@@ -107,6 +109,11 @@ export const NAME_RULES = {
     functionApp: { abbr: "func", min: 2, max: 60, pattern: /^[a-zA-Z0-9][a-zA-Z0-9-]{0,58}[a-zA-Z0-9]$/, style: "globalHyphen", rule: "2-60 chars: alphanumerics and hyphens; globally unique" },
     healthWorkspace: { abbr: "hw", min: 3, max: 24, pattern: /^[a-z0-9]{3,24}$/, style: "global", rule: "3-24 chars: lowercase letters and numbers; globally unique (part of the FHIR URL)" },
     eventHubNamespace: { abbr: "evhns", min: 6, max: 50, pattern: /^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$/, style: "globalHyphen", rule: "6-50 chars: alphanumerics and hyphens, start with a letter; globally unique" },
+    // Azure AI Language account: its name is also its custom subdomain (<name>.cognitiveservices.azure.com), so it is globally unique.
+    languageAccount: { abbr: "lang", min: 2, max: 64, pattern: /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/, style: "globalHyphen", rule: "2-64 chars: lowercase alphanumerics and hyphens, start and end alphanumeric; globally unique (custom subdomain)" },
+    // Synapse private link hub (Studio's `web` endpoint): unique in its resource group, 1-45 lowercase letters and
+    // numbers (resource-name-rules#microsoftsynapse).
+    synapsePrivateLinkHub: { abbr: "synplh", min: 1, max: 45, pattern: /^[a-z0-9]{1,45}$/, style: "compact", rule: "1-45 chars: lowercase letters and numbers; unique in the resource group" },
     synapseWorkspace: { abbr: "synw", min: 1, max: 50, pattern: /^[a-z0-9][a-z0-9-]{0,48}[a-z0-9]$/, style: "globalHyphen", rule: "1-50 chars: lowercase alphanumerics and hyphens; globally unique" },
     // The Application Gateway's public DNS label (`<label>.<region>.cloudapp.azure.com`): unique per region across all
     // of Azure, so it carries the stack suffix (the gateway's own name is only unique in its resource group). ARM's rule

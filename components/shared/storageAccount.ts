@@ -79,6 +79,15 @@ export interface SecureStorageAccountSettings {
     tablePrivateEndpoint?: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
     /** Storage queues to create. @default [] */
     queues?: string[];
+    /**
+     * Hierarchical namespace (ADLS Gen2, `isHnsEnabled`; fixed at creation). Blob versioning and change feed are not
+     * supported on such accounts (learn.microsoft.com/azure/storage/blobs/storage-feature-support-in-storage-accounts),
+     * so they stay off and `versioning` must be false; soft delete for blobs and containers is supported and stays on.
+     * @default false
+     */
+    hierarchicalNamespace?: boolean;
+    /** Data Lake (`dfs`) private endpoint (`privatelink.dfs.core.windows.net`): ADLS Gen2 clients (Synapse, `abfss://`) use it; Microsoft asks for a blob endpoint beside it (learn.microsoft.com/azure/storage/common/storage-private-endpoints). @default none */
+    dfsPrivateEndpoint?: { subnetResourceId: pulumi.Input<string>; privateDnsZoneResourceId: pulumi.Input<string> };
 }
 
 export interface SecureStorageAccount {
@@ -87,7 +96,7 @@ export interface SecureStorageAccount {
     containers: Record<string, storage.BlobContainer>;
     /** The blob private endpoint and its DNS zone group (writers in the network depend on both). */
     blobEndpoint: PrivateEndpointResources;
-    /** Every private endpoint by sub-resource (`blob`, and `queue`/`table` when asked for). */
+    /** Every private endpoint by sub-resource (`blob`, and `queue`/`table`/`dfs` when asked for). */
     endpoints: Record<string, PrivateEndpointResources>;
     /** The queues created, by name. */
     queues: Record<string, storage.Queue>;
@@ -122,6 +131,8 @@ export function createStorageDiagnostics(prefix: string, accountId: pulumi.Input
  * (Event Grid system topics delivering to the account's own queues with their system identity).
  */
 export function createSecureStorageAccount(prefix: string, s: SecureStorageAccountSettings, opts: pulumi.CustomResourceOptions, childOpts: pulumi.CustomResourceOptions): SecureStorageAccount {
+    const hns = s.hierarchicalNamespace === true;
+    if (hns && s.versioning) throw new Error(`${prefix}: blob versioning is not supported on an account with a hierarchical namespace`);
     const trusted = s.trustedResourceInstances.length > 0 || s.allowTrustedServices === true;
     // Every field azure-native's defaults would fill in (bypass, defaultAction) is set, so the rule set can go to the
     // engine as written: at a first preview only the instance IDs are unknown and the pack decides on the rest.
@@ -143,6 +154,7 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
         allowedCopyScope: "AAD",
         isLocalUserEnabled: false,
         isSftpEnabled: false,
+        ...(hns ? { isHnsEnabled: true } : {}),
         publicNetworkAccess: trusted ? "Enabled" : "Disabled",
         networkRuleSet,
         encryption: {
@@ -159,8 +171,9 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
         deleteRetentionPolicy: { enabled: true, days: s.softDeleteRetentionDays },
         containerDeleteRetentionPolicy: { enabled: true, days: s.softDeleteRetentionDays },
         isVersioningEnabled: s.versioning,
-        // Change feed: an append-only log of every blob change, kept for PHI audit and point-in-time investigations.
-        changeFeed: { enabled: true, retentionInDays: s.softDeleteRetentionDays },
+        // Change feed: an append-only log of every blob change, kept for PHI audit and point-in-time investigations
+        // (not available with a hierarchical namespace, where the blob logs below are the audit trail).
+        changeFeed: hns ? { enabled: false } : { enabled: true, retentionInDays: s.softDeleteRetentionDays },
     }, childOpts);
     const containers: Record<string, storage.BlobContainer> = {};
     for (const c of s.containers) {
@@ -182,6 +195,7 @@ export function createSecureStorageAccount(prefix: string, s: SecureStorageAccou
         blob: endpoint("blob", s.blobPrivateEndpoint),
         ...(s.queuePrivateEndpoint !== undefined ? { queue: endpoint("queue", s.queuePrivateEndpoint) } : {}),
         ...(s.tablePrivateEndpoint !== undefined ? { table: endpoint("table", s.tablePrivateEndpoint) } : {}),
+        ...(s.dfsPrivateEndpoint !== undefined ? { dfs: endpoint("dfs", s.dfsPrivateEndpoint) } : {}),
     }, childOpts);
     // Queue and table data-plane logs live on their services (`<account>/queueServices/default`, `.../tableServices/default`),
     // like the blob logs (learn.microsoft.com/azure/storage/queues/monitor-queue-storage, .../tables/monitor-table-storage).

@@ -55,6 +55,12 @@ export interface SpokeNetworkArgs {
      * @default false (443 only)
      */
     eventHubsOverPrivateEndpoint?: boolean;
+    /**
+     * Also admit SQL's TDS port 1433 from VirtualNetwork to the private-endpoint subnet, for in-network clients of a
+     * Synapse workspace's Sql/SqlOnDemand endpoints (learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-ip-firewall).
+     * @default false (443 only)
+     */
+    sqlOverPrivateEndpoint?: boolean;
     /** Sources allowed to reach the Application Gateway listeners on 443 (and 80, redirect only) (service tags or CIDRs). @default ["Internet"] */
     appGatewayInboundSources?: string[];
 }

@@ -26,7 +26,7 @@ export function spokeContext(args: SpokeNetworkArgs): SpokeContext {
 export function spokeSettings(args: SpokeNetworkArgs): SpokeSettings {
     const inbound = args.appGatewayInboundSources ?? ["Internet"];
     return {
-        nsgRules: spokeNsgRules(args.subnets, inbound, args.eventHubsOverPrivateEndpoint === true),
+        nsgRules: spokeNsgRules(args.subnets, inbound, args.eventHubsOverPrivateEndpoint === true, args.sqlOverPrivateEndpoint === true),
         privateDnsZoneIds: args.privateDnsZoneIds ?? {},
     };
 }

@@ -23,7 +23,7 @@ export const ROUTE_EXCEPTIONS: Partial<Record<SpokeSubnetKey, string>> = {
 };
 
 /** NSG rules per subnet, each with the document that requires it. Pure, so tests read exactly what Azure receives. */
-export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: string[], eventHubsOverPrivateEndpoint = false): Record<SpokeSubnetKey, Record<string, NsgRuleSpec>> {
+export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: string[], eventHubsOverPrivateEndpoint = false, sqlOverPrivateEndpoint = false): Record<SpokeSubnetKey, Record<string, NsgRuleSpec>> {
     const eventHubs: NsgRuleSpec = { description: "Event Hubs AMQP (5671, 5672) and Kafka (9093) to private endpoints from the spoke and peered hub", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [s.privateEndpoints], ports: ["5671", "5672", "9093"] };
     return {
         appGateway: {
@@ -59,6 +59,9 @@ export function spokeNsgRules(s: SpokeSubnetsArgs, appGatewayInboundSources: str
             // Event Hubs clients use AMQP (5671, and 5672 with a mandatory TLS upgrade) or Kafka (9093) besides HTTPS
             // (learn.microsoft.com/azure/event-hubs/event-hubs-faq, "What ports do I need to open on the firewall?").
             ...(eventHubsOverPrivateEndpoint ? { "allow-event-hubs-from-vnet": eventHubs } : {}),
+            // Synapse SQL clients speak TDS on 1433 to the Sql/SqlOnDemand endpoints besides HTTPS for Studio and Dev
+            // (learn.microsoft.com/azure/synapse-analytics/security/synapse-workspace-ip-firewall: "ports 443 and 1433").
+            ...(sqlOverPrivateEndpoint ? { "allow-sql-from-vnet": { description: "Synapse SQL (TDS 1433) to private endpoints from the spoke and peered hub", priority: 120, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [s.privateEndpoints], ports: ["1433"] } satisfies NsgRuleSpec } : {}),
             "deny-all-inbound": DENY_ALL_INBOUND,
         },
         functionIntegration: {

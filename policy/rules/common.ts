@@ -2,6 +2,7 @@
  * Helpers shared by the rules. They make the pack robust to real programs, not just ours: versioned type tokens,
  * enum strings in any case, and omitted properties treated as Azure's default.
  */
+import type { PolicyResource } from "@pulumi/policy";
 
 /**
  * `azure-native:<module>[/<version>]:<Type>` → `<module>:<Type>`, or undefined for other providers; versioned tokens
@@ -172,4 +173,112 @@ export function defaultRouteCover(prefix: unknown): DefaultRouteCover | undefine
 /** True for an address prefix that carries internet-bound traffic like a default route (see defaultRouteCover). */
 export function isDefaultRoutePrefix(prefix: unknown): boolean {
     return defaultRouteCover(prefix) !== undefined;
+}
+
+// ---------------------------------------------------------------- stack rules: resources and their relations
+
+/** A stack resource's type key (`storage:StorageAccount`), or "" for other providers and components. */
+export function resourceKey(r: PolicyResource): string {
+    return azureTypeKey(r.type) ?? "";
+}
+
+/**
+ * True when `r` was built from `target`: through input `prop` when given (its property dependencies, known at
+ * preview), otherwise through any input or `dependsOn`.
+ */
+export function dependsOn(r: PolicyResource, target: PolicyResource, prop?: string): boolean {
+    const deps = prop === undefined ? [...r.dependencies, ...Object.values(r.propertyDependencies).flat()] : (r.propertyDependencies[prop] ?? []);
+    return deps.some((d) => d.urn === target.urn);
+}
+
+/** The last segment of an Azure name or ID (ARM returns a child's name as `<parent>/<child>`); undefined for a non-string. */
+export function leaf(v: unknown): string | undefined {
+    return typeof v === "string" ? v.split("/").pop() ?? "" : undefined;
+}
+
+/** `s` as a literal inside a regular expression. */
+export function escapeRegExp(s: string): string {
+    return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** An endpoint's connection properties: auto-approved and manual-approval connections both put the target behind it. */
+const CONNECTION_PROPS = ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"];
+
+/** A private endpoint pointing at a target, with its connections to it. */
+export interface PrivateLink {
+    endpoint: PolicyResource;
+    /**
+     * The endpoint's connections to the target: every connection of a property built from the target (an endpoint
+     * has one connection; none when the property is unknown as a whole), or those naming the target's ID.
+     */
+    connections: Array<Record<string, unknown>>;
+}
+
+/**
+ * The private endpoints among `endpoints` (network:PrivateEndpoint resources) that point at `target`: by the
+ * dependency of a connection property on it (known at preview), or by a connection's privateLinkServiceId equal to
+ * its known ID (an endpoint to an ID the stack spells out).
+ */
+export function privateLinksTo(endpoints: PolicyResource[], target: PolicyResource): PrivateLink[] {
+    const id = target.props["id"];
+    const links: PrivateLink[] = [];
+    for (const endpoint of endpoints) {
+        const connections = CONNECTION_PROPS.flatMap((p) => {
+            const all = objects(endpoint.props[p]);
+            if (dependsOn(endpoint, target, p)) return all;
+            return typeof id === "string" ? all.filter((c) => enumEquals(c["privateLinkServiceId"], id)) : [];
+        });
+        if (connections.length > 0 || CONNECTION_PROPS.some((p) => dependsOn(endpoint, target, p))) links.push({ endpoint, connections });
+    }
+    return links;
+}
+
+/** The private-link group IDs (sub-resources: `blob`, `dfs`, `account`) of connections, lower-cased; unknown ones are left out. */
+export function groupIdsOf(connections: Array<Record<string, unknown>>): string[] {
+    return connections.flatMap((c) => (Array.isArray(c["groupIds"]) ? c["groupIds"] : [])).filter((g): g is string => typeof g === "string").map((g) => g.toLowerCase());
+}
+
+// ---------------------------------------------------------------- storage firewalls and trusted resource instances
+
+/** True when a storage firewall's `bypass` (comma-separated: "Logging, AzureServices") includes `what`. */
+export function bypasses(bypass: unknown, what: string): boolean {
+    return typeof bypass === "string" && bypass.split(",").some((b) => enumEquals(b.trim(), what));
+}
+
+/** Why a storage account's firewall refuses a trusted resource instance (a FHIR service, a Synapse workspace). */
+export type InstanceRefusal =
+    /** publicNetworkAccess Disabled: the public endpoint, and with it every firewall exception, is closed. */
+    | { kind: "disabled" }
+    /** The whole networkRuleSet is unknown (azure-native resolves it as one value) and not built from the instance. */
+    | { kind: "not-derived" }
+    /** The firewall does not let trusted Azure services through (resource-instance rules apply only under that bypass). */
+    | { kind: "no-bypass"; bypass: string }
+    /** No resource-instance rule names the instance. */
+    | { kind: "no-rule" };
+
+/**
+ * How a storage account's firewall refuses one trusted resource instance, or [] when it admits it. A service outside
+ * every VNet (Health Data Services, Synapse serverless SQL) comes in over the public endpoint as a trusted resource
+ * instance: publicNetworkAccess must not be Disabled, `bypass` must keep AzureServices (Azure's default when unset),
+ * and a `resourceAccessRules` entry must name the instance
+ * (learn.microsoft.com/azure/storage/common/storage-network-security-resource-instances).
+ *
+ * `instance` tests a known rule ID. `derived` says whether the account's firewall is built from the instance: then a
+ * rule set unknown as a whole, or a rule whose ID is still unknown at a first preview, is taken as naming it; every
+ * later preview and update sees, and checks, the real ID. Props are the plain copy stack rules read (UNKNOWN marks).
+ */
+export function instanceRefusals(account: Record<string, unknown>, instance: (id: string) => boolean, derived: boolean): InstanceRefusal[] {
+    if (enumEquals(account["publicNetworkAccess"], "Disabled")) return [{ kind: "disabled" }];
+    const set = account["networkRuleSet"];
+    if (set === UNKNOWN) return derived ? [] : [{ kind: "not-derived" }];
+    const refusals: InstanceRefusal[] = [];
+    const bypass = prop(account, "networkRuleSet.bypass");
+    if (bypass !== undefined && bypass !== UNKNOWN && !bypasses(bypass, "AzureServices")) refusals.push({ kind: "no-bypass", bypass: String(bypass) });
+    const admits = objects(prop(account, "networkRuleSet.resourceAccessRules")).some((r) => {
+        const id = r["resourceId"];
+        if (id === UNKNOWN) return derived;
+        return typeof id === "string" && instance(id);
+    });
+    if (!admits) refusals.push({ kind: "no-rule" });
+    return refusals;
 }

@@ -1,4 +1,4 @@
-import { enumEquals, prop } from "./common";
+import { UNKNOWN, enumEquals, objects, peek, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 /** Container Apps (the FHIR-to-Data-Lake sync and loader jobs run here): private environments, HTTPS-only ingress. */
@@ -38,8 +38,76 @@ export const containerAppEnvInternal = resourceRule({
     types: ["app:ManagedEnvironment"],
     remediation: "Set vnetConfiguration { infrastructureSubnetId, internal: true }; leave publicNetworkAccess unset or \"Disabled\".",
     check: (r, _c, report) => {
-        if (prop(r.props, "vnetConfiguration.infrastructureSubnetId") === undefined) report(`Container Apps environment "${r.name}" is not injected into a VNet`);
+        // The subnet's ID is unknown until the subnet exists: its presence is what counts.
+        if (!present(r.props, "vnetConfiguration.infrastructureSubnetId")) report(`Container Apps environment "${r.name}" is not injected into a VNet`);
         if (prop(r.props, "vnetConfiguration.internal") !== true) report(`Container Apps environment "${r.name}" is not internal (it gets a public endpoint)`);
         if (enumEquals(r.props["publicNetworkAccess"], "Enabled")) report(`Container Apps environment "${r.name}" enables public network access`);
     },
 });
+
+/**
+ * Container Apps environments send console and system logs one of three ways (appLogsConfiguration.destination;
+ * learn.microsoft.com/azure/container-apps/log-options): "log-analytics" ships them with the workspace's shared key,
+ * which the environment then holds (logAnalyticsConfiguration.sharedKey): a workspace-wide write credential outside
+ * Entra ID and RBAC, refused anyway by a workspace with local authentication off (law-retention-and-local-auth;
+ * learn.microsoft.com/azure/azure-monitor/logs/azure-ad-authentication-logs). "azure-monitor" sends them through a
+ * diagnostic setting on the environment (phi-diagnostics-to-law requires one); "none", or no configuration, sends none.
+ */
+export const containerAppEnvLogsNoSharedKey = resourceRule({
+    name: "containerapp-env-logs-no-shared-key",
+    area: AREA,
+    description: "Container Apps environments do not ship logs with a Log Analytics shared key: no \"log-analytics\" destination and no logAnalyticsConfiguration.sharedKey; \"azure-monitor\" (with a diagnostic setting to Log Analytics) or none complies.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.q", "09.aa", "10.g"], azurePolicy: [], checkov: [] },
+    types: ["app:ManagedEnvironment"],
+    remediation: "Set appLogsConfiguration: { destination: \"azure-monitor\" } (no logAnalyticsConfiguration) and add a monitor:DiagnosticSetting on the environment with logs [{ categoryGroup: allLogs, enabled: true }] and workspaceId.",
+    check: (r, _c, report) => {
+        const destination = prop(r.props, "appLogsConfiguration.destination");
+        if (enumEquals(destination, "log-analytics")) report(`Container Apps environment "${r.name}" sends its logs with the Log Analytics workspace's shared key (appLogsConfiguration.destination ${String(destination)}); use "azure-monitor" with a diagnostic setting`);
+        // Set is enough (its value, a secret, is never read or echoed): an unknown key at preview is still a key.
+        if (present(r.props, "appLogsConfiguration.logAnalyticsConfiguration.sharedKey")) report(`Container Apps environment "${r.name}" holds a Log Analytics shared key (appLogsConfiguration.logAnalyticsConfiguration.sharedKey)`);
+    },
+});
+
+/** A value set and non-empty; an unknown one (a resource ID at preview) counts as set. */
+const given = (v: unknown) => v === UNKNOWN || (typeof v === "string" ? v.trim() !== "" : v !== undefined && v !== null);
+
+/**
+ * Container apps and jobs pull images with a managed identity (registries[].identity: a user-assigned identity's
+ * resource ID, or "system") and read secrets from Key Vault with one (secrets[].keyVaultUrl + identity), so the
+ * program and the app's configuration hold no registry password or secret value
+ * (learn.microsoft.com/azure/container-apps/managed-identity-image-pull, learn.microsoft.com/azure/container-apps/manage-secrets#reference-secret-from-key-vault).
+ * A registry password is itself a secret (passwordSecretRef), and a plain secret value sits in the app's ARM
+ * configuration, readable by anyone with listSecrets on the app.
+ */
+export const containerAppRegistryIdentity = resourceRule({
+    name: "containerapp-registry-identity",
+    area: AREA,
+    description: "Container apps and jobs pull from every registry with a managed identity (no username or password secret) and keep no plain secret values: each secret is a Key Vault reference (keyVaultUrl + identity).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.q", "01.c", "10.g"], azurePolicy: [], checkov: [] },
+    types: ["app:ContainerApp", "app:Job"],
+    remediation: "Give configuration.registries[] { server, identity: <user-assigned identity resource ID> } (with AcrPull on the registry) and no username/passwordSecretRef; give configuration.secrets[] { name, keyVaultUrl, identity } and no value.",
+    check: (r, _c, report) => {
+        const what = `${r.typeKey === "app:Job" ? "Container Apps job" : "container app"} "${r.name}"`;
+        objects(prop(r.props, "configuration.registries")).forEach((reg, i) => {
+            const server = peek(reg, "server");
+            const label = typeof server === "string" && server !== "" ? `"${server}"` : `#${i + 1}`;
+            if (!given(peek(reg, "identity"))) report(`${what} pulls from registry ${label} without a managed identity (registries[].identity)`);
+            const credentials = ["username", "passwordSecretRef"].filter((k) => given(peek(reg, k)));
+            if (credentials.length > 0) report(`${what} authenticates to registry ${label} with credentials (${credentials.join(", ")}) instead of a managed identity`);
+        });
+        objects(prop(r.props, "configuration.secrets")).forEach((secret, i) => secretProblems(what, secret, i, report));
+    },
+});
+
+/** A secret's problems: a plain value, or a Key Vault reference without the URL or the identity to read it with. */
+function secretProblems(what: string, secret: Record<string, unknown>, i: number, report: (m: string) => void): void {
+    const name = peek(secret, "name");
+    const label = typeof name === "string" && name !== "" ? `"${name}"` : `#${i + 1}`;
+    if (present(secret, "value")) { report(`${what} keeps secret ${label} as a plain value; reference a Key Vault secret (keyVaultUrl + identity)`); return; }
+    if (!given(peek(secret, "keyVaultUrl"))) report(`${what} secret ${label} references no Key Vault secret (keyVaultUrl unset)`);
+    else if (!given(peek(secret, "identity"))) report(`${what} secret ${label} names no identity to read its Key Vault secret with (identity unset)`);
+}

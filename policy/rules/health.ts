@@ -1,5 +1,4 @@
-import { PolicyResource } from "@pulumi/policy";
-import { azureTypeKey, enumEquals, objects, prop, UNKNOWN, peek, publicAccessOpen } from "./common";
+import { dependsOn, enumEquals, escapeRegExp as escape, instanceRefusals, leaf, prop, UNKNOWN, peek, publicAccessOpen, resourceKey as key } from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /** Health Data Services (FHIR, DICOM) and the retiring Azure API for FHIR. */
@@ -70,12 +69,6 @@ export const fhirVersioning = resourceRule({
     },
 });
 
-const key = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
-const dependsOn = (r: PolicyResource, target: PolicyResource, prop: string) => (r.propertyDependencies[prop] ?? []).some((d) => d.urn === target.urn);
-/** The last segment of an Azure name (ARM returns a child's name as `<parent>/<child>`). */
-const leaf = (v: unknown) => (typeof v === "string" ? v.split("/").pop() ?? "" : undefined);
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 /** Where a FHIR service names the accounts it reads and writes. */
 const FHIR_STORES = { importConfiguration: "integrationDataStore", exportConfiguration: "storageAccountName" } as const;
 
@@ -103,22 +96,16 @@ export const fhirStorageTrustedInstance = stackRule({
                 for (const a of stores) {
                     if (exempt(a)) continue;
                     const what = `${config === "importConfiguration" ? "$import" : "$export"} account "${a.name}" of FHIR service "${f.name}"`;
-                    if (enumEquals(a.props["publicNetworkAccess"], "Disabled")) { report(`${what} has public network access Disabled, which refuses the trusted-services exception the FHIR service comes through`, a.urn); continue; }
-                    const set = a.props["networkRuleSet"];
-                    // A rule set still unknown as a whole (azure-native resolves it as one value when any ID in it is
-                    // unknown): decided by dependency, it must at least be built from the FHIR service's workspace.
-                    if (set === UNKNOWN) { if (ws === undefined || !dependsOn(a, ws, "networkRuleSet")) report(`${what} has a firewall not derived from the FHIR service's workspace`, a.urn); continue; }
-                    const bypass = prop(a.props, "networkRuleSet.bypass");
-                    if (bypass !== undefined && bypass !== UNKNOWN && !String(bypass).split(",").some((b) => enumEquals(b.trim(), "AzureServices"))) report(`${what} does not bypass the firewall for trusted Azure services (bypass ${String(bypass)})`, a.urn);
-                    const rules = objects(prop(a.props, "networkRuleSet.resourceAccessRules"));
-                    // An ID still unknown at a first preview is taken as the instance (the account must then depend on the
-                    // workspace the FHIR service lives in); every later preview and update sees, and checks, the real ID.
-                    const admits = rules.some((r) => {
-                        const id = r["resourceId"];
-                        if (id === UNKNOWN) return ws !== undefined && dependsOn(a, ws, "networkRuleSet");
-                        return typeof id === "string" && instance.test(id);
-                    });
-                    if (!admits) report(`${what} has no resource-instance rule for the FHIR service (…/workspaces/${wsName ?? "<ws>"}/fhirservices/${fhirName ?? "<fhir>"}); the storage firewall refuses its requests`, a.urn);
+                    // An ID (or a rule set) still unknown at a first preview is taken as the instance when the account's
+                    // firewall is built from the workspace the FHIR service lives in (azure-native resolves the rule set as
+                    // one value when any ID in it is unknown); every later preview and update sees, and checks, the real ID.
+                    const derived = ws !== undefined && dependsOn(a, ws, "networkRuleSet");
+                    for (const refusal of instanceRefusals(a.props, (id) => instance.test(id), derived)) {
+                        if (refusal.kind === "disabled") report(`${what} has public network access Disabled, which refuses the trusted-services exception the FHIR service comes through`, a.urn);
+                        else if (refusal.kind === "not-derived") report(`${what} has a firewall not derived from the FHIR service's workspace`, a.urn);
+                        else if (refusal.kind === "no-bypass") report(`${what} does not bypass the firewall for trusted Azure services (bypass ${refusal.bypass})`, a.urn);
+                        else report(`${what} has no resource-instance rule for the FHIR service (…/workspaces/${wsName ?? "<ws>"}/fhirservices/${fhirName ?? "<fhir>"}); the storage firewall refuses its requests`, a.urn);
+                    }
                 }
             }
         }

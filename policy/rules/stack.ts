@@ -1,5 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
-import { PLATFORM_SUBNETS, azureTypeKey, defaultRouteCover, denyAllRuleSet, enumEquals as same, isDefaultRoutePrefix, objects as objs, prop as at } from "./common";
+import {
+    PLATFORM_SUBNETS, defaultRouteCover, denyAllRuleSet, dependsOn, enumEquals as same, isDefaultRoutePrefix, objects as objs, privateLinksTo, prop as at, resourceKey as key,
+} from "./common";
 import { resourceRule, stackRule } from "./define";
 
 /**
@@ -8,19 +10,20 @@ import { resourceRule, stackRule } from "./define";
  * and fall back to IDs only where those are known.
  */
 
-const key = (r: PolicyResource) => azureTypeKey(r.type) ?? "";
 /** A number, or NaN for anything else (an unknown value is a symbol, which Number() would throw on). */
 const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN);
-const dependsOn = (r: PolicyResource, target: PolicyResource, prop?: string) =>
-    (prop === undefined ? [...r.dependencies, ...Object.values(r.propertyDependencies).flat()] : (r.propertyDependencies[prop] ?? [])).some((d) => d.urn === target.urn);
 
-/** Stores that must be reachable only through a private endpoint. */
-const PE_TARGETS = ["healthcareapis:Workspace", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "eventhub:Namespace", "synapse:Workspace", "web:WebApp"];
+/**
+ * Stores that must be reachable only through a private endpoint. Azure AI services accounts (the Language service's
+ * text analytics for health reads PHI) take one in group `account`
+ * (learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks#use-private-endpoints).
+ */
+const PE_TARGETS = ["healthcareapis:Workspace", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "eventhub:Namespace", "synapse:Workspace", "web:WebApp", "cognitiveservices:Account"];
 
 export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
     name: "phi-private-endpoint-required",
     area: "network",
-    description: "Every PHI store (Health Data Services workspace, storage account, Key Vault, registry, Event Hubs namespace, Synapse workspace, web app) has a private endpoint pointing at it.",
+    description: "Every PHI store (Health Data Services workspace, storage account, Key Vault, registry, Event Hubs namespace, Synapse workspace, web app, Azure AI services account) has a private endpoint pointing at it.",
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["64528841", "a6abeaec", "6edd7eda", "e8eef0a8"], checkov: ["CKV2_AZURE_32", "CKV2_AZURE_33"] },
@@ -31,22 +34,28 @@ export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
         const targets = resources.filter((r) => PE_TARGETS.includes(key(r)));
         for (const t of targets) {
             if (exempt(t)) continue;
-            const id = t.props["id"];
             // Auto-approved or manual-approval connections both put the store behind the endpoint.
-            const linked = endpoints.some((pe) => ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"].some((p) => dependsOn(pe, t, p)
-                || (typeof id === "string" && objs(pe.props[p]).some((c) => same(c["privateLinkServiceId"], id)))));
-            if (!linked) report(`${key(t)} "${t.name}" has no private endpoint`, t.urn);
+            if (privateLinksTo(endpoints, t).length === 0) report(`${key(t)} "${t.name}" has no private endpoint`, t.urn);
         }
     },
 });
 
-/** Resources whose audit logs must reach Log Analytics. */
-const AUDITED = ["healthcareapis:FhirService", "healthcareapis:DicomService", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "apimanagement:ApiManagementService", "network:AzureFirewall", "network:ApplicationGateway"];
+/**
+ * Resources whose audit logs must reach Log Analytics. Besides the stores and the edge: Synapse workspaces (SQL
+ * requests, RBAC operations, pipeline and Spark runs), Azure AI services accounts (requests carrying PHI for analysis)
+ * and Container Apps environments, whose console and system logs leave only through a diagnostic setting when
+ * appLogsConfiguration.destination is "azure-monitor" (learn.microsoft.com/azure/container-apps/log-options,
+ * learn.microsoft.com/azure/synapse-analytics/monitor-synapse-analytics, learn.microsoft.com/azure/ai-services/diagnostic-logging).
+ */
+const AUDITED = [
+    "healthcareapis:FhirService", "healthcareapis:DicomService", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "apimanagement:ApiManagementService",
+    "network:AzureFirewall", "network:ApplicationGateway", "synapse:Workspace", "cognitiveservices:Account", "app:ManagedEnvironment",
+];
 
 export const phiDiagnosticsToLaw = stackRule<Record<string, never>>({
     name: "phi-diagnostics-to-law",
     area: "monitoring",
-    description: "Every PHI store and edge service sends its logs (allLogs or audit category group) to a Log Analytics workspace; for storage, the blob service's logs.",
+    description: "Every PHI store, edge service and analytics service (Synapse workspace, Azure AI services account, Container Apps environment) sends its logs (allLogs or audit category group) to a Log Analytics workspace; for storage, the blob service's logs.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.aa", "09.ab"], azurePolicy: ["7f89b1eb", "cf820ca0", "91a78b24", "eb2fea88"], checkov: [] },

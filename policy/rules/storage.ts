@@ -1,5 +1,5 @@
-import { UNKNOWN, denyAllRuleSet, enumEquals, peek, prop, publicAccessOpen } from "./common";
-import { resourceRule } from "./define";
+import { UNKNOWN, denyAllRuleSet, dependsOn, enumEquals, groupIdsOf, peek, privateLinksTo, prop, publicAccessOpen, resourceKey } from "./common";
+import { resourceRule, stackRule } from "./define";
 
 /**
  * A resource instance rule names one Azure resource (`/subscriptions/<sub>/resourceGroups/<rg>/providers/...`).
@@ -145,12 +145,12 @@ export const storageNoCrossTenantReplication = resourceRule({
 export const storageBlobRecovery = resourceRule<{ minDays: number }>({
     name: "storage-blob-recovery",
     area: "storage",
-    description: "Blob services keep deleted blobs and containers recoverable (soft delete for at least the configured days, soft-deleted blobs not permanently deletable) and version overwritten blobs.",
+    description: "Blob services keep deleted blobs and containers recoverable: soft delete for at least the configured days, soft-deleted blobs not permanently deletable (versioning: storage-blob-versioning).",
     severity: "medium",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.l", "12.b"], azurePolicy: [], checkov: ["CKV2_AZURE_38"] },
     types: ["storage:BlobServiceProperties"],
-    remediation: "Set deleteRetentionPolicy and containerDeleteRetentionPolicy { enabled: true, days ≥ minDays } (leave deleteRetentionPolicy.allowPermanentDelete unset or false) and isVersioningEnabled: true.",
+    remediation: "Set deleteRetentionPolicy and containerDeleteRetentionPolicy { enabled: true, days ≥ minDays } (leave deleteRetentionPolicy.allowPermanentDelete unset or false).",
     config: { minDays: { type: "integer", minimum: 1, maximum: 365, default: 7 } },
     check: (r, c, report) => {
         for (const k of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
@@ -163,6 +163,63 @@ export const storageBlobRecovery = resourceRule<{ minDays: number }>({
         // delete no longer guarantees recovery. It applies to the blob service's policy only
         // (ARM: "does not apply to containers or file share"), so containerDeleteRetentionPolicy is not read for it.
         if (prop(r.props, "deleteRetentionPolicy.allowPermanentDelete") === true) report(`blob service "${r.name}" deleteRetentionPolicy allows permanent delete of soft-deleted blob versions and snapshots`);
-        if (r.props["isVersioningEnabled"] !== true) report(`blob service "${r.name}" has no blob versioning`);
+    },
+});
+
+/**
+ * Versioning needs the account: Azure offers no blob versioning on an account with a hierarchical namespace (ADLS
+ * Gen2; learn.microsoft.com/azure/storage/blobs/storage-feature-support-in-storage-accounts, and versioning-overview:
+ * "not currently supported" with a hierarchical namespace), so a resource rule on the blob service alone could only
+ * demand the impossible of a lake or excuse every account.
+ */
+export const storageBlobVersioning = stackRule({
+    name: "storage-blob-versioning",
+    area: "storage",
+    description: "Blob services version overwritten blobs, except on accounts with a hierarchical namespace (ADLS Gen2), where Azure offers no versioning and soft delete is the recovery.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.l", "12.b"], azurePolicy: [], checkov: ["CKV2_AZURE_38"] },
+    types: ["storage:BlobServiceProperties", "storage:StorageAccount"],
+    remediation: "Set isVersioningEnabled: true on the account's blob service (storage:BlobServiceProperties); an account with isHnsEnabled: true is exempt.",
+    check: (resources, _c, report, exempt) => {
+        const accounts = resources.filter((r) => resourceKey(r) === "storage:StorageAccount");
+        for (const bs of resources.filter((r) => resourceKey(r) === "storage:BlobServiceProperties")) {
+            if (exempt(bs) || bs.props["isVersioningEnabled"] === true) continue;
+            // The account by dependency (known at preview) or by name.
+            const account = accounts.find((a) => dependsOn(bs, a, "accountName") || (typeof bs.props["accountName"] === "string" && bs.props["accountName"] === a.props["accountName"]));
+            if (account?.props["isHnsEnabled"] === true) continue;
+            report(`blob service "${bs.name}" has no blob versioning`, bs.urn);
+        }
+    },
+});
+
+/** The private-link sub-resources an ADLS Gen2 (hierarchical namespace) account needs endpoints for. */
+const LAKE_GROUPS = ["blob", "dfs"];
+
+/**
+ * An ADLS Gen2 account is reached on two endpoints: Data Lake clients (ABFS drivers, Synapse serverless SQL and Spark)
+ * use `dfs`, and operations sent to the dfs endpoint can be redirected to the `blob` endpoint, so Microsoft's guidance
+ * is that a private endpoint for the Data Lake Storage (dfs) endpoint comes with one for blob
+ * (learn.microsoft.com/azure/storage/common/storage-private-endpoints, "Creating a private endpoint"). With only one
+ * of them, the other name resolves to the account's public endpoint, which the firewall refuses (or, worse, admits).
+ */
+export const storageLakePrivateEndpoints = stackRule({
+    name: "storage-lake-private-endpoints",
+    area: "storage",
+    description: "Every storage account with a hierarchical namespace (ADLS Gen2, isHnsEnabled) has private endpoints for both its blob and its dfs (Data Lake) sub-resources: Data Lake clients and Synapse use dfs, which calls into blob.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.m"], azurePolicy: ["6edd7eda"], checkov: [] },
+    types: ["storage:StorageAccount", "network:PrivateEndpoint"],
+    remediation: "Add a network:PrivateEndpoint per sub-resource, privateLinkServiceConnections [{ privateLinkServiceId: <account id>, groupIds: [\"blob\"] }] and [{ …, groupIds: [\"dfs\"] }], each with a DNS zone group (privatelink.blob.core.windows.net, privatelink.dfs.core.windows.net).",
+    check: (resources, _c, report, exempt) => {
+        const endpoints = resources.filter((r) => resourceKey(r) === "network:PrivateEndpoint");
+        for (const a of resources.filter((r) => resourceKey(r) === "storage:StorageAccount" && r.props["isHnsEnabled"] === true)) {
+            if (exempt(a)) continue;
+            // Group IDs are literal strings in every endpoint we know of; one unknown at preview covers neither sub-resource.
+            const groups = new Set(privateLinksTo(endpoints, a).flatMap((l) => groupIdsOf(l.connections)));
+            const missing = LAKE_GROUPS.filter((g) => !groups.has(g));
+            if (missing.length > 0) report(`storage account "${a.name}" has a hierarchical namespace (ADLS Gen2) but no private endpoint for ${missing.join(", ")}`, a.urn);
+        }
     },
 });

@@ -1,5 +1,6 @@
-import { enumEquals, prop, publicAccessOpen } from "./common";
-import { resourceRule } from "./define";
+import { PolicyResource } from "@pulumi/policy";
+import { dependsOn, enumEquals, escapeRegExp, instanceRefusals, leaf, prop, publicAccessOpen, resourceKey } from "./common";
+import { resourceRule, stackRule } from "./define";
 
 /** Synapse (the FHIR-to-Data-Lake analytics workspace). */
 const AREA = "synapse";
@@ -47,5 +48,65 @@ export const synapseEntraOnly = resourceRule({
     check: (r, _c, report) => {
         if (r.props["azureADOnlyAuthentication"] !== true) report(`Synapse workspace "${r.name}" allows SQL authentication`);
         if (r.props["sqlAdministratorLoginPassword"] !== undefined) report(`Synapse workspace "${r.name}" sets a SQL administrator password`);
+    },
+});
+
+/**
+ * True when the account's firewall is built from the workspace: from the workspace itself, or (the usual way, since
+ * the workspace already depends on its lake) from what the workspace's own name and resource group come from, which
+ * is what an ID spelled as `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>` is
+ * built from. Decides only values still unknown at a first preview.
+ */
+function firewallFromWorkspace(account: PolicyResource, ws: PolicyResource): boolean {
+    if (dependsOn(account, ws, "networkRuleSet")) return true;
+    const parts = ["workspaceName", "resourceGroupName"].flatMap((p) => ws.propertyDependencies[p] ?? []);
+    return parts.some((d) => dependsOn(account, d, "networkRuleSet"));
+}
+
+/**
+ * Synapse serverless SQL pools (and the workspace's own identity) read the workspace's default Data Lake from outside
+ * every VNet: a lake behind a storage firewall admits them only as a trusted resource instance, i.e. with
+ * `bypass` keeping AzureServices and a resource-instance rule naming the workspace
+ * (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>`), and not with public
+ * network access Disabled, which closes the public endpoint those exceptions apply to
+ * (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control, "Access a storage
+ * account with a firewall"; learn.microsoft.com/azure/synapse-analytics/security/connectivity-settings;
+ * learn.microsoft.com/azure/storage/common/storage-network-security-resource-instances). Managed private endpoints
+ * serve Spark and pipelines only; serverless SQL does not use the managed VNet.
+ */
+export const synapseLakeTrustedWorkspace = stackRule({
+    name: "synapse-lake-trusted-workspace",
+    area: AREA,
+    description: "A storage account of the stack that is a Synapse workspace's default Data Lake admits that workspace as a trusted resource instance: public network access is not Disabled, the firewall bypasses AzureServices, and a resource-instance rule names the workspace (its ID, or …/providers/Microsoft.Synapse/workspaces/<name>).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.m", "01.n", "09.ab"], azurePolicy: [], checkov: [] },
+    types: ["synapse:Workspace", "storage:StorageAccount"],
+    remediation: "On the lake account: publicNetworkAccess \"Enabled\" with networkRuleSet { defaultAction: \"Deny\", bypass: \"AzureServices\", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: \"/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>\", tenantId }] }, plus private endpoints (blob, dfs) for everything inside the VNet.",
+    check: (resources, _c, report, exempt) => {
+        const accounts = resources.filter((r) => resourceKey(r) === "storage:StorageAccount");
+        for (const ws of resources.filter((r) => resourceKey(r) === "synapse:Workspace")) {
+            if (exempt(ws)) continue;
+            const lakeId = prop(ws.props, "defaultDataLakeStorage.resourceId");
+            // By dependency (known at preview), by ID, or by name: storage account names are globally unique.
+            const lakes = accounts.filter((a) => dependsOn(ws, a, "defaultDataLakeStorage")
+                || (typeof lakeId === "string" && (enumEquals(a.props["id"], lakeId) || enumEquals(a.props["accountName"] ?? a.props["name"], leaf(lakeId) ?? ""))));
+            const wsId = ws.props["id"];
+            const wsName = [ws.props["workspaceName"], ws.props["name"], wsId].map(leaf).find((n) => n !== undefined && n !== "");
+            // Workspace names are globally unique too (<name>.sql.azuresynapse.net), so the ID's tail names the workspace;
+            // a name still unknown at a first preview (and no ID yet) matches any workspace.
+            const tail = new RegExp(`/providers/Microsoft\\.Synapse/workspaces/${wsName !== undefined ? escapeRegExp(wsName) : "[^/]+"}$`, "i");
+            const names = (id: string) => (typeof wsId === "string" && enumEquals(id, wsId)) || tail.test(id);
+            for (const a of lakes) {
+                if (exempt(a)) continue;
+                const what = `Data Lake account "${a.name}" of Synapse workspace "${ws.name}"`;
+                for (const refusal of instanceRefusals(a.props, names, firewallFromWorkspace(a, ws))) {
+                    if (refusal.kind === "disabled") report(`${what} has public network access Disabled, which refuses the resource-instance access Synapse serverless SQL comes through`, a.urn);
+                    else if (refusal.kind === "not-derived") report(`${what} has a firewall not derived from the Synapse workspace`, a.urn);
+                    else if (refusal.kind === "no-bypass") report(`${what} does not bypass the firewall for trusted Azure services (bypass ${refusal.bypass})`, a.urn);
+                    else report(`${what} has no resource-instance rule for the workspace (…/providers/Microsoft.Synapse/workspaces/${wsName ?? "<workspace>"}); the storage firewall refuses serverless SQL`, a.urn);
+                }
+            }
+        }
     },
 });

@@ -14,6 +14,8 @@ export const NON_TAGGABLE_TYPES = new Set([
     "authorization:ManagementLockByScope",
     "authorization:PolicyAssignment",
     "authorization:RoleAssignment",
+    // Cache rules are registry sub-resources without tags (azure-native 3.28 CacheRuleArgs has no `tags`).
+    "containerregistry:CacheRule",
     "eventhub:ConsumerGroup",
     "eventhub:EventHub",
     "eventhub:NamespaceNetworkRuleSet",

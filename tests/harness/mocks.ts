@@ -70,7 +70,7 @@ export class RecordingMonitor extends MockMonitor {
 /** azure-native module → ARM resource provider namespace. */
 const NAMESPACES: Record<string, string> = {
     apimanagement: "Microsoft.ApiManagement", app: "Microsoft.App", applicationinsights: "Microsoft.Insights",
-    authorization: "Microsoft.Authorization", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry", eventgrid: "Microsoft.EventGrid",
+    authorization: "Microsoft.Authorization", cognitiveservices: "Microsoft.CognitiveServices", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry", eventgrid: "Microsoft.EventGrid",
     eventhub: "Microsoft.EventHub", healthcareapis: "Microsoft.HealthcareApis", keyvault: "Microsoft.KeyVault",
     managedidentity: "Microsoft.ManagedIdentity", monitor: "Microsoft.Insights", network: "Microsoft.Network",
     operationalinsights: "Microsoft.OperationalInsights", privatedns: "Microsoft.Network", resources: "Microsoft.Resources",
@@ -94,6 +94,7 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "compute:VirtualMachineExtension": { parentType: "virtualMachines", parentKey: "vmName", collection: "extensions" },
     "keyvault:Secret": { parentType: "vaults", parentKey: "vaultName", collection: "secrets" },
     "healthcareapis:IotConnector": { parentType: "workspaces", parentKey: "workspaceName", collection: "iotconnectors" },
+    "containerregistry:CacheRule": { parentType: "registries", parentKey: "registryName", collection: "cacheRules" },
     "storage:BlobServiceProperties": { parentType: "storageAccounts", parentKey: "accountName", collection: "blobServices" },
     "storage:Queue": { parentType: "storageAccounts", parentKey: "accountName", collection: "queueServices/default/queues" },
     "eventgrid:SystemTopicEventSubscription": { parentType: "systemTopics", parentKey: "systemTopicName", collection: "eventSubscriptions" },
@@ -125,7 +126,7 @@ const SCOPED: Record<string, { scopeKey: string; segment: string }> = {
 };
 
 /** Inputs azure-native uses for the Azure name when it isn't `<lowerCamel type>Name`. */
-const NAME_KEYS = ["name", "containerName", "policyName", "eventSubscriptionName", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName"];
+const NAME_KEYS = ["name", "containerName", "policyName", "eventSubscriptionName", "blobServicesName", "fhirDestinationName", "runCommandName", "operationId", "policyId", "diagnosticId", "loggerId", "apiId", "vmExtensionName", "ruleCollectionGroupName", "publicIpAddressName", "serviceName", "accountName", "vaultName", "workspaceName", "registryName", "lockName", "roleAssignmentName", "resourceName", "vmName", "environmentName"];
 
 function lowerFirst(s: string): string { return s.charAt(0).toLowerCase() + s.slice(1); }
 /** ARM collection names are English plurals (registries, firewallPolicies). */
@@ -272,9 +273,13 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
         case "azure-native:healthcareapis:IotConnector":
         case "azure-native:managedidentity:UserAssignedIdentity":
         case "azure-native:web:WebApp":
+        case "azure-native:cognitiveservices:Account":
+        case "azure-native:synapse:Workspace":
         case "azure-native:eventgrid:SystemTopic": {
             const principal = { principalId: guid(`${id}/principal`), tenantId: MOCK_TENANT_ID };
             if (a.type.endsWith("UserAssignedIdentity")) return { ...principal, clientId: guid(`${id}/client`) };
+            // Azure returns an identity only for a resource that asked for one (these two make it optional).
+            if (/:(cognitiveservices:Account|synapse:Workspace)$/.test(a.type) && a.inputs["identity"] === undefined) return {};
             return { identity: { ...((a.inputs["identity"] ?? {}) as Record<string, unknown>), ...principal } };
         }
         case "random:index/randomString:RandomString": {
