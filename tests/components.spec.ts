@@ -55,6 +55,13 @@ describe("component package (multi-language schema)", () => {
         expect(fs.readFileSync(path.join(COMPONENTS_DIR, "PulumiPlugin.yaml"), "utf8")).to.match(/^runtime: nodejs$/m);
     });
 
+    it("packs the sources of every component folder (the source maps in dist/ point at them)", () => {
+        const files = (JSON.parse(fs.readFileSync(path.join(COMPONENTS_DIR, "package.json"), "utf8")) as { files: string[] }).files;
+        const folders = fs.readdirSync(COMPONENTS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && fs.existsSync(path.join(COMPONENTS_DIR, d.name, "index.ts"))).map((d) => `${d.name}/`);
+        expect(folders).to.include.members(["hubSecurity/", "analyticsSync/", "intelligence/"]);
+        expect(files).to.include.members([...folders, "shared/", "assets/", "dist/"]);
+    });
+
     it("the SDK's component analyzer accepts well-formed args and rejects unions (self-test of this check)", () => {
         const schema = analyze(FIXTURE_DIR, ["Good"]);
         expect(schema.components["Good"]?.inputs).to.have.keys("label", "items");
