@@ -26,8 +26,9 @@ function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 /**
- * The CLI run (the seeded insecure program, typed as a user would) takes ~15 s of subprocess time: ts-node compiles
- * the plan script, then the policy pack process compiles the pack. It starts when mocha loads this file, so it runs
+ * The CLI run (the seeded insecure program, typed as a user would) takes several seconds of subprocess time: ts-node
+ * compiles the plan script and the program, then the policy pack process loads the transpiled pack
+ * (tests/harness/packBuild.ts). It starts when mocha loads this file, so it runs
  * alongside the other specs instead of after them; the tests below await it.
  */
 const cliInsecure = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]);

@@ -10,6 +10,7 @@ import * as apb from "@pulumi/pulumi/proto/analyzer_pb";
 import { EngineService, IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as epb from "@pulumi/pulumi/proto/engine_pb";
 import { Graph } from "./graph";
+import { transpiledPack } from "./packBuild";
 import { RecordedResource } from "./mocks";
 import { PROJECT_DIR } from "./stackConfig";
 
@@ -258,6 +259,8 @@ export interface EvaluateOptions {
     project: string;
     stack: string;
     preview: boolean;
+    /** Start the pack from its TypeScript sources, type-checked at start as the engine's launcher does (slower). @default false (transpiled, packBuild.ts) */
+    typeCheckAtStart?: boolean;
 }
 
 /**
@@ -278,7 +281,8 @@ export interface PolicySession {
 
 /** Starts the pack, then GetAnalyzerInfo → Configure (with the stack's config file) → ConfigureStack, as the engine does. */
 export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySession> {
-    const host = await PolicyHost.start(opts.packDir);
+    // The pack as JavaScript (tests/harness/packBuild.ts): the launcher would otherwise type-check it at every start.
+    const host = await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
     try {
         const info = await host.info();
         const file = opts.configFile !== undefined ? JSON.parse(fs.readFileSync(opts.configFile, "utf8")) as Record<string, unknown> : {};
