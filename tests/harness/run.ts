@@ -33,10 +33,13 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
     const mocks = new AzureMocks(opts.preview ?? false);
     const monitor = new RecordingMonitor(mocks);
     // The Pulumi SDK captures `new Error().stack` for every promise it creates (debuggable.ts) and for every resource;
-    // under ts-node each capture runs the source-map lookup for every frame, a third of a program run's CPU. During a
-    // run, stacks use V8's own formatting (positions in the compiled JS); messages are unchanged.
+    // under ts-node each capture ran the source-map lookup for every frame (a third of a program run's CPU), and even
+    // V8's own formatting of the frames was a fifth of it (profiled). During a run no frames are collected, so errors
+    // carry their message only; AHDS_TEST_STACKS=1 keeps V8-formatted frames for debugging a failing run.
     const prepareStackTrace = Error.prepareStackTrace;
+    const stackTraceLimit = Error.stackTraceLimit;
     Error.prepareStackTrace = (err, frames) => [`${err.name}: ${err.message}`, ...frames.map((f) => `    at ${f.toString()}`)].join("\n");
+    if (process.env["AHDS_TEST_STACKS"] !== "1") Error.stackTraceLimit = 0;
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => { unhandled.push(e); };
     process.on("unhandledRejection", onUnhandled);
@@ -61,6 +64,7 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
         return failure === undefined ? { graph, ...(outputs !== undefined ? { outputs } : {}) } : { graph, error: failure };
     } finally {
         Error.prepareStackTrace = prepareStackTrace;
+        Error.stackTraceLimit = stackTraceLimit;
         process.off("unhandledRejection", onUnhandled);
         running = false;
     }
