@@ -139,6 +139,9 @@ async function main() {
         retainStatefulResourcesOnDelete: cfg.retainOnDelete,
     });
 
+    // The hub's private DNS zone IDs by zone name, which every private endpoint's zone group names.
+    const zoneIds = Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")]));
+
     // Spoke: one subnet per service, each with NSG and (except App Gateway) a default route to the firewall.
     const spoke = new SpokeNetwork("spoke", {
         naming,
@@ -154,7 +157,7 @@ async function main() {
         },
         firewallPrivateIp: hub.firewallPrivateIp,
         hubVirtualNetworkId: hub.hubVirtualNetworkId,
-        privateDnsZoneIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+        privateDnsZoneIds: zoneIds,
         workspace: { resourceId: workspace.id, customerId: workspace.customerId },
         flowLogs: flowLogSettings(cfg),
         flowLogStorageAccountResourceId: hub.flowLogStorageAccountId,
@@ -164,6 +167,9 @@ async function main() {
         // In-network SQL clients (the jumpbox, analysts' tools) reach Synapse serverless SQL on TDS 1433.
         sqlOverPrivateEndpoint: cfg.analytics.enabled && cfg.analytics.synapse,
     });
+
+    // A spoke subnet's resource ID by key (appGateway, apim, privateEndpoints, functionIntegration, containerApps).
+    const spokeSubnet = (key: string) => spoke.subnetIds.apply((ids) => ids[key] ?? "");
 
     // Persist: private Health Data Services workspace, FHIR R4 with $convert-data/$import/$export, optional DICOM/MedTech.
     const fhirRoles: Record<string, RoleAssignmentArgs> = {};
@@ -186,8 +192,8 @@ async function main() {
         tags,
         logAnalyticsWorkspaceResourceId: workspace.id,
         network: {
-            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
-            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+            privateEndpointSubnetResourceId: spokeSubnet("privateEndpoints"),
+            privateDnsZoneResourceIds: zoneIds,
         },
         ...(cfg.fhir.tenantId !== "" ? { tenantId: cfg.fhir.tenantId } : {}),
         fhir: { corsOrigins: [...cfg.fhir.corsOrigins] },
@@ -214,8 +220,8 @@ async function main() {
         tags,
         logAnalyticsWorkspaceResourceId: workspace.id,
         network: {
-            appGatewaySubnetResourceId: spoke.subnetIds.apply((ids) => ids["appGateway"] ?? ""),
-            apimSubnetResourceId: spoke.subnetIds.apply((ids) => ids["apim"] ?? ""),
+            appGatewaySubnetResourceId: spokeSubnet("appGateway"),
+            apimSubnetResourceId: spokeSubnet("apim"),
             // The spoke resolves through the firewall's DNS proxy in the hub, so the hub link is the one that matters.
             dnsLinkedVirtualNetworkIds: { hub: hub.hubVirtualNetworkId, spoke: spoke.spokeVirtualNetworkId },
         },
@@ -245,9 +251,9 @@ async function main() {
         tags,
         logAnalyticsWorkspaceResourceId: workspace.id,
         network: {
-            functionSubnetResourceId: spoke.subnetIds.apply((ids) => ids["functionIntegration"] ?? ""),
-            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
-            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+            functionSubnetResourceId: spokeSubnet("functionIntegration"),
+            privateEndpointSubnetResourceId: spokeSubnet("privateEndpoints"),
+            privateDnsZoneResourceIds: zoneIds,
         },
         fhirUrl: persist.fhirUrl,
         fhirAudience: persist.fhirAudience,
@@ -281,9 +287,9 @@ async function main() {
         tags,
         logAnalyticsWorkspaceResourceId: workspace.id,
         network: {
-            containerAppsSubnetResourceId: spoke.subnetIds.apply((ids) => ids["containerApps"] ?? ""),
-            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
-            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+            containerAppsSubnetResourceId: spokeSubnet("containerApps"),
+            privateEndpointSubnetResourceId: spokeSubnet("privateEndpoints"),
+            privateDnsZoneResourceIds: zoneIds,
         },
         fhir: {
             url: persist.fhirUrl,
@@ -323,8 +329,8 @@ async function main() {
         tags,
         logAnalyticsWorkspaceResourceId: workspace.id,
         network: {
-            privateEndpointSubnetResourceId: spoke.subnetIds.apply((ids) => ids["privateEndpoints"] ?? ""),
-            privateDnsZoneResourceIds: Object.fromEntries(DEFAULT_PRIVATE_DNS_ZONES.map((z) => [z, hub.privateDnsZoneIds.apply((ids) => ids[z] ?? "")])),
+            privateEndpointSubnetResourceId: spokeSubnet("privateEndpoints"),
+            privateDnsZoneResourceIds: zoneIds,
         },
         roleAssignments: cfg.intelligence.userGroupObjectId !== "" ? {
             callers: { roleDefinitionIdOrName: "Cognitive Services User", principalId: cfg.intelligence.userGroupObjectId, principalType: "Group", description: "Run Text Analytics for Health jobs (stack config intelligence.userGroupObjectId)" },
