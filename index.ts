@@ -14,7 +14,7 @@ import { createLock } from "./components/shared/lock";
 import { NamingArgs, UNIQUE_SUFFIX_LENGTH, resourceName } from "./components/shared/naming";
 import { RoleAssignmentArgs } from "./components/shared/roleAssignment";
 import { standardTags } from "./components/shared/tags";
-import { StackConfig, loadConfig } from "./lib/config";
+import { StackConfig, StackSecrets, loadConfig, loadSecrets } from "./lib/config";
 
 /**
  * The ahds program: reads and validates the stack's config, then wires the platform's components.
@@ -23,6 +23,8 @@ import { StackConfig, loadConfig } from "./lib/config";
 async function main() {
     // Validate everything first: an invalid config throws here, before any resource is registered.
     const cfg = loadConfig();
+    // Secret keys (the VPN's pre-shared key), read as Pulumi secrets; loadConfig has checked them by key.
+    const secrets = loadSecrets();
 
     // Stateful resources follow the stack's protection settings (both on in prod, enforced by config validation).
     const stateful: pulumi.CustomResourceOptions = { protect: cfg.protect, retainOnDelete: cfg.retainOnDelete };
@@ -93,6 +95,9 @@ async function main() {
 
     // Hub: firewall (only way out), Bastion + jumpbox (only way in), Key Vault, private DNS, flow logs, governance.
     const spokeSubnets = cfg.spoke;
+    // The Health Data Services workspace's name, computed once here like the bulk account's: with hybrid connectivity the
+    // hub's firewall admits on-premises callers to exactly its FHIR and DICOM hosts, and the hub is built before it.
+    const healthWorkspaceName = resourceName("healthWorkspace", naming);
     const hub = new HubSecurity("hub", {
         naming,
         resourceGroupName: rg.hub.name,
@@ -105,7 +110,11 @@ async function main() {
             bastionSubnet: cfg.hub.bastionSubnet,
             jumpboxSubnet: cfg.hub.jumpboxSubnet,
             privateEndpointSubnet: cfg.hub.privateEndpointSubnet,
+            ...(cfg.hub.gatewaySubnet !== "" ? { gatewaySubnet: cfg.hub.gatewaySubnet } : {}),
+            ...(cfg.hub.dnsResolverInboundSubnet !== "" ? { dnsResolverInboundSubnet: cfg.hub.dnsResolverInboundSubnet } : {}),
         },
+        // ahds:hybrid.type vpn or expressroute: the gateway, its routing through the firewall and the DNS resolver.
+        ...(cfg.hybrid.type !== "none" ? { hybrid: hybridSettings(cfg, secrets, healthWorkspaceName) } : {}),
         firewall: { sku: cfg.firewall.sku },
         egress: {
             workloadAddressPrefixes: [spokeSubnets.apimSubnet, spokeSubnets.functionIntegrationSubnet, spokeSubnets.containerAppsSubnet],
@@ -157,6 +166,8 @@ async function main() {
         },
         firewallPrivateIp: hub.firewallPrivateIp,
         hubVirtualNetworkId: hub.hubVirtualNetworkId,
+        // With a hub gateway the spoke reaches on-premises through it (peering transit), inspected by the firewall.
+        ...(cfg.hybrid.type !== "none" ? { hubGatewayResourceId: hub.gatewayId } : {}),
         privateDnsZoneIds: zoneIds,
         workspace: { resourceId: workspace.id, customerId: workspace.customerId },
         flowLogs: flowLogSettings(cfg),
@@ -376,6 +387,46 @@ async function main() {
         synapseWorkspaceName: analytics?.synapseWorkspaceName ?? "",
         synapseServerlessEndpoint: analytics?.synapseServerlessEndpoint ?? "",
         languageEndpoint: intelligence?.endpoint ?? "",
+        gatewayPublicIps: hub.gatewayPublicIps,
+        gatewayBgpPeeringAddress: hub.gatewayBgpPeeringAddress,
+        gatewayConnectionId: hub.gatewayConnectionId,
+        dnsResolverInboundIp: hub.dnsResolverInboundIp,
+        onPremisesDnsForwarders: hub.onPremisesDnsForwarders,
+    };
+}
+
+/**
+ * The hub's hybrid settings from the stack config: the gateway, the spoke it routes through the firewall, the FHIR (and
+ * DICOM) hosts on-premises callers may reach, and the on-premises side: a VPN site (its connection once the secret
+ * ahds:hybrid.sharedKey is set) or an ExpressRoute circuit. The hosts are those of FhirWorkspace's default service names
+ * (`fhir`, `dicom`) in the workspace named above; tests/hybridBaseline.spec.ts checks them against the services' URLs.
+ */
+function hybridSettings(cfg: StackConfig, secrets: StackSecrets, healthWorkspaceName: pulumi.Output<string>) {
+    const h = cfg.hybrid;
+    const vpn = h.type === "vpn";
+    return {
+        type: h.type,
+        ...(h.sku !== "" ? { sku: h.sku } : {}),
+        ...(vpn ? { activeActive: h.activeActive, bgpAsn: h.bgpAsn } : {}),
+        onPremisesAddressPrefixes: [...h.onPremisesPrefixes],
+        spokeAddressSpaces: { spoke: cfg.spoke.addressSpace },
+        onPremisesHttpsFqdns: {
+            fhir: pulumi.interpolate`${healthWorkspaceName}-fhir.fhir.azurehealthcareapis.com`,
+            ...(cfg.fhir.dicom ? { dicom: pulumi.interpolate`${healthWorkspaceName}-dicom.dicom.azurehealthcareapis.com` } : {}),
+        },
+        ...(vpn && h.vpnPeerIpAddress !== "" ? {
+            vpnSite: {
+                gatewayIpAddress: h.vpnPeerIpAddress,
+                ...(h.onPremisesBgpAsn !== 0 ? { bgpAsn: h.onPremisesBgpAsn, bgpPeeringAddress: h.onPremisesBgpPeeringAddress } : {}),
+                ...(secrets.vpnSharedKey !== undefined ? { sharedKey: secrets.vpnSharedKey } : {}),
+            },
+        } : {}),
+        ...(h.type === "expressroute" && h.expressRouteCircuitId !== "" ? {
+            expressRoute: {
+                circuitResourceId: h.expressRouteCircuitId,
+                ...(secrets.expressRouteAuthorizationKey !== undefined ? { authorizationKey: secrets.expressRouteAuthorizationKey } : {}),
+            },
+        } : {}),
     };
 }
 

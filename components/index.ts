@@ -17,7 +17,10 @@ export type { PrivateEndpointArgs } from "./shared/privateEndpoint";
 export type { RoleAssignmentArgs } from "./shared/roleAssignment";
 export type { WorkspaceReferenceArgs } from "./shared/workspace";
 export type { StandardTagValues } from "./shared/tags";
-export type { DefenderPlanArgs, EgressSourcesArgs, GovernanceArgs, HubBastionArgs, HubFirewallArgs, HubNetworkArgs, HubSecurityArgs, JumpboxArgs } from "./hubSecurity/args";
+export type {
+    DefenderPlanArgs, EgressSourcesArgs, ExpressRouteConnectionArgs, GovernanceArgs, HubBastionArgs, HubFirewallArgs, HubNetworkArgs, HubSecurityArgs, HybridConnectivityArgs,
+    IpsecPolicySettingsArgs, JumpboxArgs, VpnSiteArgs,
+} from "./hubSecurity/args";
 export type { SpokeNetworkArgs, SpokeSubnetsArgs } from "./spokeNetwork/args";
 export type {
     AnonymizationUploaderArgs, DicomArgs, FhirContainerRegistryArgs, FhirExportArgs, FhirImportArgs, FhirServiceSettingsArgs, FhirStorageArgs, FhirWorkspaceArgs,

@@ -8,7 +8,8 @@ import { PACKAGE_SOURCE_URL } from "../components/shared/blobUpload";
 import { PLAN_SKU_NAMES } from "../components/bulkLoader/constants";
 import { EXPORT_SCOPES, MODES } from "../components/analyticsSync/constants";
 import { cronProblems } from "../components/analyticsSync/validate";
-import { crossFieldProblems } from "./crossChecks";
+import { EXPRESSROUTE_GATEWAY_SKUS, HYBRID_TYPES, VPN_GATEWAY_SKUS } from "../components/hubSecurity/hybridRules";
+import { crossFieldProblems, secretConfigProblems } from "./crossChecks";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
@@ -32,6 +33,21 @@ export const FIREWALL_SKUS = ["Basic", "Standard", "Premium"] as const;
 export const BASTION_SKUS = ["Basic", "Standard", "Premium"] as const;
 /** APIM tiers that support VNet injection in internal mode on stv2 (classic Developer and Premium). */
 export const APIM_SKUS = ["Developer", "Premium"] as const;
+/**
+ * Gateway SKUs the schema knows: the zone-redundant ones the platform deploys, and the others so that they can be refused
+ * with the reason (lib/crossChecks.ts, components/hubSecurity/hybridRules.ts gatewaySkuProblem). Empty: the type's default.
+ */
+export const GATEWAY_SKUS = ["", ...VPN_GATEWAY_SKUS, ...EXPRESSROUTE_GATEWAY_SKUS, "Basic", "VpnGw1", "VpnGw2", "VpnGw3", "VpnGw4", "VpnGw5",
+    "Standard", "HighPerformance", "UltraPerformance", "ErGwScale"] as const;
+
+/**
+ * Secret keys: set with `pulumi config set --secret`, read by the program with `pulumi.Config#getSecret` (index.ts), never
+ * through the schema below (which echoes values in its messages). parseConfig checks them with messages that never
+ * contain the value (lib/crossChecks.ts secretConfigProblems). Not declared in Pulumi.yaml: a declared key needs a
+ * default or a value in every stack, and these are optional.
+ */
+export const SECRET_CONFIG_KEYS = ["hybrid.sharedKey", "hybrid.expressRouteAuthorizationKey"] as const;
+export type SecretConfigKey = (typeof SECRET_CONFIG_KEYS)[number];
 
 const optionalCidr = z.string().superRefine((v, ctx) => {
     if (v === "") return;
@@ -71,6 +87,8 @@ const schema = z.strictObject({
         jumpboxSubnet: cidr,
         privateEndpointSubnet: cidr,
         firewallManagementSubnet: optionalCidr,
+        gatewaySubnet: optionalCidr,
+        dnsResolverInboundSubnet: optionalCidr,
     }),
     spoke: z.strictObject({
         addressSpace: cidr,
@@ -81,6 +99,25 @@ const schema = z.strictObject({
         containerAppsSubnet: cidr,
     }),
     firewall: z.strictObject({ sku: z.enum(FIREWALL_SKUS) }),
+    hybrid: z.strictObject({
+        type: z.enum(HYBRID_TYPES),
+        sku: z.enum(GATEWAY_SKUS),
+        activeActive: bool,
+        // Valid ASNs are 1-4294967294; the reserved ones are refused with their reason by lib/crossChecks.ts.
+        bgpAsn: int(1, 4294967294),
+        onPremisesPrefixes: z.string().transform((v) => v.split(",").map((c) => c.trim()).filter((c) => c !== "")).superRefine((prefixes, ctx) => {
+            for (const c of prefixes) {
+                const r = parseCidr(c);
+                if (typeof r === "string") ctx.addIssue({ code: "custom", message: `has the entry "${c}", which ${r}` });
+            }
+        }),
+        vpnPeerIpAddress: z.string().refine((v) => v === "" || /^\d{1,3}(\.\d{1,3}){3}$/.test(v), "must be the on-premises VPN device's public IPv4 address (or empty)"),
+        // 0: the on-premises device does not run BGP (static routes to hybrid.onPremisesPrefixes).
+        onPremisesBgpAsn: int(0, 4294967294),
+        onPremisesBgpPeeringAddress: z.string().refine((v) => v === "" || /^\d{1,3}(\.\d{1,3}){3}$/.test(v), "must be an IPv4 address (or empty)"),
+        expressRouteCircuitId: z.string().refine((v) => v === "" || /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/expressRouteCircuits\/[^/]+$/i.test(v),
+            "must be an ExpressRoute circuit resource ID (or empty)"),
+    }),
     bastion: z.strictObject({ sku: z.enum(BASTION_SKUS) }),
     apim: z.strictObject({
         sku: z.enum(APIM_SKUS),
@@ -265,14 +302,20 @@ function deepFreeze<T>(o: T): T {
 
 /** Validates a flat config map (`"ahds:key" → string`, as Pulumi passes it). Throws ConfigError listing every problem. */
 export function parseConfig(flat: Record<string, string>): StackConfig {
-    const { nested, problems } = nest(flat);
+    // Secrets never enter the schema (whose messages quote values); they are checked apart, by key only.
+    const secretKeys = new Set<string>(SECRET_CONFIG_KEYS.map((k) => `${NAMESPACE}:${k}`));
+    const secrets: Partial<Record<SecretConfigKey, string>> = {};
+    for (const k of SECRET_CONFIG_KEYS) { const v = flat[`${NAMESPACE}:${k}`]; if (v !== undefined) secrets[k] = v; }
+    const { nested, problems } = nest(Object.fromEntries(Object.entries(flat).filter(([k]) => !secretKeys.has(k))));
     // Missing groups become empty objects, so a missing key is reported as itself (ahds:firewall.sku), not its group.
     for (const [k, v] of Object.entries(schema.shape)) if (v instanceof z.ZodObject && nested[k] === undefined) nested[k] = {};
     const parsed = schema.safeParse(nested, { reportInput: true });
-    const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)), ...crossFieldProblems((key) => {
+    const getRaw = (key: string) => {
         const v = rawAt(nested, key.split("."));
         return typeof v === "string" ? v : undefined;
-    }).map((p) => ({ key: `${NAMESPACE}:${p.key}`, message: p.message }))];
+    };
+    const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)),
+        ...[...crossFieldProblems(getRaw), ...secretConfigProblems(secrets, getRaw)].map((p) => ({ key: `${NAMESPACE}:${p.key}`, message: p.message }))];
     // One message per key and text; keep the order of Pulumi.yaml-ish declaration (zod, then semantic rules).
     const seen = new Set<string>();
     const unique = all.filter((p) => { const k = `${p.key}\u0000${p.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
@@ -283,4 +326,18 @@ export function parseConfig(flat: Record<string, string>): StackConfig {
 /** Reads and validates the current stack's config from the Pulumi runtime. */
 export function loadConfig(): StackConfig {
     return parseConfig(pulumi.runtime.allConfig());
+}
+
+/** The stack's secrets as Pulumi secrets (undefined when unset), validated with the rest by loadConfig. */
+export interface StackSecrets {
+    /** `ahds:hybrid.sharedKey`: the site-to-site VPN's IPsec pre-shared key. */
+    vpnSharedKey: pulumi.Output<string> | undefined;
+    /** `ahds:hybrid.expressRouteAuthorizationKey`: the authorization key of a circuit in another subscription. */
+    expressRouteAuthorizationKey: pulumi.Output<string> | undefined;
+}
+
+/** Reads the secret keys with `pulumi.Config#getSecret`, so they enter the program as secrets whatever their source. */
+export function loadSecrets(): StackSecrets {
+    const config = new pulumi.Config(NAMESPACE);
+    return { vpnSharedKey: config.getSecret("hybrid.sharedKey"), expressRouteAuthorizationKey: config.getSecret("hybrid.expressRouteAuthorizationKey") };
 }

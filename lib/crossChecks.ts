@@ -2,6 +2,9 @@ import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared
 import { WORKLOAD_PATTERN, worstCaseNames } from "../components/shared/naming";
 import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
 import { PLAN_SKUS } from "../components/bulkLoader/constants";
+import {
+    AZURE_GATEWAY_ASN, DNS_RESOLVER_RESERVED_RANGE, asnProblem, gatewaySkuProblem, isIpv4Address, isPublicIpv4Address, overlapsDnsResolverReservedRange, sharedKeyProblem,
+} from "../components/hubSecurity/hybridRules";
 
 /**
  * The stack config's cross-field checks: each needs several keys, or Azure knowledge beyond a value's type (address
@@ -18,6 +21,8 @@ const SUBNETS: Record<"hub" | "spoke", Array<{ key: string; purpose: SubnetPurpo
         { key: "hub.bastionSubnet", purpose: "bastion" },
         { key: "hub.jumpboxSubnet", purpose: "generic" },
         { key: "hub.privateEndpointSubnet", purpose: "generic" },
+        { key: "hub.gatewaySubnet", purpose: "gateway" },
+        { key: "hub.dnsResolverInboundSubnet", purpose: "dnsResolver" },
     ],
     spoke: [
         // App Gateway v2 needs one IP per instance plus one for a private frontend (Microsoft recommends /24); the
@@ -155,6 +160,9 @@ export function crossFieldProblems(getRaw: (key: string) => string | undefined):
         if (getRaw("flowLogs.enabled") !== "true") add("flowLogs.enabled", `"${getRaw("flowLogs.enabled") ?? ""}" must be true in prod (VNet flow logs are the network audit trail)`);
     }
 
+    // --- hybrid connectivity: gateway, on-premises address plan, BGP, SKU/type ---
+    out.push(...hybridProblems(getRaw, cidrOf, intOf, location));
+
     // --- names: the workload prefix must keep every generated name within Azure's rules ---
     const workload = getRaw("workload");
     const environment = getRaw("environment");
@@ -162,6 +170,93 @@ export function crossFieldProblems(getRaw: (key: string) => string | undefined):
         for (const n of worstCaseNames(workload, environment, location).filter((x) => x.problems.length > 0)) {
             add("workload", `"${workload}" makes ${n.kind} names like "${n.name}" invalid: ${n.problems.join("; ")}`);
         }
+    }
+    return out;
+}
+
+/** The hybrid.* keys besides type that only mean something with a gateway, with their "unset" value. */
+const HYBRID_OPTIONAL: Array<[string, string]> = [["hybrid.sku", ""], ["hybrid.onPremisesPrefixes", ""], ["hybrid.vpnPeerIpAddress", ""], ["hybrid.onPremisesBgpAsn", "0"],
+    ["hybrid.onPremisesBgpPeeringAddress", ""], ["hybrid.expressRouteCircuitId", ""], ["hub.gatewaySubnet", ""], ["hub.dnsResolverInboundSubnet", ""]];
+
+/**
+ * Hybrid connectivity (components/hubSecurity/hybridRules.ts holds Azure's rules): a gateway needs GatewaySubnet, the
+ * resolver's subnet and on-premises prefixes; on-premises prefixes overlap neither VNet; SKU matches the type; ASNs are
+ * valid and not reserved; VPN-only and ExpressRoute-only keys stay with their type.
+ */
+function hybridProblems(getRaw: (key: string) => string | undefined, cidrOf: (k: string) => Cidr | undefined, intOf: (k: string) => number | undefined, location: string | undefined): Array<{ key: string; message: string }> {
+    const out: Array<{ key: string; message: string }> = [];
+    const add = (key: string, message: string) => out.push({ key, message });
+    const type = getRaw("hybrid.type") ?? "none";
+    const dns = cidrOf("hub.dnsResolverInboundSubnet");
+    if (dns !== undefined && overlapsDnsResolverReservedRange(dns)) add("hub.dnsResolverInboundSubnet", `"${dns.text}" overlaps ${DNS_RESOLVER_RESERVED_RANGE}, which the DNS Private Resolver service reserves (dns-private-resolver-overview#subnet-restrictions)`);
+    if (type !== "vpn" && type !== "expressroute") {
+        for (const [k, unset] of HYBRID_OPTIONAL) if ((getRaw(k) ?? unset) !== unset) add(k, `is set but hybrid.type is "${type}" (no gateway uses it)`);
+        return out;
+    }
+    const vpn = type === "vpn";
+    for (const k of ["hub.gatewaySubnet", "hub.dnsResolverInboundSubnet"]) {
+        if ((getRaw(k) ?? "") === "") add(k, `must be set with hybrid.type "${type}" (${k === "hub.gatewaySubnet" ? "the gateway's GatewaySubnet, /27 or larger" : "the DNS Private Resolver's inbound endpoint, /28 to /24, for on-premises name resolution"})`);
+    }
+    if (location !== undefined && NO_ZONE_REGIONS.includes(location)) add("hybrid.type", `"${type}" needs zone-redundant gateway public IPs, which ${location} (no availability zones) cannot provide`);
+    const sku = getRaw("hybrid.sku") ?? "";
+    if (sku !== "") { const m = gatewaySkuProblem(type, sku); if (m !== undefined) add("hybrid.sku", m); }
+    // The on-premises address plan: present (the firewall admits these sources, the resolver answers them), and clear of
+    // the hub and the spoke.
+    const prefixes = (getRaw("hybrid.onPremisesPrefixes") ?? "").split(",").map((c) => c.trim()).filter((c) => c !== "");
+    if (prefixes.length === 0) add("hybrid.onPremisesPrefixes", `must list the on-premises address prefixes with hybrid.type "${type}" (the sources the firewall and the resolver admit)`);
+    const vnets = [["hub.addressSpace", cidrOf("hub.addressSpace")], ["spoke.addressSpace", cidrOf("spoke.addressSpace")]] as const;
+    const seen: Cidr[] = [];
+    for (const text of prefixes) {
+        const c = parseCidr(text);
+        if (typeof c === "string") continue; // the schema reports it
+        for (const [k, v] of vnets) if (v !== undefined && overlaps(v, c)) add("hybrid.onPremisesPrefixes", `"${c.text}" overlaps ${k} "${v.text}" (on-premises and Azure address spaces must be disjoint)`);
+        for (const o of seen) if (overlaps(o, c)) add("hybrid.onPremisesPrefixes", `"${c.text}" overlaps "${o.text}", listed before it`);
+        seen.push(c);
+    }
+    const asn = intOf("hybrid.bgpAsn") ?? AZURE_GATEWAY_ASN;
+    if (!vpn && asn !== AZURE_GATEWAY_ASN) add("hybrid.bgpAsn", `"${asn}" cannot be used: ExpressRoute gateways always use ${AZURE_GATEWAY_ASN}`);
+    const azureAsnProblem = vpn ? asnProblem(asn, "azure") : undefined;
+    if (azureAsnProblem !== undefined) add("hybrid.bgpAsn", `"${asn}" ${azureAsnProblem}`);
+    const peer = getRaw("hybrid.vpnPeerIpAddress") ?? "";
+    const onPremAsn = intOf("hybrid.onPremisesBgpAsn") ?? 0;
+    const bgpPeer = getRaw("hybrid.onPremisesBgpPeeringAddress") ?? "";
+    if (!vpn) {
+        for (const [k, unset] of [["hybrid.vpnPeerIpAddress", ""], ["hybrid.onPremisesBgpAsn", "0"], ["hybrid.onPremisesBgpPeeringAddress", ""]] as const) {
+            if ((getRaw(k) ?? unset) !== unset) add(k, `is set but hybrid.type is "expressroute" (VPN only)`);
+        }
+    } else {
+        if ((getRaw("hybrid.expressRouteCircuitId") ?? "") !== "") add("hybrid.expressRouteCircuitId", `is set but hybrid.type is "vpn" (ExpressRoute only)`);
+        if (peer !== "" && !isPublicIpv4Address(peer)) add("hybrid.vpnPeerIpAddress", `"${peer}" must be the on-premises VPN device's public IPv4 address (not a private, shared or link-local one)`);
+        if ((onPremAsn === 0) !== (bgpPeer === "")) add(onPremAsn === 0 ? "hybrid.onPremisesBgpAsn" : "hybrid.onPremisesBgpPeeringAddress", "hybrid.onPremisesBgpAsn and hybrid.onPremisesBgpPeeringAddress go together (BGP needs both)");
+        if (onPremAsn !== 0) {
+            const m = asnProblem(onPremAsn, "onPremises");
+            if (m !== undefined) add("hybrid.onPremisesBgpAsn", `"${onPremAsn}" ${m}`);
+            if (onPremAsn === asn) add("hybrid.onPremisesBgpAsn", `"${onPremAsn}" must differ from hybrid.bgpAsn "${asn}" (the two sides speak eBGP)`);
+        }
+        if (bgpPeer !== "" && isIpv4Address(bgpPeer)) {
+            const c = parseCidr(`${bgpPeer}/32`);
+            if (typeof c !== "string") for (const [k, v] of vnets) if (v !== undefined && overlaps(v, c)) add("hybrid.onPremisesBgpPeeringAddress", `"${bgpPeer}" lies in ${k} "${v.text}" (it is an on-premises address)`);
+        }
+        if (peer === "" && onPremAsn !== 0) add("hybrid.vpnPeerIpAddress", "must be set with hybrid.onPremisesBgpAsn (the BGP peer is reached through the tunnel to this device)");
+    }
+    return out;
+}
+
+/**
+ * Checks of the secret keys (lib/config.ts SECRET_CONFIG_KEYS), reported by key: a key that nothing uses, and a VPN key
+ * too short or not printable. Messages never contain the value.
+ */
+export function secretConfigProblems(secrets: Partial<Record<"hybrid.sharedKey" | "hybrid.expressRouteAuthorizationKey", string>>, getRaw: (key: string) => string | undefined): Array<{ key: string; message: string }> {
+    const out: Array<{ key: string; message: string }> = [];
+    const type = getRaw("hybrid.type") ?? "none";
+    const key = secrets["hybrid.sharedKey"];
+    if (key !== undefined) {
+        if (type !== "vpn" || (getRaw("hybrid.vpnPeerIpAddress") ?? "") === "") out.push({ key: "hybrid.sharedKey", message: "is set but no site-to-site connection uses it (needs hybrid.type vpn and hybrid.vpnPeerIpAddress)" });
+        const m = sharedKeyProblem(key);
+        if (m !== undefined) out.push({ key: "hybrid.sharedKey", message: m });
+    }
+    if (secrets["hybrid.expressRouteAuthorizationKey"] !== undefined && (type !== "expressroute" || (getRaw("hybrid.expressRouteCircuitId") ?? "") === "")) {
+        out.push({ key: "hybrid.expressRouteAuthorizationKey", message: "is set but no ExpressRoute connection uses it (needs hybrid.type expressroute and hybrid.expressRouteCircuitId)" });
     }
     return out;
 }

@@ -12,11 +12,13 @@ import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafAdm
 import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirStorageTrustedInstance, fhirVersioning, noLegacyApiForFhir } from "./rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "./rules/keyvault";
 import { logAnalyticsRetention } from "./rules/monitoring";
-import { gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound } from "./rules/network";
+import {
+    gatewayConnectionKeysSecret, gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound, vpnIkev2StrongCrypto,
+} from "./rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "./rules/registry";
 import {
-    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge,
-    subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, gatewaySubnetViaFirewall, gatewayZoneRedundant, phiDiagnosticsToLaw, phiPrivateEndpointRequired,
+    publicIpOnlyAtEdge, subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
 } from "./rules/stack";
 import {
     storageBlobRecovery, storageBlobVersioning, storageHttpsOnly, storageInfrastructureEncryption, storageLakePrivateEndpoints, storageMinTls, storageNetworkDefaultDeny,
@@ -41,6 +43,8 @@ export const policies: Policies = [
     keyVaultPurgeProtection, keyVaultRbac, keyVaultNetwork,
     // Network
     subnetHasNsg, gatewaySubnetNoNsg, subnetNoDefaultOutbound, nsgNoInternetManagementPorts, nicNoPublicIp, routeDefaultViaFirewall,
+    // Hybrid connectivity (0.5.0)
+    vpnIkev2StrongCrypto, gatewayConnectionKeysSecret, gatewaySubnetViaFirewall, gatewayZoneRedundant,
     // Firewall
     firewallUsesPolicy, firewallThreatIntelDeny, firewallPremiumIdps,
     // Application Gateway + WAF

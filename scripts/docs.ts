@@ -2,12 +2,14 @@
  * `npm run docs`: regenerates the generated sections of README.md from their sources:
  *  - the config reference table, from Pulumi.yaml's `config:` block;
  *  - the wiring diagram, from the dev stack's captured graph;
+ *  - the on-premises DNS conditional forwarders, from the privatelink zones the stack creates (DEFAULT_PRIVATE_DNS_ZONES);
  *  - each component folder's README args and outputs tables, from its args.ts and index.ts (scripts/componentDocs.ts).
  * `npm test` fails when any of them is out of date (tests/docs.spec.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "./componentDocs";
+import { DEFAULT_PRIVATE_DNS_ZONES, onPremisesForwarderZones } from "../components/hubSecurity";
 import { toMermaid } from "./plan";
 import { runProgram } from "../tests/harness/run";
 import { PROJECT_DIR, readProject } from "../tests/harness/stackConfig";
@@ -21,6 +23,15 @@ export function configTable(): string {
         return `| \`${project.name}:${c.key}\` | ${c.type} | ${def} | ${c.description.replace(/\|/g, "\\|")} |`;
     });
     return ["| Key | Type | Default | Description |", "|---|---|---|---|", ...rows].join("\n") + "\n";
+}
+
+/**
+ * The conditional forwarders on-premises DNS servers need, one row per privatelink zone the stack creates (index.ts
+ * passes DEFAULT_PRIVATE_DNS_ZONES to HubSecurity): the public zone(s) to forward to the resolver's inbound endpoint.
+ */
+export function forwardersTable(): string {
+    const rows = DEFAULT_PRIVATE_DNS_ZONES.map((z) => `| \`${z}\` | ${onPremisesForwarderZones([z]).map((f) => `\`${f}\``).join(", ")} |`);
+    return ["| Private DNS zone (in the hub) | Conditional forwarder(s) on-premises → resolver inbound IP |", "|---|---|", ...rows].join("\n") + "\n";
 }
 
 /** The dev stack's wiring as Mermaid; `runner` lets tests reuse a shared run of the program. */
@@ -47,6 +58,7 @@ if (require.main === module) {
         let doc = fs.readFileSync(README, "utf8");
         doc = replaceSection(doc, "config", configTable());
         doc = replaceSection(doc, "wiring", await wiringDiagram());
+        doc = replaceSection(doc, "forwarders", forwardersTable());
         fs.writeFileSync(README, doc);
         for (const component of Object.keys(COMPONENT_FOLDERS)) {
             const file = componentReadme(component);

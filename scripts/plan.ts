@@ -1,8 +1,9 @@
 /**
- * `npm run plan -- --stack <dev|prod> [--json FILE] [--mermaid FILE] [--mode preview|update]`
+ * `npm run plan -- --stack <dev|prod> [--json FILE] [--mermaid FILE] [--mode preview|update] [--project-dir DIR]`
  *
  * Offline preview: runs index.ts for the stack under the Pulumi mocks harness, then evaluates the policy pack in
  * policy/ exactly as the engine does (separate process, analyzer gRPC). Needs no Azure credentials and no Pulumi CLI.
+ * `--project-dir deploy` plans another program of the repository (its Pulumi.yaml, Pulumi.<stack>.yaml and index.ts).
  * Exit codes: 0 = no mandatory violation, 1 = mandatory violations, 2 = invalid config or usage, 3 = unexpected error.
  */
 import * as fs from "fs";
@@ -119,6 +120,8 @@ export interface PlanArgs {
     mode: "preview" | "update";
     program?: string;
     stackFile?: string;
+    /** Project directory of another program (its Pulumi.yaml declares the config). @default the repo root */
+    projectDir?: string;
     policyPack: string;
     policyConfig?: string;
 }
@@ -133,6 +136,7 @@ function parse(argv: string[]): PlanArgs {
             mode: { type: "string", default: "preview" },
             program: { type: "string" },
             "stack-file": { type: "string" },
+            "project-dir": { type: "string" },
             "policy-pack": { type: "string", default: path.join(PROJECT_DIR, "policy") },
             "policy-pack-config": { type: "string" },
         },
@@ -150,6 +154,7 @@ function parse(argv: string[]): PlanArgs {
         ...(values.mermaid !== undefined ? { mermaid: values.mermaid } : {}),
         ...(values.program !== undefined ? { program: values.program } : {}),
         ...(values["stack-file"] !== undefined ? { stackFile: values["stack-file"] } : {}),
+        ...(values["project-dir"] !== undefined ? { projectDir: path.resolve(values["project-dir"]) } : {}),
         ...(values["policy-pack-config"] !== undefined ? { policyConfig: values["policy-pack-config"] }
             : fs.existsSync(defaultConfig) ? { policyConfig: defaultConfig } : {}),
     };
@@ -165,8 +170,9 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
     const run = await runner({
         stack: args.stack,
         preview: args.mode === "preview",
-        ...(args.program !== undefined ? { program: args.program } : {}),
+        ...(args.program !== undefined ? { program: args.program } : args.projectDir !== undefined ? { program: path.join(args.projectDir, "index.ts") } : {}),
         ...(args.stackFile !== undefined ? { stackFile: args.stackFile } : {}),
+        ...(args.projectDir !== undefined ? { projectDir: args.projectDir } : {}),
     });
     if (run.error !== undefined) {
         if (isConfigError(run.error)) {

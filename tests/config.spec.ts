@@ -42,6 +42,17 @@ describe("stack config", () => {
             expect(c.fhir.corsOrigins).to.deep.equal(["https://a.example.org", "https://b.example.org:8443"]);
             expect(parseConfig(dev()).fhir).to.deep.include({ corsOrigins: [], importMode: "incremental", dicom: false, medtech: false, uploadAnonymizationConfig: true });
         });
+        it("parses prod's site-to-site VPN settings, and keeps a secret key out of the typed config", () => {
+            const psk = "Stand-in-PSK-for-tests-only-0123456789abcdefghij";
+            const c = parseConfig({ ...loadStackConfig("prod").config, "ahds:hybrid.sharedKey": psk });
+            expect(c.hybrid).to.deep.equal({
+                type: "vpn", sku: "VpnGw2AZ", activeActive: true, bgpAsn: 65515, onPremisesPrefixes: ["192.168.0.0/16"], vpnPeerIpAddress: "203.0.113.10",
+                onPremisesBgpAsn: 65050, onPremisesBgpPeeringAddress: "192.168.255.1", expressRouteCircuitId: "",
+            });
+            expect(c.hub).to.deep.include({ gatewaySubnet: "10.20.2.0/27", dnsResolverInboundSubnet: "10.20.2.32/28" });
+            expect(JSON.stringify(c)).to.not.include(psk);
+            expect(parseConfig(dev()).hybrid).to.deep.include({ type: "none", sku: "", onPremisesPrefixes: [] });
+        });
         it("ignores keys of other namespaces (provider config)", () => {
             expect(() => parseConfig({ ...dev(), "azure-native:location": "westeurope" })).not.to.throw();
         });
@@ -105,6 +116,13 @@ describe("stack config", () => {
             ["an export type that is not a FHIR resource type", { "analytics.exportTypes": "Patient, observation" }, 'ahds:analytics.exportTypes: "Patient, observation" has the entry "observation", which is not a FHIR resource type name'],
             ["a Synapse admin group that is not an object ID", { "analytics.synapseAdminGroupObjectId": "synapse-admins" }, 'ahds:analytics.synapseAdminGroupObjectId: "synapse-admins" must be an Entra ID group object ID'],
             ["a Language caller group that is not an object ID", { "intelligence.userGroupObjectId": "callers" }, 'ahds:intelligence.userGroupObjectId: "callers" must be an Entra ID group object ID'],
+            ["an unknown hybrid type", { "hybrid.type": "sitelink" }, 'ahds:hybrid.type: "sitelink" is not one of none, vpn, expressroute'],
+            ["an unknown gateway SKU", { "hybrid.sku": "VpnGw9AZ" }, 'ahds:hybrid.sku: "VpnGw9AZ" is not one of '],
+            ["an on-premises prefix that is not a CIDR", { "hybrid.onPremisesPrefixes": "192.168.0.0/16, on-prem" }, 'ahds:hybrid.onPremisesPrefixes: "192.168.0.0/16, on-prem" has the entry "on-prem", which is not a valid CIDR'],
+            ["a gateway ASN out of range", { "hybrid.bgpAsn": "4294967295" }, 'ahds:hybrid.bgpAsn: "4294967295" must be at most 4294967294'],
+            ["a VPN peer that is not an IPv4 address", { "hybrid.vpnPeerIpAddress": "vpn.example.org" }, 'ahds:hybrid.vpnPeerIpAddress: "vpn.example.org" must be the on-premises VPN device\'s public IPv4 address (or empty)'],
+            ["a circuit ID that is not one", { "hybrid.expressRouteCircuitId": "er-onprem" }, 'ahds:hybrid.expressRouteCircuitId: "er-onprem" must be an ExpressRoute circuit resource ID (or empty)'],
+            ["a GatewaySubnet that is not a CIDR", { "hub.gatewaySubnet": "gateway" }, 'ahds:hub.gatewaySubnet: "gateway" is not a valid CIDR (or leave it empty)'],
         ];
         for (const [title, overrides, expected] of cases) {
             it(`rejects ${title}`, () => {

@@ -32,6 +32,13 @@ interface CrossCheck {
 }
 
 const KV = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-pki/providers/Microsoft.KeyVault/vaults";
+/** dev with a VPN gateway (no site yet): GatewaySubnet and resolver subnet in the free part of 10.0.0.0/22, outside 10.0.1.0-10.0.16.255. */
+const DEV_VPN = { "hybrid.type": "vpn", "hub.gatewaySubnet": "10.0.2.0/27", "hub.dnsResolverInboundSubnet": "10.0.0.128/28", "hybrid.onPremisesPrefixes": "192.168.0.0/16" };
+/** prod switched to ExpressRoute: the VPN-only keys cleared, a zone-redundant ExpressRoute SKU. */
+const PROD_ER = { "hybrid.type": "expressroute", "hybrid.sku": "ErGw1AZ", "hybrid.vpnPeerIpAddress": "", "hybrid.onPremisesBgpAsn": "0", "hybrid.onPremisesBgpPeeringAddress": "" };
+const CIRCUIT = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-er/providers/Microsoft.Network/expressRouteCircuits/er-onprem";
+/** A stand-in pre-shared key (48 printable characters). */
+const PSK = "Stand-in-PSK-for-tests-only-0123456789abcdefghij";
 
 const CHECKS: CrossCheck[] = [
     {
@@ -183,12 +190,193 @@ const CHECKS: CrossCheck[] = [
         problem: 'ahds:flowLogs.enabled: "false" must be true in prod (VNet flow logs are the network audit trail)',
         passing: { environment: "test", "flowLogs.enabled": "false" },
     },
+    // --- hybrid connectivity (issue 20) ---
+    {
+        rule: "a gateway needs GatewaySubnet", stack: "prod",
+        failing: { "hub.gatewaySubnet": "" },
+        problem: 'ahds:hub.gatewaySubnet: must be set with hybrid.type "vpn" (the gateway\'s GatewaySubnet, /27 or larger)',
+        passing: { "hub.gatewaySubnet": "10.20.3.0/27" },
+    },
+    {
+        rule: "a gateway needs the DNS resolver's subnet", stack: "prod",
+        failing: { "hub.dnsResolverInboundSubnet": "" },
+        problem: 'ahds:hub.dnsResolverInboundSubnet: must be set with hybrid.type "vpn" (the DNS Private Resolver\'s inbound endpoint, /28 to /24, for on-premises name resolution)',
+        passing: { "hub.dnsResolverInboundSubnet": "10.20.2.48/28" },
+    },
+    {
+        rule: "GatewaySubnet is /27 or larger", stack: "prod",
+        failing: { "hub.gatewaySubnet": "10.20.2.0/28" },
+        problem: 'ahds:hub.gatewaySubnet: "10.20.2.0/28" is too small: GatewaySubnet must be /27 or larger (Azure\'s recommendation for VPN and ExpressRoute gateways)',
+        passing: { "hub.gatewaySubnet": "10.20.3.0/26" },
+    },
+    {
+        rule: "the resolver's subnet is /28 to /24", stack: "prod",
+        failing: { "hub.dnsResolverInboundSubnet": "10.20.2.32/29" },
+        problem: 'ahds:hub.dnsResolverInboundSubnet: "10.20.2.32/29" is too small: a DNS Private Resolver endpoint subnet must be /28 to /24 (DNS Private Resolver subnet restrictions)',
+        passing: { "hub.dnsResolverInboundSubnet": "10.20.3.0/24" },
+    },
+    {
+        rule: "the resolver's subnet avoids the range the service reserves", stack: "dev",
+        failing: { ...DEV_VPN, "hub.dnsResolverInboundSubnet": "10.0.1.64/28" },
+        problem: 'ahds:hub.dnsResolverInboundSubnet: "10.0.1.64/28" overlaps 10.0.1.0 - 10.0.16.255, which the DNS Private Resolver service reserves (dns-private-resolver-overview#subnet-restrictions)',
+        passing: DEV_VPN,
+    },
+    {
+        rule: "GatewaySubnet does not overlap another hub subnet", stack: "prod",
+        failing: { "hub.gatewaySubnet": "10.20.1.0/27" },
+        problem: 'ahds:hub.gatewaySubnet: "10.20.1.0/27" overlaps hub.jumpboxSubnet "10.20.1.0/27"',
+        passing: { "hub.gatewaySubnet": "10.20.1.64/27" },
+    },
+    {
+        rule: "no hybrid setting without a gateway", stack: "dev",
+        failing: { "hub.gatewaySubnet": "10.0.2.0/27" },
+        problem: 'ahds:hub.gatewaySubnet: is set but hybrid.type is "none" (no gateway uses it)',
+        passing: DEV_VPN,
+    },
+    {
+        rule: "a gateway lists the on-premises prefixes", stack: "prod",
+        failing: { "hybrid.onPremisesPrefixes": "" },
+        problem: 'ahds:hybrid.onPremisesPrefixes: must list the on-premises address prefixes with hybrid.type "vpn" (the sources the firewall and the resolver admit)',
+        passing: { "hybrid.onPremisesPrefixes": "172.16.0.0/12" },
+    },
+    {
+        rule: "on-premises prefixes do not overlap the spoke", stack: "prod",
+        failing: { "hybrid.onPremisesPrefixes": "192.168.0.0/16,10.21.8.0/24" },
+        problem: 'ahds:hybrid.onPremisesPrefixes: "10.21.8.0/24" overlaps spoke.addressSpace "10.21.0.0/20" (on-premises and Azure address spaces must be disjoint)',
+        passing: { "hybrid.onPremisesPrefixes": "192.168.0.0/16,10.22.0.0/24" },
+    },
+    {
+        rule: "on-premises prefixes do not overlap the hub", stack: "prod",
+        failing: { "hybrid.onPremisesPrefixes": "10.20.0.0/16" },
+        problem: 'ahds:hybrid.onPremisesPrefixes: "10.20.0.0/16" overlaps hub.addressSpace "10.20.0.0/22" (on-premises and Azure address spaces must be disjoint)',
+        passing: { "hybrid.onPremisesPrefixes": "10.30.0.0/16" },
+    },
+    {
+        rule: "on-premises prefixes do not overlap each other", stack: "prod",
+        failing: { "hybrid.onPremisesPrefixes": "192.168.0.0/16,192.168.10.0/24" },
+        problem: 'ahds:hybrid.onPremisesPrefixes: "192.168.10.0/24" overlaps "192.168.0.0/16", listed before it',
+        passing: { "hybrid.onPremisesPrefixes": "192.168.0.0/17,192.168.128.0/17" },
+    },
+    {
+        rule: "a VPN gateway takes a VPN SKU", stack: "prod",
+        failing: { "hybrid.sku": "ErGw1AZ" },
+        problem: 'ahds:hybrid.sku: "ErGw1AZ" is an ExpressRoute gateway SKU; a VPN gateway takes one of VpnGw1AZ, VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ',
+        passing: { "hybrid.sku": "VpnGw3AZ" },
+    },
+    {
+        rule: "gateway SKUs are zone-redundant (non-AZ VPN SKUs can no longer be created)", stack: "prod",
+        failing: { "hybrid.sku": "VpnGw2" },
+        problem: 'ahds:hybrid.sku: "VpnGw2" is not zone-redundant, and new gateways on the non-AZ SKUs can no longer be created; use VpnGw2AZ',
+        passing: { "hybrid.sku": "" },
+    },
+    {
+        rule: "no Basic gateway", stack: "prod",
+        failing: { "hybrid.sku": "Basic" },
+        problem: 'ahds:hybrid.sku: "Basic" has no BGP, active-active, custom IPsec/IKE policy or zone redundancy; use one of VpnGw1AZ, VpnGw2AZ, VpnGw3AZ, VpnGw4AZ, VpnGw5AZ',
+        passing: { "hybrid.sku": "VpnGw1AZ" },
+    },
+    {
+        rule: "an ExpressRoute gateway takes an ExpressRoute AZ SKU", stack: "prod",
+        failing: { ...PROD_ER, "hybrid.sku": "UltraPerformance" },
+        problem: 'ahds:hybrid.sku: "UltraPerformance" is a legacy, non-zone-redundant SKU; use one of ErGw1AZ, ErGw2AZ, ErGw3AZ',
+        passing: { ...PROD_ER, "hybrid.sku": "ErGw2AZ" },
+    },
+    {
+        rule: "the Azure ASN is not reserved", stack: "prod",
+        failing: { "hybrid.bgpAsn": "65520" },
+        problem: 'ahds:hybrid.bgpAsn: "65520" is reserved (65517-65520, by Azure or IANA); use a private ASN such as 64512-65514',
+        passing: { "hybrid.bgpAsn": "65521" },
+    },
+    {
+        rule: "the on-premises ASN is not reserved (65515 is Azure's)", stack: "prod",
+        failing: { "hybrid.onPremisesBgpAsn": "65515" },
+        problem: 'ahds:hybrid.onPremisesBgpAsn: "65515" is reserved (65515, by Azure or IANA); use a private ASN such as 64512-65514',
+        passing: { "hybrid.onPremisesBgpAsn": "64512" },
+    },
+    {
+        rule: "the two BGP sides have different ASNs", stack: "prod",
+        failing: { "hybrid.bgpAsn": "65050" },
+        problem: 'ahds:hybrid.onPremisesBgpAsn: "65050" must differ from hybrid.bgpAsn "65050" (the two sides speak eBGP)',
+        passing: { "hybrid.bgpAsn": "65051" },
+    },
+    {
+        rule: "on-premises BGP needs ASN and peer address", stack: "prod",
+        failing: { "hybrid.onPremisesBgpPeeringAddress": "" },
+        // Reported under the key that is missing.
+        problem: "ahds:hybrid.onPremisesBgpPeeringAddress: hybrid.onPremisesBgpAsn and hybrid.onPremisesBgpPeeringAddress go together (BGP needs both)",
+        passing: { "hybrid.onPremisesBgpPeeringAddress": "", "hybrid.onPremisesBgpAsn": "0" },
+    },
+    {
+        rule: "the BGP peer is an on-premises address", stack: "prod",
+        failing: { "hybrid.onPremisesBgpPeeringAddress": "10.21.0.10" },
+        problem: 'ahds:hybrid.onPremisesBgpPeeringAddress: "10.21.0.10" lies in spoke.addressSpace "10.21.0.0/20" (it is an on-premises address)',
+        passing: { "hybrid.onPremisesBgpPeeringAddress": "192.168.255.2" },
+    },
+    {
+        rule: "the VPN peer is a public address", stack: "prod",
+        failing: { "hybrid.vpnPeerIpAddress": "10.50.0.1" },
+        problem: 'ahds:hybrid.vpnPeerIpAddress: "10.50.0.1" must be the on-premises VPN device\'s public IPv4 address (not a private, shared or link-local one)',
+        passing: { "hybrid.vpnPeerIpAddress": "198.51.100.7" },
+    },
+    {
+        rule: "on-premises BGP needs the VPN peer", stack: "prod",
+        failing: { "hybrid.vpnPeerIpAddress": "" },
+        problem: "ahds:hybrid.vpnPeerIpAddress: must be set with hybrid.onPremisesBgpAsn (the BGP peer is reached through the tunnel to this device)",
+        passing: { "hybrid.vpnPeerIpAddress": "", "hybrid.onPremisesBgpAsn": "0", "hybrid.onPremisesBgpPeeringAddress": "" },
+    },
+    {
+        rule: "VPN-only settings stay with VPN", stack: "prod",
+        failing: { "hybrid.type": "expressroute", "hybrid.sku": "ErGw1AZ" },
+        problem: 'ahds:hybrid.vpnPeerIpAddress: is set but hybrid.type is "expressroute" (VPN only)',
+        passing: PROD_ER,
+    },
+    {
+        rule: "ExpressRoute gateways keep ASN 65515", stack: "prod",
+        failing: { ...PROD_ER, "hybrid.bgpAsn": "65010" },
+        problem: 'ahds:hybrid.bgpAsn: "65010" cannot be used: ExpressRoute gateways always use 65515',
+        passing: PROD_ER,
+    },
+    {
+        rule: "a circuit only with ExpressRoute", stack: "prod",
+        failing: { "hybrid.expressRouteCircuitId": CIRCUIT },
+        problem: 'ahds:hybrid.expressRouteCircuitId: is set but hybrid.type is "vpn" (ExpressRoute only)',
+        passing: { ...PROD_ER, "hybrid.expressRouteCircuitId": CIRCUIT },
+    },
+    {
+        rule: "a gateway needs a region with availability zones", stack: "dev",
+        failing: { ...DEV_VPN, location: "westcentralus" },
+        problem: 'ahds:hybrid.type: "vpn" needs zone-redundant gateway public IPs, which westcentralus (no availability zones) cannot provide',
+        passing: { ...DEV_VPN, location: "northeurope" },
+    },
+    {
+        rule: "a pre-shared key needs a site", stack: "dev",
+        failing: { "hybrid.sharedKey": PSK },
+        problem: "ahds:hybrid.sharedKey: is set but no site-to-site connection uses it (needs hybrid.type vpn and hybrid.vpnPeerIpAddress)",
+        passing: { ...DEV_VPN, "hybrid.vpnPeerIpAddress": "198.51.100.7", "hybrid.sharedKey": PSK },
+    },
+    {
+        rule: "a pre-shared key is 32-128 printable characters", stack: "prod",
+        failing: { "hybrid.sharedKey": "short-key" },
+        problem: "ahds:hybrid.sharedKey: must be 32-128 characters long (it has 9)",
+        passing: { "hybrid.sharedKey": PSK },
+    },
+    {
+        rule: "an authorization key needs a circuit", stack: "prod",
+        failing: { ...PROD_ER, "hybrid.expressRouteAuthorizationKey": PSK },
+        problem: "ahds:hybrid.expressRouteAuthorizationKey: is set but no ExpressRoute connection uses it (needs hybrid.type expressroute and hybrid.expressRouteCircuitId)",
+        passing: { ...PROD_ER, "hybrid.expressRouteCircuitId": CIRCUIT, "hybrid.expressRouteAuthorizationKey": PSK },
+    },
 ];
 
 describe("stack config cross-field checks (failing case and passing neighbour)", () => {
     it("both stack files parse without problems", () => {
         expect(problemsOf("dev", {})).to.deep.equal([]);
         expect(problemsOf("prod", {})).to.deep.equal([]);
+    });
+    it("never quotes a secret key's value in a problem", () => {
+        const problems = [...problemsOf("prod", { "hybrid.sharedKey": "a key with spaces, 33 characters" }), ...problemsOf("dev", { "hybrid.sharedKey": PSK, "hybrid.expressRouteAuthorizationKey": PSK })];
+        expect(problems).to.include("ahds:hybrid.sharedKey: must be printable ASCII without spaces");
+        for (const p of problems) expect(p).to.not.include("a key with spaces").and.not.include(PSK);
     });
     for (const c of CHECKS) {
         it(`${c.rule}`, () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { expect } from "chai";
-import { README, configTable, section, wiringDiagram } from "../scripts/docs";
+import { README, configTable, forwardersTable, section, wiringDiagram } from "../scripts/docs";
 import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "../scripts/componentDocs";
 import { parseConfig } from "../lib/config";
 import { loadStackConfig, readProject } from "./harness/stackConfig";
@@ -12,6 +12,14 @@ describe("documentation and schema stay in sync", () => {
 
     it("README's config reference matches Pulumi.yaml (run `npm run docs`)", () => {
         expect(section(readme, "config")).to.equal(configTable());
+    });
+    it("README's on-premises conditional forwarders list every privatelink zone the stack creates (run `npm run docs`)", () => {
+        expect(section(readme, "forwarders")).to.equal(forwardersTable());
+        // Literally: the 16 zones HubSecurity creates (tests/hubSecurity.spec.ts lists them), each with its public zone.
+        const rows = (section(readme, "forwarders") ?? "").split("\n").slice(2).filter((r) => r !== "");
+        expect(rows).to.have.length(16);
+        expect(rows).to.include("| `privatelink.fhir.azurehealthcareapis.com` | `fhir.azurehealthcareapis.com` |");
+        expect(rows).to.include("| `privatelink.vaultcore.azure.net` | `vault.azure.net`, `vaultcore.azure.net` |");
     });
     it("README's wiring diagram matches the dev graph (run `npm run docs`)", async () => {
         expect(section(readme, "wiring")).to.equal(await wiringDiagram((o) => sharedProgramRun(o.stack, o.preview)));

@@ -23,12 +23,20 @@ const PLAN = {
         agw: "10.1.0.0/24", apim: "10.1.1.0/27", pe: "10.1.2.0/24", func: "10.1.3.0/26", cae: "10.1.4.0/27", medtech: false, synapse: false,
         // Pulumi.dev.yaml names no bulk loader package (uploaded by hand), so the jumpbox gets no download rule.
         loaderPackageHosts: [] as string[],
+        // No hybrid connectivity in dev (ahds:hybrid.type none).
+        hybrid: undefined,
     },
     prod: {
         fwIp: "10.20.0.4", firewall: "10.20.0.0/26", bastion: "10.20.0.64/26", jumpbox: "10.20.1.0/27", hubPe: "10.20.1.32/27",
         agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: true, synapse: true,
         // Pulumi.prod.yaml's package is a GitHub release asset: github.com redirects downloads to these hosts.
         loaderPackageHosts: ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"],
+        // Pulumi.prod.yaml's site-to-site VPN: GatewaySubnet, the resolver's subnet, the on-premises prefix, and the FHIR and
+        // DICOM hosts of the workspace hwahdsproda1b7c (stack suffix a1b7c) on-premises callers may reach.
+        hybrid: {
+            gateway: "10.20.2.0/27", dns: "10.20.2.32/28", onPremises: "192.168.0.0/16", spoke: "10.21.0.0/20",
+            fqdns: { fhir: "hwahdsproda1b7c-fhir.fhir.azurehealthcareapis.com", dicom: "hwahdsproda1b7c-dicom.dicom.azurehealthcareapis.com" },
+        },
     },
 } as const;
 type Plan = (typeof PLAN)[keyof typeof PLAN];
@@ -42,7 +50,18 @@ function expectedNsgs(p: Plan): Record<string, Row[]> {
     const eventHubs: Row[] = p.medtech ? [["allow-event-hubs-from-vnet", "Inbound", "Allow", "Tcp", ["VirtualNetwork"], [p.pe], ["5671", "5672", "9093"], 110]] : [];
     // Synapse SQL clients speak TDS on 1433 to the Sql/SqlOnDemand endpoints (synapse-workspace-ip-firewall: ports 443 and 1433).
     const synapseSql: Row[] = p.synapse ? [["allow-sql-from-vnet", "Inbound", "Allow", "Tcp", ["VirtualNetwork"], [p.pe], ["1433"], 120]] : [];
+    const h = p.hybrid;
+    // The DNS resolver's subnet answers DNS (UDP and TCP 53) from on-premises only; the rules name the whole subnet, as
+    // the service answers from its other addresses too (MicrosoftDocs/azure-docs#110796).
+    const dns: Record<string, Row[]> = h === undefined ? {} : {
+        "hub-nsg-dns": [
+            ["allow-dns-udp-from-on-premises", "Inbound", "Allow", "Udp", [h.onPremises], [h.dns], ["53"], 100],
+            ["allow-dns-tcp-from-on-premises", "Inbound", "Allow", "Tcp", [h.onPremises], [h.dns], ["53"], 110],
+            DENY_IN,
+        ],
+    };
     return {
+        ...dns,
         // learn.microsoft.com/azure/bastion/bastion-nsg, the required-rules table, every row: AllowHttpsInbound (Internet,
         // 443/TCP), AllowGatewayManagerInbound (443/TCP), AllowAzureLoadBalancerInbound (443/TCP),
         // AllowBastionHostCommunication (VirtualNetwork → VirtualNetwork, 8080 and 5701, any), AllowSshRdpOutbound
@@ -167,6 +186,11 @@ function expectedEgress(p: Plan): Array<{ name: string; priority: number; ruleCo
             // container; the function app runs from there, so the function subnet has no internet destination at all.
             ...(p.loaderPackageHosts.length > 0 ? [https("fhir-loader-package", "FHIR Loader code package download for the in-network upload (pinned build, SHA-256 checked)", [p.jumpbox], [...p.loaderPackageHosts])] : []),
         ])] },
+        // On-premises callers (hybrid connectivity): exactly the FHIR and DICOM hosts, TCP 443, from the on-premises prefix.
+        ...(p.hybrid !== undefined ? [{ name: "on-premises", priority: 500, ruleCollections: [allow("net-on-premises", 510, [
+            tcp("on-premises-to-fhir", "On-premises callers to fhir over HTTPS, through its private endpoint", [p.hybrid.onPremises], ["443"], { destinationFqdns: [p.hybrid.fqdns.fhir] }),
+            tcp("on-premises-to-dicom", "On-premises callers to dicom over HTTPS, through its private endpoint", [p.hybrid.onPremises], ["443"], { destinationFqdns: [p.hybrid.fqdns.dicom] }),
+        ])] }] : []),
     ];
 }
 
@@ -229,6 +253,12 @@ for (const stack of ["dev", "prod"] as const) {
                 ["hub-vnet", "AzureBastionSubnet", p.bastion, "hub-nsg-bastion", null],
                 ["hub-vnet", "snet-jumpbox", p.jumpbox, "hub-nsg-jumpbox", "hub-rt-jumpbox"],
                 ["hub-vnet", "snet-private-endpoints", p.hubPe, "hub-nsg-pe", "hub-rt-pe"],
+                // GatewaySubnet: no NSG (not supported there, vpn-gateway-about-vpn-gateway-settings#gwsub), the spoke route
+                // through the firewall; the resolver's subnet: its NSG, no route table (answers return the way queries came).
+                ...(p.hybrid !== undefined ? [
+                    ["hub-vnet", "GatewaySubnet", p.hybrid.gateway, null, "hub-rt-gateway"],
+                    ["hub-vnet", "snet-dns-inbound", p.hybrid.dns, "hub-nsg-dns", null],
+                ] : []),
                 ["spoke-vnet", "snet-appgw", p.agw, "spoke-nsg-appGateway", null],
                 ["spoke-vnet", "snet-apim", p.apim, "spoke-nsg-apim", "spoke-rt-apim"],
                 ["spoke-vnet", "snet-private-endpoints", p.pe, "spoke-nsg-privateEndpoints", "spoke-rt-privateEndpoints"],
@@ -237,13 +267,19 @@ for (const stack of ["dev", "prod"] as const) {
             ]);
         });
 
-        it("routes 0.0.0.0/0 → VirtualAppliance → the firewall IP from every route table, with BGP propagation off", () => {
+        it("routes 0.0.0.0/0 → VirtualAppliance → the firewall IP from every workload route table with BGP propagation off, and the spoke from GatewaySubnet to the firewall with it on", () => {
             const def = { name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: p.fwIp };
             const tables = Object.fromEntries(g.byType("azure-native:network:RouteTable").map((t) => {
                 const i = g.plainInputs(t);
                 return [t.name, { disableBgpRoutePropagation: i["disableBgpRoutePropagation"], routes: i["routes"] }];
             }));
+            // GatewaySubnet (prod's VPN): the spoke's address space → the firewall, BGP propagation ON (the gateway needs it;
+            // learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy), no 0.0.0.0/0 (unsupported on GatewaySubnet).
+            const gateway = p.hybrid !== undefined ? { "hub-rt-gateway": { disableBgpRoutePropagation: false, routes: [
+                { name: "spoke-via-firewall", addressPrefix: p.hybrid.spoke, nextHopType: "VirtualAppliance", nextHopIpAddress: p.fwIp },
+            ] } } : {};
             expect(tables).to.deep.equal({
+                ...gateway,
                 "hub-rt-jumpbox": { disableBgpRoutePropagation: true, routes: [def] },
                 "hub-rt-pe": { disableBgpRoutePropagation: true, routes: [def] },
                 // APIM stv2 under forced tunnelling: control-plane replies to the ApiManagement tag go to the internet
@@ -295,12 +331,14 @@ for (const stack of ["dev", "prod"] as const) {
             });
         }
 
-        it("has public IPs only on the firewall, Bastion, the WAF gateway and APIM's management endpoint", () => {
+        it(`has public IPs only on the firewall, Bastion, the WAF gateway and APIM's management endpoint${stack === "prod" ? ", and the VPN gateway" : ""}`, () => {
             // The firewall (egress), Bastion (admin entry), Application Gateway WAF_v2 (the only client entry) and APIM
             // stv2's management IP (port 3443 from the ApiManagement tag only; its gateway is internal).
             const pips = new Set(g.byType("azure-native:network:PublicIPAddress").map((r) => String(r.id)));
             const users = g.custom.filter((r) => r.type !== "azure-native:monitor:DiagnosticSetting" && [...pips].some((id) => JSON.stringify(g.plainInputs(r)).includes(id)));
-            expect([...new Set(users.map((r) => r.type))].sort()).to.deep.equal(["azure-native:apimanagement:ApiManagementService", "azure-native:network:ApplicationGateway", "azure-native:network:AzureFirewall", "azure-native:network:BastionHost"]);
+            expect([...new Set(users.map((r) => r.type))].sort()).to.deep.equal(["azure-native:apimanagement:ApiManagementService", "azure-native:network:ApplicationGateway", "azure-native:network:AzureFirewall", "azure-native:network:BastionHost",
+                // The site-to-site VPN's two tunnel endpoints (active-active).
+                ...(p.hybrid !== undefined ? ["azure-native:network:VirtualNetworkGateway"] : [])]);
             expect(g.plainInputs(g.one("azure-native:apimanagement:ApiManagementService"))["virtualNetworkType"]).to.equal("Internal");
             for (const nic of g.byType("azure-native:network:NetworkInterface")) expect(JSON.stringify(g.plainInputs(nic))).to.not.include("publicIPAddress");
         });
@@ -327,12 +365,14 @@ for (const stack of ["dev", "prod"] as const) {
             expect(g.one("azure-native:network:AzureFirewall").propertyDependencies["firewallPolicy"]).to.deep.equal([policy.urn]);
         });
 
-        it("delegates exactly the function and Container Apps subnets", () => {
+        it(`delegates exactly the function and Container Apps subnets${stack === "prod" ? " and the DNS resolver's" : ""}`, () => {
             const delegations = g.byType("azure-native:network:VirtualNetwork").flatMap((v) => (g.plainInputs(v)["subnets"] as Obj[])
                 .filter((s) => s["delegations"] !== undefined).map((s) => [s["name"], s["delegations"]]));
             // Regional VNet integration needs Microsoft.Web/serverFarms (app-service/overview-vnet-integration); a
             // workload-profiles environment needs Microsoft.App/environments (container-apps/custom-virtual-networks).
             expect(delegations).to.deep.equal([
+                // The resolver's inbound endpoint subnet is delegated to Microsoft.Network/dnsResolvers (dns-private-resolver-overview).
+                ...(p.hybrid !== undefined ? [["snet-dns-inbound", [{ name: "dns-resolvers", serviceName: "Microsoft.Network/dnsResolvers" }]]] : []),
                 ["snet-func-integration", [{ name: "web-serverfarms", serviceName: "Microsoft.Web/serverFarms" }]],
                 ["snet-container-apps", [{ name: "app-environments", serviceName: "Microsoft.App/environments" }]],
             ]);

@@ -15,7 +15,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 /** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
 function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
     return new Promise((resolve) => {
-        // Transpile only: `npm test` has just type-checked the whole project with tsc, which is all ts-node's own check
+        // Transpile only: `npm test` type-checks the whole project with tsc beside the suites, which is all ts-node's own check
         // would add here (a user's `npm run plan` keeps it); the CLI's behaviour under test is the same either way.
         const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } });
         let out = "";

@@ -96,8 +96,15 @@ const MUTATIONS: Mutation[] = [
     { change: "the vault allows public network access", stack: "prod", rule: "keyvault-network-locked-down", apply: editInputs("hub-kv", (i) => { i["properties"] = { ...obj(i["properties"]), publicNetworkAccess: "Enabled" }; }) },
     // Network
     { change: "the private-endpoint subnet loses its NSG", stack: "dev", rule: "subnet-has-nsg", apply: editInputs("spoke-vnet", (i) => { delete subnet(i, "snet-private-endpoints")["networkSecurityGroup"]; }) },
-    { change: "a GatewaySubnet is added with an NSG", stack: "prod", rule: "gateway-subnet-no-nsg",
-        apply: editInputs("hub-vnet", (i) => { i["subnets"] = [...list(i["subnets"]), { name: "GatewaySubnet", addressPrefix: "10.20.3.0/27", networkSecurityGroup: obj(subnet(i, "snet-jumpbox")["networkSecurityGroup"]) }]; }) },
+    { change: "the VPN gateway's GatewaySubnet gets an NSG", stack: "prod", rule: "gateway-subnet-no-nsg",
+        apply: editInputs("hub-vnet", (i) => { subnet(i, "GatewaySubnet")["networkSecurityGroup"] = obj(subnet(i, "snet-jumpbox")["networkSecurityGroup"]); }) },
+    // Hybrid connectivity (prod's site-to-site VPN)
+    { change: "GatewaySubnet sends the spoke straight into the VNet instead of the firewall", stack: "prod", rule: "gateway-subnet-via-firewall",
+        apply: editInputs("hub-rt-gateway", (i) => { const r = list(i["routes"])[0]; if (r !== undefined) { r["nextHopType"] = "VnetLocal"; delete r["nextHopIpAddress"]; } }) },
+    { change: "GatewaySubnet's route table disables BGP propagation", stack: "prod", rule: "gateway-subnet-via-firewall", apply: set("hub-rt-gateway", "disableBgpRoutePropagation", true) },
+    { change: "the VPN gateway runs a non-zone-redundant SKU", stack: "prod", rule: "gateway-zone-redundant", apply: set("hub-vgw", "sku", { name: "VpnGw2", tier: "VpnGw2" }) },
+    { change: "the DNS resolver's subnet loses its delegation (and with it the exemption)", stack: "prod", rule: "subnet-egress-via-firewall",
+        apply: editInputs("hub-vnet", (i) => { delete subnet(i, "snet-dns-inbound")["delegations"]; }) },
     { change: "the APIM subnet regains default outbound access", stack: "dev", rule: "subnet-no-default-outbound", apply: editInputs("spoke-vnet", (i) => { subnet(i, "snet-apim")["defaultOutboundAccess"] = true; }) },
     { change: "the jumpbox NSG allows SSH from the internet", stack: "prod", rule: "nsg-no-internet-mgmt-ports",
         apply: editInputs("hub-nsg-jumpbox", (i) => { i["securityRules"] = [...list(i["securityRules"]), { name: "ssh-anywhere", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "Internet", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" }]; }) },

@@ -15,7 +15,9 @@ import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPre
 import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirVersioning, noLegacyApiForFhir } from "../policy/rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "../policy/rules/keyvault";
 import { logAnalyticsRetention } from "../policy/rules/monitoring";
-import { gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound } from "../policy/rules/network";
+import {
+    gatewayConnectionKeysSecret, gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound, vpnIkev2StrongCrypto,
+} from "../policy/rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "../policy/rules/registry";
 import {
     storageBlobRecovery, storageHttpsOnly, storageInfrastructureEncryption, storageMinTls, storageNetworkDefaultDeny, storageNoCrossTenantReplication, storageNoPublicBlob,
@@ -71,6 +73,8 @@ interface RuleKeys {
      * IP firewall rules), where no input is compliant; each key case then draws exactly one more.
      */
     baseline?: string[];
+    /** The resource's additionalSecretOutputs (rules that read resource options as well as inputs). @default [] */
+    secretOutputs?: string[];
     keys: KeyCase[];
 }
 
@@ -542,6 +546,53 @@ const CASES: RuleKeys[] = [
         rule: nicNoPublicIp, type: "compute:VirtualMachineScaleSet",
         compliant: { virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [{ name: "nic", ipConfigurations: [{ name: "ip", subnet: { id: "s" } }] }] } } },
         keys: [{ at: ["virtualMachineProfile", "networkProfile", "networkInterfaceConfigurations", 0, "ipConfigurations", 0, "publicIPAddressConfiguration"], to: { name: "pip" }, message: "compute:VirtualMachineScaleSet \"r\" has a public IP" }],
+    },
+    {
+        // A site-to-site connection with HubSecurity's default policy: IKEv2, AES-GCM 256, SHA-384, P-384 (ipsec-ike-policy-howto).
+        rule: vpnIkev2StrongCrypto, type: "network:VirtualNetworkGatewayConnection",
+        compliant: {
+            connectionType: "IPsec", connectionProtocol: "IKEv2",
+            ipsecPolicies: [{ ikeEncryption: "GCMAES256", ikeIntegrity: "SHA384", dhGroup: "ECP384", ipsecEncryption: "GCMAES256", ipsecIntegrity: "GCMAES256", pfsGroup: "ECP384", saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000 }],
+        },
+        keys: [
+            { at: "connectionProtocol", to: "IKEv1", message: "connection \"r\" uses IKEv1, not IKEv2" },
+            { at: "ipsecPolicies", to: [], message: "connection \"r\" has no custom IPsec/IKE policy (ipsecPolicies): Azure's default proposals include DH group 2 and SHA-1" },
+            { at: "ipsecPolicies", to: OMIT, message: "connection \"r\" has no custom IPsec/IKE policy (ipsecPolicies)" },
+            { at: ["ipsecPolicies", 0, "ikeEncryption"], to: "DES3", message: "connection \"r\" IPsec/IKE policy #1 has ikeEncryption \"DES3\", not one of GCMAES256, GCMAES128, AES256, AES192, AES128" },
+            { at: ["ipsecPolicies", 0, "ikeIntegrity"], to: "SHA1", message: "policy #1 has ikeIntegrity \"SHA1\", not one of SHA384, SHA256" },
+            { at: ["ipsecPolicies", 0, "dhGroup"], to: "DHGroup2", message: "policy #1 has dhGroup \"DHGroup2\", not one of ECP384, ECP256, DHGroup14, DHGroup2048" },
+            // RFC 8247 §2.4: the MODP groups with small prime-order subgroups SHOULD NOT be used.
+            { at: ["ipsecPolicies", 0, "dhGroup"], to: "DHGroup24", message: "policy #1 has dhGroup \"DHGroup24\"" },
+            { at: ["ipsecPolicies", 0, "ipsecEncryption"], to: "None", message: "policy #1 has ipsecEncryption \"None\", not one of GCMAES256, GCMAES192, GCMAES128, AES256, AES192, AES128" },
+            { at: ["ipsecPolicies", 0, "ipsecIntegrity"], to: "MD5", message: "policy #1 has ipsecIntegrity \"MD5\", not one of GCMAES256, GCMAES192, GCMAES128, SHA256" },
+            { at: ["ipsecPolicies", 0, "pfsGroup"], to: "None", message: "policy #1 has pfsGroup \"None\", not one of ECP384, ECP256, PFS2048, PFS14" },
+            { at: ["ipsecPolicies", 0, "pfsGroup"], to: OMIT, message: "policy #1 has pfsGroup null" },
+        ],
+    },
+    {
+        rule: vpnIkev2StrongCrypto, type: "network:VirtualNetworkGatewayConnection", variant: "an ExpressRoute connection (no IPsec)",
+        compliant: { connectionType: "ExpressRoute", peer: { id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/expressRouteCircuits/c" } },
+        keys: [
+            { at: "connectionType", to: "IPsec", message: "connection \"r\" has no custom IPsec/IKE policy (ipsecPolicies)" },
+            { at: "connectionType", to: "Vnet2Vnet", message: "connection \"r\" has no custom IPsec/IKE policy (ipsecPolicies)" },
+        ],
+    },
+    {
+        // HubSecurity's connection: the key is a secret input and a declared secret output.
+        rule: gatewayConnectionKeysSecret, type: "network:VirtualNetworkGatewayConnection", secretOutputs: ["sharedKey"],
+        compliant: { connectionType: "IPsec", sharedKey: "a-stand-in-for-a-secret-value-0123456789" },
+        keys: [
+            { at: "authorizationKey", to: "a-stand-in-authorization-key", message: "connection \"r\" passes authorizationKey without marking it a secret output (additionalSecretOutputs)" },
+        ],
+    },
+    {
+        rule: gatewayConnectionKeysSecret, type: "network:VirtualNetworkGatewayConnection", variant: "no keys (ExpressRoute in the same subscription)",
+        compliant: { connectionType: "ExpressRoute", peer: { id: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/expressRouteCircuits/c" } },
+        keys: [
+            { at: "sharedKey", to: "a-stand-in-for-a-secret-value-0123456789", message: "connection \"r\" passes sharedKey without marking it a secret output (additionalSecretOutputs)" },
+            // An unknown value (computed at preview) is still a key that must be marked.
+            { at: "authorizationKey", to: UNKNOWN, message: "connection \"r\" passes authorizationKey without marking it a secret output" },
+        ],
     },
     {
         rule: routeDefaultViaFirewall, type: "network:RouteTable",
@@ -1471,7 +1522,7 @@ describe("policy pack rules: one failing case per inspected key", () => {
         describe(`${c.rule.name} on ${c.type}${c.variant !== undefined ? ` (${c.variant})` : ""}${c.config !== undefined ? ` with ${JSON.stringify(c.config)}` : ""}`, () => {
             it(baseline.length === 0 ? "passes the compliant input" : "reports the forbidden type, and only that, on the least insecure input", () => {
                 for (const token of [`azure-native:${c.type}`, versioned(c.type)]) {
-                    const found = check(c.rule, token, c.compliant, c.config);
+                    const found = check(c.rule, token, c.compliant, c.config, "r", false, c.secretOutputs ?? []);
                     if (baseline.length === 0) expect(found, token).to.deep.equal([]);
                     else {
                         expect(found, token).to.have.length(baseline.length);
@@ -1484,7 +1535,7 @@ describe("policy pack rules: one failing case per inspected key", () => {
                     const props = withKey(c.compliant, k.at, k.to);
                     expect(JSON.stringify(props), "the case changes the compliant input").to.not.equal(JSON.stringify(c.compliant));
                     for (const token of [`azure-native:${c.type}`, versioned(c.type)]) {
-                        const found = check(c.rule, token, props, c.config);
+                        const found = check(c.rule, token, props, c.config, "r", false, c.secretOutputs ?? []);
                         const added = found.filter((m) => !baseline.some((b) => m.includes(b)));
                         expect(found, token).to.have.length(baseline.length + 1);
                         expect(added, token).to.have.length(1);

@@ -16,7 +16,9 @@ import { appGatewayHttpsEndToEnd, appGatewayTls12, appGatewayWafAttached, wafPre
 import { fhirAuthorityEntraTenant, fhirCorsNoWildcard, fhirVersioning, noLegacyApiForFhir } from "../policy/rules/health";
 import { keyVaultNetwork, keyVaultPurgeProtection, keyVaultRbac } from "../policy/rules/keyvault";
 import { logAnalyticsRetention } from "../policy/rules/monitoring";
-import { gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound } from "../policy/rules/network";
+import {
+    gatewayConnectionKeysSecret, gatewaySubnetNoNsg, nicNoPublicIp, nsgNoInternetManagementPorts, routeDefaultViaFirewall, subnetHasNsg, subnetNoDefaultOutbound, vpnIkev2StrongCrypto,
+} from "../policy/rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "../policy/rules/registry";
 import {
     storageBlobRecovery, storageHttpsOnly, storageInfrastructureEncryption, storageMinTls, storageNetworkDefaultDeny, storageNoCrossTenantReplication, storageNoPublicBlob,
@@ -47,6 +49,8 @@ const SITE = { httpsOnly: true, publicNetworkAccess: "Disabled", virtualNetworkS
     siteConfig: { minTlsVersion: "1.2", ftpsState: "Disabled", remoteDebuggingEnabled: false, cors: { allowedOrigins: ["https://app.example.org"] } } };
 const site = (siteConfig: Props, top: Props = {}) => ({ ...SITE, ...top, siteConfig: { ...SITE.siteConfig, ...siteConfig } });
 const SUBNET_OK = { name: "snet-a", networkSecurityGroup: NSG, defaultOutboundAccess: false };
+/** HubSecurity's default IPsec/IKE policy, written out: AES-GCM 256, SHA-384, ECDH P-384 (learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto). */
+const STRONG_IPSEC_POLICY = { ikeEncryption: "GCMAES256", ikeIntegrity: "SHA384", dhGroup: "ECP384", ipsecEncryption: "GCMAES256", ipsecIntegrity: "GCMAES256", pfsGroup: "ECP384", saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000 };
 /** Configuration traffic (content share, image pull, backup/restore) routed one flag at a time, as an alternative to allTraffic. */
 const CONFIG_ROUTED = { contentShareTraffic: true, imagePullTraffic: true, backupRestoreTraffic: true };
 /** A function app's identity-based settings (the bulk loader's shape): no key, SAS or connection string anywhere. */
@@ -208,6 +212,19 @@ const CASES: Case[] = [
         fail: [{}, { resourceVersionPolicyConfiguration: { default: "no-version" } }, { resourceVersionPolicyConfiguration: { default: "versioned", resourceTypeOverrides: { Observation: "No-Version" } } }] },
     { rule: gatewaySubnetNoNsg, type: "network:VirtualNetwork", pass: [{ subnets: [{ name: "GatewaySubnet" }, SUBNET_OK] }], fail: [{ subnets: [{ name: "GatewaySubnet", networkSecurityGroup: NSG }] }] },
     { rule: gatewaySubnetNoNsg, type: "network:Subnet", pass: [{ subnetName: "GatewaySubnet" }], fail: [{ subnetName: "GatewaySubnet", networkSecurityGroup: NSG }] },
+    // Site-to-site connections: IKEv2 with a custom policy of strong algorithms (HubSecurity's default policy passes;
+    // Microsoft's portal example AES256/SHA384/DHGroup24 + AES256/SHA256/PFS None fails on DHGroup24 and PFS None).
+    { rule: vpnIkev2StrongCrypto, type: "network:VirtualNetworkGatewayConnection",
+        pass: [{ connectionType: "IPsec", connectionProtocol: "IKEv2", ipsecPolicies: [STRONG_IPSEC_POLICY] }, { connectionType: "IPsec", ipsecPolicies: [{ ...STRONG_IPSEC_POLICY, ikeEncryption: "AES256", ipsecEncryption: "AES256", ipsecIntegrity: "SHA256", dhGroup: "DHGroup14", pfsGroup: "PFS2048" }] },
+            { connectionType: "ExpressRoute" }],
+        fail: [{ connectionType: "IPsec", connectionProtocol: "IKEv2" }, { connectionType: "IPsec", connectionProtocol: "IKEv1", ipsecPolicies: [STRONG_IPSEC_POLICY] },
+            { connectionType: "IPsec", ipsecPolicies: [{ ...STRONG_IPSEC_POLICY, ikeEncryption: "AES256", ikeIntegrity: "SHA384", dhGroup: "DHGroup24", ipsecEncryption: "AES256", ipsecIntegrity: "SHA256", pfsGroup: "None" }] },
+            { connectionType: "Vnet2Vnet", ipsecPolicies: [{ ...STRONG_IPSEC_POLICY, ikeIntegrity: "MD5" }] }] },
+    // Keys: the table's check passes no additionalSecretOutputs, so any key fails and a keyless connection passes (the
+    // marked case is in "gateway connection keys" below).
+    { rule: gatewayConnectionKeysSecret, type: "network:VirtualNetworkGatewayConnection",
+        pass: [{ connectionType: "ExpressRoute", peer: { id: "c" } }, { connectionType: "IPsec" }],
+        fail: [{ connectionType: "IPsec", sharedKey: "a-stand-in-for-a-secret-value-0123456789" }, { connectionType: "ExpressRoute", authorizationKey: "a-stand-in-authorization-key" }] },
     { rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork", pass: [{ subnets: [SUBNET_OK, { name: "AzureFirewallSubnet" }, { name: "AzureBastionSubnet" }] }], fail: [{ subnets: [SUBNET_OK, { name: "snet-b" }] }, { subnets: [{ name: "snet-c", defaultOutboundAccess: true }] }] },
     { rule: subnetNoDefaultOutbound, type: "network:Subnet", pass: [{ subnetName: "snet-a", defaultOutboundAccess: false }], fail: [{ subnetName: "snet-a" }] },
     { rule: firewallPremiumIdps, type: "network:AzureFirewall", pass: [{ sku: { name: "AZFW_VNet", tier: "premium" } }], fail: [{}, { sku: { name: "AZFW_VNet", tier: "Standard" } }] },
@@ -383,6 +400,32 @@ describe("policy pack rules (table)", () => {
             expect(schema.items.required).to.deep.equal(["resourceName", "justification"]);
             expect(schema.items.properties.justification.minLength).to.be.at.least(20);
         });
+    });
+});
+
+describe("hybrid connectivity (0.5.0 rules): messages and resource options", () => {
+    const T = "azure-native:network:VirtualNetworkGatewayConnection";
+    it("gateway-connection-keys-secret passes keys listed in additionalSecretOutputs, and names each key that is not", () => {
+        const both = { connectionType: "ExpressRoute", sharedKey: "a-stand-in-for-a-secret-value-0123456789", authorizationKey: "a-stand-in-authorization-key" };
+        expect(check(gatewayConnectionKeysSecret, T, both, {}, "hub-con-er", false, ["sharedKey", "authorizationKey"])).to.deep.equal([]);
+        expect(check(gatewayConnectionKeysSecret, T, both, {}, "hub-con-er", false, ["sharedKey"])).to.deep.equal([
+            `connection "hub-con-er" passes authorizationKey without marking it a secret output (additionalSecretOutputs)`,
+        ]);
+        expect(check(gatewayConnectionKeysSecret, T, both, {}, "hub-con-er", false, [])).to.deep.equal([
+            `connection "hub-con-er" passes sharedKey without marking it a secret output (additionalSecretOutputs)`,
+            `connection "hub-con-er" passes authorizationKey without marking it a secret output (additionalSecretOutputs)`,
+        ]);
+        // The message names the key, never its value.
+        for (const m of check(gatewayConnectionKeysSecret, T, both)) expect(m).to.not.include("stand-in");
+    });
+    it("vpn-ikev2-strong-crypto reports the protocol, a missing policy and each weak algorithm by policy number", () => {
+        expect(check(vpnIkev2StrongCrypto, T, { connectionType: "IPsec", connectionProtocol: "IKEv1", ipsecPolicies: [STRONG_IPSEC_POLICY, { ...STRONG_IPSEC_POLICY, ipsecEncryption: "DES", pfsGroup: "PFS1" }] }, {}, "hub-con-onprem")).to.deep.equal([
+            `connection "hub-con-onprem" uses IKEv1, not IKEv2`,
+            `connection "hub-con-onprem" IPsec/IKE policy #2 has ipsecEncryption "DES", not one of GCMAES256, GCMAES192, GCMAES128, AES256, AES192, AES128`,
+            `connection "hub-con-onprem" IPsec/IKE policy #2 has pfsGroup "PFS1", not one of ECP384, ECP256, PFS2048, PFS14`,
+        ]);
+        // Enum strings in any case are Azure's (gcmaes256 = GCMAES256).
+        expect(check(vpnIkev2StrongCrypto, T, { connectionType: "ipsec", connectionProtocol: "ikev2", ipsecPolicies: [{ ...STRONG_IPSEC_POLICY, ikeEncryption: "gcmaes256" }] })).to.deep.equal([]);
     });
 });
 

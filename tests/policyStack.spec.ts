@@ -1,15 +1,15 @@
 import { expect } from "chai";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import {
-    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, subnetEgressViaFirewall,
-    statefulProtected, vnetFlowLogsCoverage,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, gatewaySubnetViaFirewall, gatewayZoneRedundant, phiDiagnosticsToLaw, phiPrivateEndpointRequired,
+    publicIpOnlyAtEdge, subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
 import { apimManagedIdentityRequiresJwt } from "../policy/rules/apim";
 import { storageBlobVersioning, storageLakePrivateEndpoints } from "../policy/rules/storage";
 import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
 import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
 import { appServiceBasicPublishingOff } from "../policy/rules/web";
-import { check, checkStack, policyResources, resourceOptions } from "./harness/policyArgs";
+import { check, checkStack, policyResources, policyResourcesWith, resourceOptions } from "./harness/policyArgs";
 import { readPolicyConfig } from "./harness/policyHost";
 import { UNKNOWN as UNKNOWN_ID } from "./harness/values";
 import { ProgramRun, sharedProgramRun } from "./harness/run";
@@ -102,6 +102,78 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+/**
+ * The hybrid connectivity rules (pack 0.5.0) on the real graphs: dev has no gateway (nothing to check), prod's
+ * site-to-site VPN passes, and one insecure change to prod's graph draws exactly the expected violation.
+ */
+describe("stack-level hybrid connectivity rules (gateway-subnet-via-firewall, gateway-zone-redundant)", () => {
+    let prod: ProgramRun;
+    let dev: ProgramRun;
+    let preview: ProgramRun;
+    before(async () => {
+        dev = await sharedProgramRun("dev");
+        prod = await sharedProgramRun("prod");
+        preview = await sharedProgramRun("prod", true);
+    });
+    type Props = Record<string, unknown>;
+    const gatewayTable = (change: (t: Props) => Props) => policyResourcesWith(prod.graph, "hub-rt-gateway", change);
+
+    it("pass on dev (no GatewaySubnet, no gateway), on prod, and on prod's first preview (table IDs unknown)", () => {
+        for (const run of [dev, prod, preview]) {
+            expect(checkStack(gatewaySubnetViaFirewall, policyResources(run.graph))).to.deep.equal([]);
+            expect(checkStack(gatewayZoneRedundant, policyResources(run.graph))).to.deep.equal([]);
+        }
+        expect(dev.graph.byType("azure-native:network:VirtualNetworkGateway")).to.deep.equal([]);
+    });
+    it("gateway-subnet-via-firewall fails when GatewaySubnet's table loses the spoke route or sends it elsewhere than the firewall", () => {
+        const missing = `GatewaySubnet of "hub-vnet" does not route spoke prefix 10.21.0.0/20 to the firewall (10.20.0.4): on-premises traffic to it bypasses inspection`;
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [] })))).to.deep.equal([missing]);
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [{ name: "spoke-via-firewall", addressPrefix: "10.21.0.0/20", nextHopType: "VnetLocal" }] })))).to.deep.equal([missing]);
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [{ name: "spoke-via-firewall", addressPrefix: "10.21.0.0/20", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.0.5" }] })))).to.deep.equal([missing]);
+        // A route for only part of the spoke leaves the rest (and the endpoints' /32 routes) direct.
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [{ name: "half", addressPrefix: "10.21.0.0/21", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.0.4" }] })))).to.deep.equal([missing]);
+        // A wider prefix (the spoke inside it) is fine.
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [{ name: "all-spokes", addressPrefix: "10.21.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.0.4" }] })))).to.deep.equal([]);
+    });
+    it("gateway-subnet-via-firewall fails when GatewaySubnet's table disables BGP propagation or carries a default route", () => {
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, disableBgpRoutePropagation: true })))).to.deep.equal([
+            `GatewaySubnet of "hub-vnet" uses route table "hub-rt-gateway", which disables BGP route propagation (the gateway stops working)`,
+        ]);
+        expect(checkStack(gatewaySubnetViaFirewall, gatewayTable((t) => ({ ...t, routes: [...(t["routes"] as unknown[]), { name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.0.4" }] })))).to.deep.equal([
+            `GatewaySubnet of "hub-vnet" has default route "default" (0.0.0.0/0), which Azure does not support on GatewaySubnet`,
+        ]);
+    });
+    it("gateway-subnet-via-firewall fails when GatewaySubnet has no route table at all", () => {
+        const rs = policyResourcesWith(prod.graph, "hub-vnet", (v) => ({ ...v, subnets: (v["subnets"] as Props[]).map((x) => (x["name"] === "GatewaySubnet" ? { name: x["name"], addressPrefix: x["addressPrefix"] } : x)) }));
+        expect(checkStack(gatewaySubnetViaFirewall, rs)).to.deep.equal([`GatewaySubnet of "hub-vnet" has no route table: on-premises traffic to 10.21.0.0/20 bypasses the firewall`]);
+    });
+    it("gateway-zone-redundant fails a non-AZ SKU, and a gateway public IP that is not zone-redundant", () => {
+        expect(checkStack(gatewayZoneRedundant, policyResourcesWith(prod.graph, "hub-vgw", (g) => ({ ...g, sku: { name: "VpnGw2", tier: "VpnGw2" } })))).to.deep.equal([
+            `gateway "hub-vgw" runs SKU "VpnGw2", which is not zone-redundant`,
+        ]);
+        expect(checkStack(gatewayZoneRedundant, policyResourcesWith(prod.graph, "hub-pip-vgw2", (p) => ({ ...p, zones: ["1"] })))).to.deep.equal([
+            `gateway "hub-vgw" uses public IP "hub-pip-vgw2", which is not a zone-redundant Standard address (zones ["1"])`,
+        ]);
+        expect(checkStack(gatewayZoneRedundant, policyResourcesWith(prod.graph, "hub-pip-vgw", (p) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== "zones"))))).to.deep.equal([
+            `gateway "hub-vgw" uses public IP "hub-pip-vgw", which is not a zone-redundant Standard address (zones [])`,
+        ]);
+    });
+    it("subnet-egress-via-firewall exempts the resolver's subnet by its delegation only, and still checks it without one", () => {
+        const cfg = readPolicyConfig("prod") as Record<string, Record<string, unknown>>;
+        const egress = cfg["subnet-egress-via-firewall"] ?? {};
+        expect(checkStack(subnetEgressViaFirewall, policyResources(prod.graph), egress)).to.deep.equal([]);
+        const undelegated = policyResourcesWith(prod.graph, "hub-vnet", (v) => ({ ...v, subnets: (v["subnets"] as Props[]).map((x) => (x["name"] === "snet-dns-inbound" ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "delegations")) : x)) }));
+        expect(checkStack(subnetEgressViaFirewall, undelegated, egress)).to.deep.equal([`subnet "snet-dns-inbound" of "hub-vnet" has no route table: its traffic bypasses the firewall`]);
+        // At preview (table IDs unknown) GatewaySubnet's default-less table is not taken for the jumpbox's or the endpoints'.
+        expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), egress)).to.deep.equal([]);
+    });
+    it("no-public-ip-except-edge admits the VPN gateway's public IPs, and phi-diagnostics-to-law requires the gateway's logs", () => {
+        expect(checkStack(publicIpOnlyAtEdge, policyResources(prod.graph))).to.deep.equal([]);
+        const rs = policyResources(prod.graph).filter((r) => r.name !== "hub-vgw-diag-law");
+        expect(checkStack(phiDiagnosticsToLaw, rs)).to.deep.equal([`network:VirtualNetworkGateway "hub-vgw" sends no audit logs to Log Analytics`]);
+    });
+});
 
 describe("stack-level rule exemptions", () => {
     it("a matching exemption with a justification silences the rule for that resource only", async () => {

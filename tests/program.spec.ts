@@ -42,6 +42,11 @@ const NAMED: Record<string, { kind: NameKind; key: string }> = {
     "synapse:Workspace": { kind: "synapseWorkspace", key: "workspaceName" },
     "synapse:PrivateLinkHub": { kind: "synapsePrivateLinkHub", key: "privateLinkHubName" },
     "cognitiveservices:Account": { kind: "languageAccount", key: "accountName" },
+    "network:VirtualNetworkGateway": { kind: "virtualNetworkGateway", key: "virtualNetworkGatewayName" },
+    "network:LocalNetworkGateway": { kind: "localNetworkGateway", key: "localNetworkGatewayName" },
+    "network:VirtualNetworkGatewayConnection": { kind: "gatewayConnection", key: "virtualNetworkGatewayConnectionName" },
+    "dnsresolver:DnsResolver": { kind: "dnsResolver", key: "dnsResolverName" },
+    "dnsresolver:InboundEndpoint": { kind: "dnsResolverInboundEndpoint", key: "inboundEndpointName" },
 };
 /**
  * Health Data Services workspace children: 3-24 lowercase letters and digits, and `<workspace>-<service>` must stay

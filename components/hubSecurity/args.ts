@@ -18,6 +18,98 @@ export interface HubNetworkArgs {
     jumpboxSubnet: string;
     /** Subnet for the hub Key Vault's private endpoint, /29 or larger. */
     privateEndpointSubnet: string;
+    /**
+     * GatewaySubnet for the VPN or ExpressRoute gateway (`hybrid`), /27 or larger. It carries no NSG (Azure does not
+     * support one there) and, when spokes are given, a route table sending each spoke's address space to the firewall.
+     * @default none (no gateway)
+     */
+    gatewaySubnet?: string;
+    /**
+     * Subnet of the DNS Private Resolver's inbound endpoint, /28 to /24, delegated to Microsoft.Network/dnsResolvers and
+     * holding nothing else; on-premises DNS servers forward the Azure zones to the endpoint's address (its first usable
+     * address, `.4`). @default none (no resolver)
+     */
+    dnsResolverInboundSubnet?: string;
+}
+
+/**
+ * A custom IPsec/IKE policy for a site-to-site connection: Azure accepts only the full set (no partial policy), and
+ * the on-premises device must offer the same algorithms (learn.microsoft.com/azure/vpn-gateway/ipsec-ike-policy-howto).
+ */
+export interface IpsecPolicySettingsArgs {
+    /** IKE (phase 1, main mode) encryption: GCMAES256, GCMAES128, AES256, AES192 or AES128. */
+    ikeEncryption: string;
+    /** IKE (phase 1) integrity: SHA384 or SHA256. */
+    ikeIntegrity: string;
+    /** IKE (phase 1) Diffie-Hellman group: ECP384, ECP256, DHGroup14 or DHGroup2048. */
+    dhGroup: string;
+    /** IPsec (phase 2, quick mode) encryption: GCMAES256, GCMAES192, GCMAES128, AES256, AES192 or AES128. */
+    ipsecEncryption: string;
+    /** IPsec (phase 2) integrity: SHA256, or the GCMAES algorithm of `ipsecEncryption` (Azure requires the same one). */
+    ipsecIntegrity: string;
+    /** IPsec (phase 2) perfect forward secrecy group: ECP384, ECP256, PFS2048 or PFS14. */
+    pfsGroup: string;
+    /** Quick-mode SA lifetime in seconds (at least 300). */
+    saLifeTimeSeconds: number;
+    /** Quick-mode SA payload size in KB (at least 1024). */
+    saDataSizeKilobytes: number;
+}
+
+/** The on-premises side of a site-to-site VPN. */
+export interface VpnSiteArgs {
+    /** Public IPv4 address of the on-premises VPN device (the local network gateway). */
+    gatewayIpAddress: string;
+    /** BGP ASN of the on-premises device; with `bgpPeeringAddress` the connection runs BGP (Microsoft's choice for active-active). @default none (static routes to hybrid.onPremisesAddressPrefixes) */
+    bgpAsn?: number;
+    /** BGP peer IPv4 address of the on-premises device. @default none */
+    bgpPeeringAddress?: string;
+    /**
+     * IPsec pre-shared key, as a Pulumi secret (`pulumi.Config#requireSecret`). The component wraps it in
+     * `pulumi.secret` and marks `sharedKey` an additional secret output, so it never reaches state or the graph in plain
+     * text. Omitted: the local network gateway exists but no connection (set the key and update to connect).
+     * @default none (no connection)
+     */
+    sharedKey?: pulumi.Input<string>;
+    /** The connection's custom IPsec/IKE policy. @default IKE GCMAES256/SHA384/ECP384, IPsec GCMAES256/GCMAES256/PFS ECP384, 27000 s, 102400000 KB */
+    ipsecPolicy?: IpsecPolicySettingsArgs;
+    /** Dead peer detection timeout in seconds (9-3600; Microsoft recommends 30-45). @default 45 */
+    dpdTimeoutSeconds?: number;
+}
+
+/** The connection of an ExpressRoute gateway to the customer's circuit (the circuit itself is not created here). */
+export interface ExpressRouteConnectionArgs {
+    /** Resource ID of the ExpressRoute circuit (Microsoft.Network/expressRouteCircuits), its private peering provisioned. */
+    circuitResourceId: string;
+    /** Authorization key for a circuit in another subscription, as a Pulumi secret (wrapped and marked secret like the VPN key). @default none (the circuit is in this subscription) */
+    authorizationKey?: pulumi.Input<string>;
+    /** Routing weight of the connection (0-32000). @default 0 */
+    routingWeight?: number;
+}
+
+/**
+ * Hybrid connectivity in the hub: a zone-redundant VPN or ExpressRoute gateway in GatewaySubnet, its connection to
+ * on-premises, the route on GatewaySubnet that sends spoke traffic through the firewall, and the firewall rules that
+ * admit on-premises callers to exactly the named HTTPS hosts.
+ */
+export interface HybridConnectivityArgs {
+    /** `none`, `vpn` or `expressroute`. @default "none" */
+    type?: string;
+    /** Gateway SKU, zone-redundant only: VpnGw1AZ-VpnGw5AZ (vpn) or ErGw1AZ-ErGw3AZ (expressroute). @default "VpnGw2AZ" for vpn, "ErGw1AZ" for expressroute */
+    sku?: string;
+    /** VPN only: active-active (two instances, two public IPs, a tunnel from each). ExpressRoute gateways are always redundant. @default true */
+    activeActive?: boolean;
+    /** BGP ASN of the Azure VPN gateway (ExpressRoute gateways always use 65515). @default 65515 */
+    bgpAsn?: number;
+    /** On-premises IPv4 address prefixes: the sources the firewall admits, and the static routes of a VPN site without BGP. @default [] */
+    onPremisesAddressPrefixes?: string[];
+    /** Spoke address spaces by key: GatewaySubnet routes each to the firewall (route `<key>-via-firewall`), so on-premises ↔ spoke traffic is inspected. @default {} */
+    spokeAddressSpaces?: Record<string, string>;
+    /** FQDNs on-premises callers may reach over HTTPS (TCP 443) through the firewall, by key (rule `on-premises-to-<key>`): the FHIR and DICOM hosts. @default {} (nothing is admitted) */
+    onPremisesHttpsFqdns?: Record<string, pulumi.Input<string>>;
+    /** VPN: the on-premises device. @default none (the gateway only) */
+    vpnSite?: VpnSiteArgs;
+    /** ExpressRoute: the circuit to connect. @default none (the gateway only) */
+    expressRoute?: ExpressRouteConnectionArgs;
 }
 
 /** Which address prefixes may leave through the firewall, by workload kind (see egress.ts for the rules). */
@@ -107,6 +199,8 @@ export interface HubSecurityArgs {
     privateDnsZones?: string[];
     /** Defender plans and the HITRUST/HIPAA initiative. @default both off */
     governance?: GovernanceArgs;
+    /** VPN or ExpressRoute gateway, its connection, GatewaySubnet routing and the on-premises firewall rules (needs network.gatewaySubnet). @default none */
+    hybrid?: HybridConnectivityArgs;
     /** VNet flow logs for the hub; when enabled the component also creates the flow-log storage account and writer identity the spoke reuses. @default off */
     flowLogs?: FlowLogSettingsArgs;
     /** Spread the firewall, its public IPs and the jumpbox across availability zones 1-3. @default false */

@@ -5,8 +5,9 @@ import { FlowLogSettingsArgs } from "../shared/flowLogs";
 import { LockArgs } from "../shared/lock";
 import { Placement, placement } from "../shared/placement";
 import { WorkspaceReferenceArgs } from "../shared/workspace";
-import { DEFAULT_DEFENDER_PLANS, DEFAULT_PRIVATE_DNS_ZONES, DefenderPlanArgs, HubNetworkArgs, HubSecurityArgs } from "./args";
+import { DEFAULT_DEFENDER_PLANS, DEFAULT_PRIVATE_DNS_ZONES, DefenderPlanArgs, HubNetworkArgs, HubSecurityArgs, IpsecPolicySettingsArgs } from "./args";
 import { DEFAULT_CONTAINER_IMAGE_FQDNS, DEFAULT_PACKAGE_SOURCE_FQDNS } from "./egress";
+import { AZURE_GATEWAY_ASN, DEFAULT_GATEWAY_SKUS, DEFAULT_IPSEC_POLICY } from "./hybridRules";
 
 const ZONES = ["1", "2", "3"];
 
@@ -48,6 +49,31 @@ export interface GovernanceSettings {
     networkWatcherResourceGroupName: string;
 }
 
+/** The on-premises VPN device with its defaults applied. */
+export interface VpnSiteSettings {
+    gatewayIpAddress: string;
+    /** BGP of the on-premises device, when it runs BGP. */
+    bgp: { asn: number; peeringAddress: string } | undefined;
+    sharedKey: pulumi.Input<string> | undefined;
+    ipsecPolicy: IpsecPolicySettingsArgs;
+    dpdTimeoutSeconds: number;
+}
+
+/** The hybrid settings with their defaults applied; present only when a gateway is asked for (type vpn or expressroute). */
+export interface HybridSettings {
+    type: "vpn" | "expressroute";
+    sku: string;
+    /** Active-active (VPN only; always false for ExpressRoute, whose gateways are redundant by design). */
+    activeActive: boolean;
+    /** The Azure gateway's ASN (65515 for ExpressRoute). */
+    bgpAsn: number;
+    onPremisesAddressPrefixes: string[];
+    spokeAddressSpaces: Record<string, string>;
+    onPremisesHttpsFqdns: Record<string, pulumi.Input<string>>;
+    vpnSite: VpnSiteSettings | undefined;
+    expressRoute: { circuitResourceId: string; authorizationKey: pulumi.Input<string> | undefined; routingWeight: number } | undefined;
+}
+
 /** Every setting of the hub, defaults applied (in one place: here). */
 export interface HubSettings {
     network: HubNetworkArgs;
@@ -58,6 +84,8 @@ export interface HubSettings {
     egress: EgressSettings;
     governance: GovernanceSettings;
     flowLogs: FlowLogSettingsArgs;
+    /** Gateway, connection and on-premises rules; undefined without a gateway. */
+    hybrid: HybridSettings | undefined;
     lock: LockArgs | undefined;
     /** Tenant of the Key Vault. */
     tenantId: pulumi.Input<string>;
@@ -103,9 +131,36 @@ export function hubSettings(parent: pulumi.ComponentResource, args: HubSecurityA
             networkWatcherResourceGroupName: gov.networkWatcherResourceGroupName ?? "NetworkWatcherRG",
         },
         flowLogs: args.flowLogs ?? {},
+        hybrid: hybridSettings(args),
         lock: args.lock,
         tenantId: args.tenantId ?? client.tenantId,
         subscriptionId: client.subscriptionId,
+    };
+}
+
+/** The hybrid args' defaults (undefined when no gateway is asked for). */
+export function hybridSettings(args: HubSecurityArgs): HybridSettings | undefined {
+    const h = args.hybrid;
+    const type = h?.type ?? "none";
+    if (h === undefined || (type !== "vpn" && type !== "expressroute")) return undefined;
+    const site = type === "vpn" ? h.vpnSite : undefined;
+    const er = type === "expressroute" ? h.expressRoute : undefined;
+    return {
+        type,
+        sku: h.sku ?? DEFAULT_GATEWAY_SKUS[type],
+        activeActive: type === "vpn" && (h.activeActive ?? true),
+        bgpAsn: type === "vpn" ? h.bgpAsn ?? AZURE_GATEWAY_ASN : AZURE_GATEWAY_ASN,
+        onPremisesAddressPrefixes: h.onPremisesAddressPrefixes ?? [],
+        spokeAddressSpaces: h.spokeAddressSpaces ?? {},
+        onPremisesHttpsFqdns: h.onPremisesHttpsFqdns ?? {},
+        vpnSite: site === undefined ? undefined : {
+            gatewayIpAddress: site.gatewayIpAddress,
+            bgp: site.bgpAsn !== undefined && site.bgpPeeringAddress !== undefined ? { asn: site.bgpAsn, peeringAddress: site.bgpPeeringAddress } : undefined,
+            sharedKey: site.sharedKey,
+            ipsecPolicy: site.ipsecPolicy ?? DEFAULT_IPSEC_POLICY,
+            dpdTimeoutSeconds: site.dpdTimeoutSeconds ?? 45,
+        },
+        expressRoute: er === undefined ? undefined : { circuitResourceId: er.circuitResourceId, authorizationKey: er.authorizationKey, routingWeight: er.routingWeight ?? 0 },
     };
 }
 

@@ -4,6 +4,7 @@ import { resourceName } from "../shared/naming";
 import { createPublicIp } from "../shared/publicIp";
 import { HubContext, HubSettings, hubDiagnostics } from "./context";
 import { egressRuleCollectionGroups } from "./egress";
+import { ALWAYS_SNAT, onPremisesRuleCollectionGroup } from "./hybrid";
 import { HubNetwork } from "./network";
 
 /** What later steps need of the firewall. */
@@ -25,6 +26,8 @@ export function createHubPublicIp(parent: pulumi.ComponentResource, name: string
 export function createFirewall(parent: pulumi.ComponentResource, name: string, ctx: HubContext, s: HubSettings, hub: HubNetwork): HubFirewall {
     const { naming, rg, location, tags, zones } = ctx;
     const fwSku = s.firewallSku;
+    // On-premises callers to the FHIR/DICOM private endpoints (hybrid.ts); their rules need SNAT for symmetric flows.
+    const onPremises = onPremisesRuleCollectionGroup(s.hybrid);
     const policy = new network.FirewallPolicy(`${name}-afwp`, {
         firewallPolicyName: resourceName("firewallPolicy", naming, "hub"),
         resourceGroupName: rg,
@@ -39,6 +42,7 @@ export function createFirewall(parent: pulumi.ComponentResource, name: string, c
         ...(fwSku === "Premium" ? { intrusionDetection: { mode: "Deny" } } : {}),
         // Policy analytics into the central workspace.
         insights: { isEnabled: true, retentionDays: 30, logAnalyticsResources: { defaultWorkspaceId: { id: ctx.workspace.resourceId } } },
+        ...(onPremises !== undefined ? { snat: ALWAYS_SNAT } : {}),
         tags,
     }, { parent });
 
@@ -50,7 +54,7 @@ export function createFirewall(parent: pulumi.ComponentResource, name: string, c
         jumpbox: s.jumpbox.enabled ? [s.network.jumpboxSubnet] : [],
         apim: egress.apimAddressPrefixes,
         containerApps: egress.containerAppsAddressPrefixes,
-    }, egress.containerImageFqdns, egress.packageSourceFqdns, { apimSmtpRelay: egress.apimSmtpRelay });
+    }, egress.containerImageFqdns, egress.packageSourceFqdns, { apimSmtpRelay: egress.apimSmtpRelay }).concat(onPremises !== undefined ? [onPremises] : []);
     let previous: pulumi.Resource | undefined;
     for (const g of groups) {
         previous = new network.FirewallPolicyRuleCollectionGroup(`${name}-rcg-${g.name}`, {

@@ -4,10 +4,17 @@ import { resourceName } from "../shared/naming";
 import { DENY_ALL_INBOUND, NsgRuleSpec, createSubnetNsg } from "../shared/nsgRules";
 import { addressAt, mustParseCidr } from "../shared/cidr";
 import { HubNetworkArgs } from "./args";
-import { HubContext, hubDiagnostics } from "./context";
+import { HubContext, HybridSettings, hubDiagnostics } from "./context";
 
-/** NSG rules of the hub subnets, each with the document that requires it. Pure, so tests read exactly what Azure receives. */
-export function hubNsgRules(n: HubNetworkArgs): { bastion: Record<string, NsgRuleSpec>; jumpbox: Record<string, NsgRuleSpec>; pe: Record<string, NsgRuleSpec> } {
+/** Azure names of the hybrid subnets: GatewaySubnet is Azure's required name; the resolver's subnet is ours. */
+export const GATEWAY_SUBNET = "GatewaySubnet";
+export const DNS_RESOLVER_SUBNET = "snet-dns-inbound";
+
+/**
+ * NSG rules of the hub subnets, each with the document that requires it. Pure, so tests read exactly what Azure
+ * receives. `onPremisesAddressPrefixes` are the only sources the DNS resolver's subnet admits.
+ */
+export function hubNsgRules(n: HubNetworkArgs, onPremisesAddressPrefixes: string[] = []): { bastion: Record<string, NsgRuleSpec>; jumpbox: Record<string, NsgRuleSpec>; pe: Record<string, NsgRuleSpec>; dns: Record<string, NsgRuleSpec> } {
     const bastionRules: Record<string, NsgRuleSpec> = {
         // Azure Bastion NSG requirements, every rule of the documented table (learn.microsoft.com/azure/bastion/bastion-nsg):
         // inbound AllowHttpsInbound, AllowGatewayManagerInbound, AllowAzureLoadBalancerInbound, AllowBastionHostCommunication;
@@ -35,7 +42,18 @@ export function hubNsgRules(n: HubNetworkArgs): { bastion: Record<string, NsgRul
         "allow-https-from-vnet": { description: "HTTPS to private endpoints from the hub and peered spokes", priority: 100, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: ["VirtualNetwork"], destinations: [n.privateEndpointSubnet], ports: ["443"] },
         "deny-all-inbound": DENY_ALL_INBOUND,
     };
-    return { bastion: bastionRules, jumpbox: jumpboxRules, pe: peRules };
+    // The resolver's inbound endpoint answers DNS (UDP and TCP 53) for on-premises DNS servers. The rules name the whole
+    // subnet, not the endpoint's address: the service answers from other addresses of the subnet too
+    // (github.com/MicrosoftDocs/azure-docs/issues/110796). Nothing else is admitted.
+    const dnsSubnet = n.dnsResolverInboundSubnet ?? "";
+    const dnsRules: Record<string, NsgRuleSpec> = {
+        ...(onPremisesAddressPrefixes.length > 0 ? {
+            "allow-dns-udp-from-on-premises": { description: "DNS queries (UDP 53) from on-premises DNS servers to the resolver's inbound endpoint", priority: 100, direction: "Inbound", access: "Allow", protocol: "Udp", sources: onPremisesAddressPrefixes, destinations: [dnsSubnet], ports: ["53"] },
+            "allow-dns-tcp-from-on-premises": { description: "DNS queries (TCP 53, large answers) from on-premises DNS servers to the resolver's inbound endpoint", priority: 110, direction: "Inbound", access: "Allow", protocol: "Tcp", sources: onPremisesAddressPrefixes, destinations: [dnsSubnet], ports: ["53"] },
+        } satisfies Record<string, NsgRuleSpec> : {}),
+        "deny-all-inbound": DENY_ALL_INBOUND,
+    };
+    return { bastion: bastionRules, jumpbox: jumpboxRules, pe: peRules, dns: dnsRules };
 }
 
 /** The hub VNet and what later steps need of it. */
@@ -45,19 +63,22 @@ export interface HubNetwork {
     subnetId: (subnet: string) => pulumi.Output<string>;
     /** The firewall's planned private IP (first usable address of AzureFirewallSubnet): next hop of every route. */
     expectedFirewallIp: string;
+    /** The resolver inbound endpoint's static IP (first usable address of its subnet); undefined without that subnet. */
+    dnsResolverInboundIp: string | undefined;
 }
 
 /**
  * NSGs, route tables and the hub VNet. Subnets are created inline with the VNet, so no subnet ever exists without its
  * NSG and routes.
  */
-export function createHubNetwork(parent: pulumi.ComponentResource, name: string, ctx: HubContext, n: HubNetworkArgs): HubNetwork {
+export function createHubNetwork(parent: pulumi.ComponentResource, name: string, ctx: HubContext, n: HubNetworkArgs, hybrid: HybridSettings | undefined): HubNetwork {
     const { naming, rg, location, tags } = ctx;
-    const nsgRules = hubNsgRules(n);
+    const nsgRules = hubNsgRules(n, hybrid?.onPremisesAddressPrefixes ?? []);
     const nsg = (key: keyof typeof nsgRules, instance: string) => createSubnetNsg(`${name}-nsg-${key}`, nsgRules[key], {
         name: resourceName("networkSecurityGroup", naming, instance), resourceGroupName: rg, location, tags, workspaceResourceId: ctx.workspace.resourceId,
     }, { parent });
     const nsgs = { bastion: nsg("bastion", "bas"), jumpbox: nsg("jumpbox", "jump"), pe: nsg("pe", "hpe") };
+    const dnsNsg = n.dnsResolverInboundSubnet !== undefined ? nsg("dns", "dns") : undefined;
 
     // Azure Firewall's private (load-balancer frontend) IP is the first usable address of AzureFirewallSubnet
     // (.4: Azure reserves .0-.3 in every subnet). Knowing it before the firewall exists lets the jumpbox route be
@@ -79,6 +100,26 @@ export function createHubNetwork(parent: pulumi.ComponentResource, name: string,
     // policy is off (it is: only the NSG policy is on). The default route still goes to the firewall, so anything
     // ever placed in the subnet besides endpoints cannot reach the internet around it (subnet-egress-via-firewall).
     const peRouteTable = defaultRouteTable("pe", "hpe");
+    // GatewaySubnet: traffic from on-premises to a spoke goes to the firewall first (Microsoft's hybrid hub-spoke pattern:
+    // "a UDR on the hub gateway subnet that points to the firewall IP address as the next hop to the spoke networks",
+    // with "Propagate gateway route: Yes", while the spokes' 0.0.0.0/0 tables turn it off;
+    // learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy). Each route covers a
+    // spoke's whole address space: a route at least as wide as the VNet overrides the /32 routes its private endpoints
+    // propagate, once their subnet enables route-table network policies (the spoke does so with gateway transit;
+    // learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy). BGP propagation stays ON: the
+    // gateway subnet must learn on-premises routes, and disabling it stops the gateway from working
+    // (learn.microsoft.com/azure/architecture/networking/guide/ipv6/ipv6-hub-spoke: "Don't disable BGP route propagation
+    // on the GatewaySubnet"). No 0.0.0.0/0 route: Azure does not support one on GatewaySubnet
+    // (learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub).
+    const spokes = Object.entries(hybrid?.spokeAddressSpaces ?? {});
+    const gatewayRouteTable = n.gatewaySubnet !== undefined && spokes.length > 0 ? new network.RouteTable(`${name}-rt-gateway`, {
+        routeTableName: resourceName("routeTable", naming, "gw"),
+        resourceGroupName: rg,
+        location,
+        disableBgpRoutePropagation: false,
+        routes: spokes.map(([key, prefix]) => ({ name: `${key}-via-firewall`, addressPrefix: prefix, nextHopType: "VirtualAppliance", nextHopIpAddress: expectedFirewallIp })),
+        tags,
+    }, { parent }) : undefined;
 
     const vnetName = resourceName("virtualNetwork", naming, "hub");
     const vnet = new network.VirtualNetwork(`${name}-vnet`, {
@@ -104,10 +145,27 @@ export function createHubNetwork(parent: pulumi.ComponentResource, name: string,
                 privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled",
                 defaultOutboundAccess: false,
             },
+            // The gateways' subnet: Azure's reserved name, no NSG (not supported on GatewaySubnet,
+            // vpn-gateway-about-vpn-gateway-settings#gwsub), the spoke routes above.
+            ...(n.gatewaySubnet !== undefined ? [{
+                name: GATEWAY_SUBNET, addressPrefix: n.gatewaySubnet,
+                ...(gatewayRouteTable !== undefined ? { routeTable: { id: gatewayRouteTable.id } } : {}),
+            }] : []),
+            // The resolver's inbound endpoint: a subnet delegated to Microsoft.Network/dnsResolvers that holds nothing else
+            // (dns-private-resolver-overview#subnet-restrictions). No route table: queries arrive from the gateway on the hub's
+            // own routes and the answers return the same way (a 0.0.0.0/0 to the firewall would send the answers, and only
+            // them, through it); the endpoint has no other traffic. subnet-egress-via-firewall exempts resolver subnets by
+            // their delegation.
+            ...(n.dnsResolverInboundSubnet !== undefined && dnsNsg !== undefined ? [{
+                name: DNS_RESOLVER_SUBNET, addressPrefix: n.dnsResolverInboundSubnet, networkSecurityGroup: { id: dnsNsg.id },
+                delegations: [{ name: "dns-resolvers", serviceName: "Microsoft.Network/dnsResolvers" }],
+                defaultOutboundAccess: false,
+            }] : []),
         ],
         tags,
     }, { parent });
     hubDiagnostics(parent, name, ctx, "vnet", vnet.id);
     const subnetId = (subnet: string) => pulumi.interpolate`${vnet.id}/subnets/${subnet}`;
-    return { vnet, subnetId, expectedFirewallIp };
+    const dnsResolverInboundIp = n.dnsResolverInboundSubnet !== undefined ? addressAt(mustParseCidr("network.dnsResolverInboundSubnet", n.dnsResolverInboundSubnet), 4) : undefined;
+    return { vnet, subnetId, expectedFirewallIp, dnsResolverInboundIp };
 }

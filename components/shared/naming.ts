@@ -89,6 +89,14 @@ export const NAME_RULES = {
     firewall: { abbr: "afw", min: 1, max: 56, pattern: HYPHENATED, style: "regional", rule: "1-56 chars: alphanumerics, underscores, periods, hyphens" },
     firewallPolicy: { abbr: "afwp", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
     bastion: { abbr: "bas", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
+    // Hybrid connectivity (CAF abbreviations vgw, lgw, con, dnspr, in). Gateways, local network gateways and connections
+    // follow the Microsoft.Network rule (1-80 chars: alphanumerics, underscores, periods, hyphens); resolver names are kept
+    // to alphanumerics and hyphens, a subset of what Microsoft.Network/dnsResolvers accepts.
+    virtualNetworkGateway: { abbr: "vgw", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
+    localNetworkGateway: { abbr: "lgw", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
+    gatewayConnection: { abbr: "con", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
+    dnsResolver: { abbr: "dnspr", min: 1, max: 80, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, style: "regional", rule: "1-80 chars: alphanumerics and hyphens, start and end alphanumeric" },
+    dnsResolverInboundEndpoint: { abbr: "in", min: 1, max: 80, pattern: /^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, style: "regional", rule: "1-80 chars: alphanumerics and hyphens, start and end alphanumeric" },
     virtualMachine: { abbr: "vm", min: 1, max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9.-]{0,62}[A-Za-z0-9]$/, style: "regional", rule: "Linux VM: 1-64 chars, alphanumerics, periods, hyphens; cannot end with a period or hyphen" },
     networkInterface: { abbr: "nic", min: 1, max: 80, pattern: HYPHENATED, style: "regional", rule: "1-80 chars: alphanumerics, underscores, periods, hyphens" },
     privateEndpoint: { abbr: "pep", min: 2, max: 64, pattern: HYPHENATED, style: "regional", rule: "2-64 chars: alphanumerics, underscores, periods, hyphens" },

@@ -21,6 +21,13 @@ export const SUBNET_MINIMUMS = {
     functionIntegration: { maxPrefix: 28, why: "Functions/App Service VNet integration needs at least /28" },
     // Workload-profiles Container Apps environments need "/27 or larger" (learn.microsoft.com/azure/container-apps/networking#subnet).
     containerApps: { maxPrefix: 27, why: "a workload-profiles Container Apps environment needs at least /27" },
+    // GatewaySubnet: Azure accepts /29 but recommends "/27 or larger", which ExpressRoute gateways and VPN/ExpressRoute
+    // coexistence need (learn.microsoft.com/azure/vpn-gateway/vpn-gateway-about-vpn-gateway-settings#gwsub,
+    // learn.microsoft.com/azure/expressroute/expressroute-about-virtual-network-gateways#gwsub); this platform requires it.
+    gateway: { maxPrefix: 27, why: "GatewaySubnet must be /27 or larger (Azure's recommendation for VPN and ExpressRoute gateways)" },
+    // DNS Private Resolver endpoints: "a subnet must be a minimum of /28 address space or a maximum of /24 address space"
+    // (learn.microsoft.com/azure/dns/dns-private-resolver-overview#subnet-restrictions).
+    dnsResolver: { maxPrefix: 28, minPrefix: 24, why: "a DNS Private Resolver endpoint subnet must be /28 to /24 (DNS Private Resolver subnet restrictions)" },
 } as const;
 export type SubnetPurpose = keyof typeof SUBNET_MINIMUMS;
 
@@ -46,6 +53,7 @@ export function addressPlanProblems(vnetLabel: string, addressSpace: string, sub
         const rule = SUBNET_MINIMUMS[s.purpose];
         if (typeof vnet !== "string" && !contains(vnet, c)) out.push({ label: s.label, message: `"${c.text}" is not inside ${vnetLabel} "${vnet.text}"` });
         if (c.prefix > rule.maxPrefix) out.push({ label: s.label, message: `"${c.text}" is too small: ${rule.why}` });
+        if ("minPrefix" in rule && c.prefix < rule.minPrefix) out.push({ label: s.label, message: `"${c.text}" is too large: ${rule.why}` });
         for (const other of placed) {
             if (overlaps(other.c, c)) out.push({ label: s.label, message: `"${c.text}" overlaps ${other.label} "${other.c.text}"` });
         }

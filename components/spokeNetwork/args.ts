@@ -32,6 +32,15 @@ export interface SpokeNetworkArgs {
     firewallPrivateIp: pulumi.Input<string>;
     /** Hub VNet resource ID; the component peers both ways. */
     hubVirtualNetworkId: pulumi.Input<string>;
+    /**
+     * Resource ID of the hub's VPN or ExpressRoute gateway (HubSecurity.gatewayId). When set, the spoke reaches
+     * on-premises through it: the spoke's peering uses the remote gateway (and waits for the gateway to exist), the hub's
+     * peering allows gateway transit, and the private-endpoint subnet turns on route-table network policies, so the hub
+     * GatewaySubnet's route to the firewall overrides the /32 routes the endpoints propagate (on-premises traffic to them
+     * is inspected). The spoke's route tables keep BGP propagation off: on-premises-bound traffic follows 0.0.0.0/0 to the
+     * firewall. @default none (no gateway transit)
+     */
+    hubGatewayResourceId?: pulumi.Input<string>;
     /** Private DNS zone IDs by zone name (HubSecurity.privateDnsZoneIds) to link to the spoke VNet. @default {} */
     privateDnsZoneIds?: Record<string, pulumi.Input<string>>;
     /** Central workspace for NSG/VNet diagnostics and traffic analytics. */

@@ -34,7 +34,7 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         const settings = spokeSettings(args);
 
         const vnet = createSpokeNetwork(this, name, ctx, settings, args);
-        peerWithHub(this, name, ctx, vnet, args.hubVirtualNetworkId);
+        peerWithHub(this, name, ctx, vnet, args.hubVirtualNetworkId, args.hubGatewayResourceId);
         linkPrivateDnsZones(this, name, ctx, vnet, settings.privateDnsZoneIds);
         createSpokeFlowLog(this, name, ctx, vnet, args);
 

@@ -6,10 +6,17 @@ import { parseResourceId } from "../shared/workspace";
 import { SpokeNetworkArgs } from "./args";
 import { SpokeContext } from "./context";
 
-/** Peering both ways with the hub VNet (no gateway transit: there is no gateway). */
-export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, hubVirtualNetworkId: pulumi.Input<string>): void {
+/**
+ * Peering both ways with the hub VNet. Without a hub gateway there is no transit. With one (`hubGatewayResourceId`),
+ * the hub side allows gateway transit and the spoke side uses the remote gateway: Azure accepts that flag only once the
+ * hub has a gateway and its peering allows transit, so the hub side is created first and the spoke side's
+ * useRemoteGateways is derived from the gateway's ID, which makes the peering wait for the gateway
+ * (learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview#gateways-and-on-premises-connectivity).
+ */
+export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, hubVirtualNetworkId: pulumi.Input<string>, hubGatewayResourceId?: pulumi.Input<string>): void {
     const hub = pulumi.output(hubVirtualNetworkId).apply(parseResourceId);
-    new network.VirtualNetworkPeering(`${name}-peer-spoke-to-hub`, {
+    const transit = hubGatewayResourceId !== undefined ? pulumi.output(hubGatewayResourceId).apply((id) => id !== "") : undefined;
+    const spokeToHub = (after?: network.VirtualNetworkPeering) => new network.VirtualNetworkPeering(`${name}-peer-spoke-to-hub`, {
         virtualNetworkPeeringName: pulumi.interpolate`peer-to-${hub.name}`,
         virtualNetworkName: vnet.name,
         resourceGroupName: ctx.rg,
@@ -17,18 +24,25 @@ export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx:
         allowVirtualNetworkAccess: true,
         allowForwardedTraffic: true,
         allowGatewayTransit: false,
-        useRemoteGateways: false,
-    }, { parent });
-    new network.VirtualNetworkPeering(`${name}-peer-hub-to-spoke`, {
+        useRemoteGateways: transit ?? false,
+    }, { parent, ...(after !== undefined ? { dependsOn: [after] } : {}) });
+    const hubToSpoke = () => new network.VirtualNetworkPeering(`${name}-peer-hub-to-spoke`, {
         virtualNetworkPeeringName: pulumi.interpolate`peer-to-${vnet.name}`,
         virtualNetworkName: hub.name,
         resourceGroupName: hub.resourceGroupName,
         remoteVirtualNetwork: { id: vnet.id },
         allowVirtualNetworkAccess: true,
         allowForwardedTraffic: true,
-        allowGatewayTransit: false,
+        allowGatewayTransit: transit ?? false,
         useRemoteGateways: false,
     }, { parent });
+    // Without a gateway, the registration order is unchanged (spoke side first); with one, the hub side comes first.
+    if (transit !== undefined) {
+        spokeToHub(hubToSpoke());
+    } else {
+        spokeToHub();
+        hubToSpoke();
+    }
 }
 
 /** Private DNS: link the hub's zones (by zone name) to the spoke too. */

@@ -67,8 +67,11 @@ export function createSpokeNetwork(parent: pulumi.ComponentResource, name: strin
                 serviceEndpoints: ["Microsoft.Storage", "Microsoft.Sql", "Microsoft.EventHub", "Microsoft.KeyVault"].map((service) => ({ service })),
                 defaultOutboundAccess: false,
             },
-            // NSG applies to private endpoints; route policies stay off so endpoint /32 routes remain direct.
-            { ...subnet("privateEndpoints"), privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled", defaultOutboundAccess: false },
+            // NSG applies to private endpoints. Route policies stay off so endpoint /32 routes remain direct, unless the hub
+            // has a gateway: then they are on, so the hub GatewaySubnet's route for this VNet's address space (to the
+            // firewall) overrides the endpoints' /32 routes and on-premises traffic to them is inspected; 0.0.0.0/0 routes
+            // never override them (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy).
+            { ...subnet("privateEndpoints"), privateEndpointNetworkPolicies: args.hubGatewayResourceId !== undefined ? "Enabled" : "NetworkSecurityGroupEnabled", defaultOutboundAccess: false },
             // Regional VNet integration requires delegation to Microsoft.Web/serverFarms (app-service/overview-vnet-integration).
             { ...subnet("functionIntegration"), delegations: [{ name: "web-serverfarms", serviceName: "Microsoft.Web/serverFarms" }], defaultOutboundAccess: false },
             // Workload-profiles environments require delegation to Microsoft.App/environments (container-apps/custom-virtual-networks).

@@ -282,3 +282,41 @@ export function instanceRefusals(account: Record<string, unknown>, instance: (id
     if (!admits) refusals.push({ kind: "no-rule" });
     return refusals;
 }
+
+// ---------------------------------------------------------------- hybrid connectivity
+
+/**
+ * Subnet delegations whose service takes no route to the firewall, with why: the subnet holds only that service's
+ * managed endpoint, which has no egress of its own through the subnet. Exempt by delegation in subnet-egress-via-firewall.
+ */
+export const DELEGATED_PLATFORM_SUBNET_REASONS: Readonly<Record<string, string>> = {
+    "Microsoft.Network/dnsResolvers": "Azure DNS Private Resolver endpoints: the subnet holds nothing else (dns/dns-private-resolver-overview#subnet-restrictions); inbound queries arrive from the gateway on the hub's routes and their answers must return the same way, so a 0.0.0.0/0 to the firewall would route only the answers through it",
+};
+/** Delegations exempt from subnet-egress-via-firewall (see DELEGATED_PLATFORM_SUBNET_REASONS). */
+export const DELEGATED_PLATFORM_SUBNETS = Object.keys(DELEGATED_PLATFORM_SUBNET_REASONS);
+
+/** The service names a subnet is delegated to (`delegations[].serviceName`). */
+export function delegationsOf(subnet: Record<string, unknown>): string[] {
+    return objects(subnet["delegations"]).map((d) => d["serviceName"]).filter((n): n is string => typeof n === "string");
+}
+
+/** An IPv4 CIDR as [first address, prefix length], or undefined when it is not one. */
+function ipv4Block(cidr: unknown): [number, number] | undefined {
+    if (typeof cidr !== "string") return undefined;
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr.trim());
+    if (m === null) return undefined;
+    const octets = m.slice(1, 5).map(Number);
+    const length = Number(m[5]);
+    if (octets.some((o) => o > 255) || length > 32) return undefined;
+    const value = octets.reduce((a, o) => a * 256 + o, 0);
+    const size = 2 ** (32 - length);
+    return [value - (value % size), length];
+}
+
+/** True when IPv4 block `outer` contains block `inner` (equal counts); false for anything that is not an IPv4 CIDR. */
+export function ipv4Contains(outer: unknown, inner: unknown): boolean {
+    const o = ipv4Block(outer);
+    const i = ipv4Block(inner);
+    if (o === undefined || i === undefined || i[1] < o[1]) return false;
+    return i[0] - (i[0] % 2 ** (32 - o[1])) === o[0];
+}

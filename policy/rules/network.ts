@@ -135,3 +135,67 @@ export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[
         }
     },
 });
+
+/**
+ * IPsec/IKE algorithms a gateway connection may use: Azure's supported set (learn.microsoft.com/azure/vpn-gateway/
+ * ipsec-ike-policy-howto) without DES/3DES, MD5/SHA-1, the 768/1024-bit groups (DHGroup1/2, PFS1/2), PFSMM, the 2048-bit
+ * MODP groups with 224/256-bit prime-order subgroups (DHGroup24, PFS24: "SHOULD NOT", RFC 8247 §2.4) and None (no
+ * encryption or no forward secrecy).
+ */
+const STRONG_IPSEC: Record<string, string[]> = {
+    ikeEncryption: ["GCMAES256", "GCMAES128", "AES256", "AES192", "AES128"],
+    ikeIntegrity: ["SHA384", "SHA256"],
+    dhGroup: ["ECP384", "ECP256", "DHGroup14", "DHGroup2048"],
+    ipsecEncryption: ["GCMAES256", "GCMAES192", "GCMAES128", "AES256", "AES192", "AES128"],
+    ipsecIntegrity: ["GCMAES256", "GCMAES192", "GCMAES128", "SHA256"],
+    pfsGroup: ["ECP384", "ECP256", "PFS2048", "PFS14"],
+};
+
+/** Connection types that run IPsec (site-to-site and VNet-to-VNet); ExpressRoute connections do not. */
+const IPSEC_CONNECTIONS = ["IPsec", "Vnet2Vnet"];
+
+export const vpnIkev2StrongCrypto = resourceRule({
+    name: "vpn-ikev2-strong-crypto",
+    area: AREA,
+    description: "Site-to-site and VNet-to-VNet gateway connections use IKEv2 with a custom IPsec/IKE policy of strong algorithms only (no DES/3DES, MD5/SHA-1, DH groups 1/2/24, PFS None); Azure's default proposals include weak ones for interoperability.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["09.m", "09.s", "10.f"], azurePolicy: [], checkov: [] },
+    types: ["network:VirtualNetworkGatewayConnection"],
+    remediation: "Set connectionProtocol \"IKEv2\" and ipsecPolicies: [{ ikeEncryption: \"GCMAES256\", ikeIntegrity: \"SHA384\", dhGroup: \"ECP384\", ipsecEncryption: \"GCMAES256\", ipsecIntegrity: \"GCMAES256\", pfsGroup: \"ECP384\", saLifeTimeSeconds: 27000, saDataSizeKilobytes: 102400000 }] (HubSecurity's default).",
+    check: (r, _c, report) => {
+        if (!IPSEC_CONNECTIONS.some((t) => enumEquals(r.props["connectionType"], t))) return;
+        // Azure's default protocol is IKEv2 (omitted counts as IKEv2); IKEv1 is refused.
+        const protocol = r.props["connectionProtocol"];
+        if (protocol !== undefined && !enumEquals(protocol, "IKEv2")) report(`connection "${r.name}" uses ${String(protocol)}, not IKEv2`);
+        const policies = arr(r.props["ipsecPolicies"]);
+        if (policies.length === 0) report(`connection "${r.name}" has no custom IPsec/IKE policy (ipsecPolicies): Azure's default proposals include DH group 2 and SHA-1`);
+        for (const [i, p] of policies.entries()) {
+            for (const [k, allowed] of Object.entries(STRONG_IPSEC)) {
+                const v = p[k];
+                if (!allowed.some((a) => enumEquals(v, a))) report(`connection "${r.name}" IPsec/IKE policy #${i + 1} has ${k} ${JSON.stringify(v ?? null)}, not one of ${allowed.join(", ")}`);
+            }
+        }
+    },
+});
+
+/** Keys a gateway connection may carry: the IPsec pre-shared key and an ExpressRoute circuit's authorization key. */
+const CONNECTION_KEYS = ["sharedKey", "authorizationKey"];
+
+export const gatewayConnectionKeysSecret = resourceRule({
+    name: "gateway-connection-keys-secret",
+    area: AREA,
+    description: "A gateway connection's pre-shared key and ExpressRoute authorization key are Pulumi secrets: each key given is listed in additionalSecretOutputs, so state never holds it in plain text (azure-native does not mark them secret itself).",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["10.g", "01.d", "06.d"], azurePolicy: [], checkov: [] },
+    types: ["network:VirtualNetworkGatewayConnection"],
+    remediation: "Read the key with pulumi.Config#requireSecret (pulumi config set --secret), pass it as pulumi.secret(...), and add { additionalSecretOutputs: [\"sharedKey\"] } (or \"authorizationKey\") to the connection's options.",
+    check: (r, _c, report) => {
+        // Policies see secret inputs unwrapped (@pulumi/policy), so a literal cannot be told from a secret here; the
+        // resource options can, and tests/hybrid*.spec.ts check that the captured input is a secret.
+        for (const k of CONNECTION_KEYS) {
+            if (present(r.props, k) && !r.args.opts.additionalSecretOutputs.includes(k)) report(`connection "${r.name}" passes ${k} without marking it a secret output (additionalSecretOutputs)`);
+        }
+    },
+});

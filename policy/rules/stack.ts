@@ -1,6 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import {
-    PLATFORM_SUBNETS, defaultRouteCover, denyAllRuleSet, dependsOn, enumEquals as same, isDefaultRoutePrefix, objects as objs, privateLinksTo, prop as at, resourceKey as key,
+    DELEGATED_PLATFORM_SUBNETS, PLATFORM_SUBNETS, defaultRouteCover, delegationsOf, denyAllRuleSet, dependsOn, enumEquals as same, ipv4Contains, isDefaultRoutePrefix, objects as objs,
+    privateLinksTo, prop as at, resourceKey as key,
 } from "./common";
 import { resourceRule, stackRule } from "./define";
 
@@ -50,12 +51,14 @@ export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
 const AUDITED = [
     "healthcareapis:FhirService", "healthcareapis:DicomService", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "apimanagement:ApiManagementService",
     "network:AzureFirewall", "network:ApplicationGateway", "synapse:Workspace", "cognitiveservices:Account", "app:ManagedEnvironment",
+    // VPN and ExpressRoute gateways: tunnel, IKE, route and gateway diagnostic logs (learn.microsoft.com/azure/vpn-gateway/monitor-vpn-gateway).
+    "network:VirtualNetworkGateway",
 ];
 
 export const phiDiagnosticsToLaw = stackRule<Record<string, never>>({
     name: "phi-diagnostics-to-law",
     area: "monitoring",
-    description: "Every PHI store, edge service and analytics service (Synapse workspace, Azure AI services account, Container Apps environment) sends its logs (allLogs or audit category group) to a Log Analytics workspace; for storage, the blob service's logs.",
+    description: "Every PHI store, edge service (VPN and ExpressRoute gateways included) and analytics service (Synapse workspace, Azure AI services account, Container Apps environment) sends its logs (allLogs or audit category group) to a Log Analytics workspace; for storage, the blob service's logs.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["09.aa", "09.ab"], azurePolicy: ["7f89b1eb", "cf820ca0", "91a78b24", "eb2fea88"], checkov: [] },
@@ -80,13 +83,13 @@ export const phiDiagnosticsToLaw = stackRule<Record<string, never>>({
 export const publicIpOnlyAtEdge = stackRule<{ allowedConsumers: string[] }>({
     name: "no-public-ip-except-edge",
     area: "network",
-    description: "Public IPs exist only on the edge: Application Gateway, Azure Firewall, Bastion, and API Management's stv2 management endpoint; none is orphaned.",
+    description: "Public IPs exist only on the edge: Application Gateway, Azure Firewall, Bastion, API Management's stv2 management endpoint, and VPN/ExpressRoute gateways; none is orphaned.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["83a86a26"], checkov: ["CKV_AZURE_119", "CKV2_AZURE_39"] },
     types: ["network:PublicIPAddress"],
     remediation: "Remove the public IP; reach the resource through the gateway or Bastion.",
-    config: { allowedConsumers: { type: "array", items: { type: "string" }, default: ["network:ApplicationGateway", "network:AzureFirewall", "network:BastionHost", "apimanagement:ApiManagementService"] } },
+    config: { allowedConsumers: { type: "array", items: { type: "string" }, default: ["network:ApplicationGateway", "network:AzureFirewall", "network:BastionHost", "apimanagement:ApiManagementService", "network:VirtualNetworkGateway"] } },
     check: (resources, c, report, exempt) => {
         for (const pip of resources.filter((r) => key(r) === "network:PublicIPAddress")) {
             if (exempt(pip)) continue;
@@ -114,16 +117,19 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
     check: (r, c, report) => { if (c.requireProtect && r.args.opts.protect !== true) report(`${r.typeKey} "${r.name}" is not protected`); },
 });
 
-export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }>({
+export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; exemptDelegations: string[] }>({
     name: "subnet-egress-via-firewall",
     area: "network",
-    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets (and subnets delegated to DNS Private Resolver endpoints) has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall"],
-    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
-    config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
+    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name, subnets delegated to Microsoft.Network/dnsResolvers by delegation; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
+    config: {
+        exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS },
+        exemptDelegations: { type: "array", items: { type: "string" }, default: DELEGATED_PLATFORM_SUBNETS },
+    },
     check: (resources, c, report, exempt) => {
         const tables = resources.filter((r) => key(r) === "network:RouteTable");
         const routes = resources.filter((r) => key(r) === "network:Route");
@@ -148,13 +154,20 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }
                 .map((r) => String(r["addressPrefix"]))];
         };
         const viaFirewall = (t: PolicyResource) => strays(t).length === 0;
-        const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string) => {
+        const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string, platformTables = 0) => {
             if (c.exemptSubnetNames.includes(subnetName) || exempt(`${vnetName}/${subnetName}`)) return;
+            if (delegationsOf(subnet).some((d) => c.exemptDelegations.some((e) => same(d, e)))) return;
             const ref = at(subnet, "routeTable.id");
             if (subnet["routeTable"] === undefined) { report(`subnet "${subnetName}" of "${vnetName}" has no route table: its traffic bypasses the firewall`, urn); return; }
-            // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on.
+            // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on. Those
+            // include the tables of platform subnets (GatewaySubnet's carries spoke routes, no default route): when there
+            // are no more default-less tables than platform subnets with a table, they are taken as theirs. (A workload
+            // subnet given such a table while GatewaySubnet had a default one would pass this preview check only; the run
+            // after the deployment, with IDs known, matches by ID.)
             const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
-            const candidates = byId.length > 0 ? byId : deps.filter((d) => key(d) === "network:RouteTable");
+            const depTables = deps.filter((d) => key(d) === "network:RouteTable");
+            const defaultless = depTables.filter((t) => defaultRoutes(t).length === 0);
+            const candidates = byId.length > 0 ? byId : (defaultless.length > 0 && defaultless.length <= platformTables ? depTables.filter((t) => !defaultless.includes(t)) : depTables);
             if (candidates.length > 0 && !candidates.every(viaFirewall)) {
                 report(`subnet "${subnetName}" of "${vnetName}" routes ${[...new Set(candidates.flatMap(strays))].join(", ")} elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn);
                 return;
@@ -168,7 +181,9 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[] }
         // that sits next to them. Only the platform subnets above are exempt, by name.
         for (const vnet of vnets) {
             if (exempt(vnet)) continue;
-            for (const s of objs(vnet.props["subnets"])) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn);
+            const subnets = objs(vnet.props["subnets"]);
+            const platformTables = subnets.filter((s) => c.exemptSubnetNames.includes(String(s["name"])) && s["routeTable"] !== undefined).length;
+            for (const s of subnets) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn, platformTables);
         }
         // Every standalone subnet, whether its VNet is declared in this stack or only named (an existing VNet).
         for (const s of resources.filter((r) => key(r) === "network:Subnet")) {
@@ -295,6 +310,89 @@ export const cmkKeyInProtectedVault = stackRule({
                 // The grant's principal is the service itself (system identity) or a user-assigned identity it uses.
                 const principals = [r, ...(r.propertyDependencies["identity"] ?? [])];
                 if (!grants.some((g) => scoped.some((s) => dependsOn(g, s, "scope")) && principals.some((p) => dependsOn(g, p, "principalId")))) report(`${key(r)} "${r.name}" has no Key Vault Crypto Service Encryption User grant on "${v.name}"`, r.urn);
+            }
+        }
+    },
+});
+
+/** The VNets peered with `vnet`, in either direction (a peering names its own VNet and its remote one). */
+function peeredVnets(resources: PolicyResource[], vnet: PolicyResource): PolicyResource[] {
+    const vnets = resources.filter((r) => key(r) === "network:VirtualNetwork" && r.urn !== vnet.urn);
+    const peerings = resources.filter((r) => key(r) === "network:VirtualNetworkPeering");
+    return vnets.filter((other) => peerings.some((p) => (dependsOn(p, vnet, "virtualNetworkName") && dependsOn(p, other, "remoteVirtualNetwork"))
+        || (dependsOn(p, other, "virtualNetworkName") && dependsOn(p, vnet, "remoteVirtualNetwork"))));
+}
+
+export const gatewaySubnetViaFirewall = stackRule({
+    name: "gateway-subnet-via-firewall",
+    area: "network",
+    description: "A GatewaySubnet in a VNet with peered spokes has a route table that sends each spoke's address space (or a wider prefix) to a virtual appliance (the firewall, where its IP is known), keeps BGP propagation on, and has no 0.0.0.0/0 route: on-premises traffic to spokes is inspected.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: [], checkov: [] },
+    types: ["network:VirtualNetwork", "network:VirtualNetworkPeering", "network:RouteTable", "network:AzureFirewall"],
+    remediation: "Associate a route table with GatewaySubnet holding, per peered spoke, a route <spoke address space> → VirtualAppliance → the firewall's private IP, with disableBgpRoutePropagation false (learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy) and no 0.0.0.0/0 route (not supported on GatewaySubnet).",
+    check: (resources, _c, report, exempt) => {
+        const tables = resources.filter((r) => key(r) === "network:RouteTable");
+        const firewallIps = resources.filter((r) => key(r) === "network:AzureFirewall")
+            .flatMap((f) => objs(f.props["ipConfigurations"]).map((ip) => ip["privateIPAddress"])).filter((ip): ip is string => typeof ip === "string");
+        for (const vnet of resources.filter((r) => key(r) === "network:VirtualNetwork")) {
+            if (exempt(vnet)) continue;
+            const gw = objs(vnet.props["subnets"]).find((s) => s["name"] === "GatewaySubnet");
+            if (gw === undefined) continue;
+            const spokePrefixes = peeredVnets(resources, vnet).flatMap((v) => (Array.isArray(at(v.props, "addressSpace.addressPrefixes")) ? at(v.props, "addressSpace.addressPrefixes") as unknown[] : []))
+                .filter((p): p is string => typeof p === "string");
+            if (spokePrefixes.length === 0) continue;
+            if (gw["routeTable"] === undefined) { report(`GatewaySubnet of "${vnet.name}" has no route table: on-premises traffic to ${spokePrefixes.join(", ")} bypasses the firewall`, vnet.urn); continue; }
+            // Match the table by ID when known; at preview, among the tables the VNet's subnets depend on, the one that
+            // routes spoke prefixes (the other subnets' tables route 0.0.0.0/0).
+            const ref = at(gw, "routeTable.id");
+            const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
+            const deps = (vnet.propertyDependencies["subnets"] ?? []).filter((d) => key(d) === "network:RouteTable");
+            const candidates = byId.length > 0 ? byId : deps;
+            const viaFirewall = (r: Record<string, unknown>) => same(r["nextHopType"], "VirtualAppliance") && (firewallIps.length === 0 || firewallIps.includes(String(r["nextHopIpAddress"])));
+            const routes = (t: PolicyResource) => objs(t.props["routes"]);
+            // A route for the spoke: its address space or a wider prefix, never a default route (not allowed here).
+            const covers = (r: Record<string, unknown>, p: string) => !isDefaultRoutePrefix(r["addressPrefix"]) && ipv4Contains(r["addressPrefix"], p);
+            const gwTables = byId.length > 0 ? byId : candidates.filter((t) => routes(t).some((r) => spokePrefixes.some((p) => covers(r, p))));
+            for (const p of spokePrefixes) {
+                if (!gwTables.some((t) => routes(t).some((r) => covers(r, p) && viaFirewall(r)))) {
+                    report(`GatewaySubnet of "${vnet.name}" does not route spoke prefix ${p} to the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}: on-premises traffic to it bypasses inspection`, vnet.urn);
+                }
+            }
+            for (const t of gwTables) {
+                // "Don't disable BGP route propagation on the GatewaySubnet, because the gateway won't function"
+                // (learn.microsoft.com/azure/architecture/networking/guide/ipv6/ipv6-hub-spoke).
+                if (t.props["disableBgpRoutePropagation"] === true) report(`GatewaySubnet of "${vnet.name}" uses route table "${t.name}", which disables BGP route propagation (the gateway stops working)`, vnet.urn);
+                for (const r of routes(t).filter((x) => isDefaultRoutePrefix(x["addressPrefix"]))) report(`GatewaySubnet of "${vnet.name}" has default route "${String(r["name"] ?? "")}" (${String(r["addressPrefix"])}), which Azure does not support on GatewaySubnet`, vnet.urn);
+            }
+        }
+    },
+});
+
+/** Zone-redundant gateway SKUs (learn.microsoft.com/azure/vpn-gateway/about-zone-redundant-vnet-gateways, expressroute-about-virtual-network-gateways). */
+const ZONE_REDUNDANT_GATEWAY_SKUS = ["VpnGw1AZ", "VpnGw2AZ", "VpnGw3AZ", "VpnGw4AZ", "VpnGw5AZ", "ErGw1AZ", "ErGw2AZ", "ErGw3AZ", "ErGwScale"];
+
+export const gatewayZoneRedundant = stackRule({
+    name: "gateway-zone-redundant",
+    area: "network",
+    description: "VPN and ExpressRoute gateways run a zone-redundant SKU (VpnGw1AZ-5AZ, ErGw1AZ-3AZ, ErGwScale) on Standard public IPs spread over zones 1, 2 and 3, so on-premises connectivity survives a zone failure.",
+    severity: "medium",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["12.c", "09.h"], azurePolicy: [], checkov: [] },
+    types: ["network:VirtualNetworkGateway", "network:PublicIPAddress"],
+    remediation: "Use an *AZ gateway SKU (non-AZ VpnGw1-5 can no longer be created, learn.microsoft.com/azure/vpn-gateway/gateway-sku-consolidation) and give its ipConfigurations public IPs with sku Standard and zones [\"1\", \"2\", \"3\"].",
+    check: (resources, _c, report, exempt) => {
+        const pips = resources.filter((r) => key(r) === "network:PublicIPAddress");
+        for (const gw of resources.filter((r) => key(r) === "network:VirtualNetworkGateway")) {
+            if (exempt(gw)) continue;
+            const sku = at(gw.props, "sku.name");
+            if (!ZONE_REDUNDANT_GATEWAY_SKUS.some((z) => same(sku, z))) report(`gateway "${gw.name}" runs SKU ${JSON.stringify(sku ?? null)}, which is not zone-redundant`, gw.urn);
+            for (const pip of pips.filter((p) => dependsOn(gw, p, "ipConfigurations"))) {
+                const zones = Array.isArray(pip.props["zones"]) ? (pip.props["zones"] as unknown[]).map(String) : [];
+                if (!same(at(pip.props, "sku.name"), "Standard") || !["1", "2", "3"].every((z) => zones.includes(z))) {
+                    report(`gateway "${gw.name}" uses public IP "${pip.name}", which is not a zone-redundant Standard address (zones ${JSON.stringify(zones)})`, gw.urn);
+                }
             }
         }
     },

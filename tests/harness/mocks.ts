@@ -24,6 +24,8 @@ export interface RecordedResource {
     id: string | null;
     protect: boolean;
     retainOnDelete: boolean;
+    /** `additionalSecretOutputs`: outputs the engine must keep secret whatever the provider returns. @default [] */
+    additionalSecretOutputs?: string[];
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
 }
@@ -50,6 +52,7 @@ export class RecordingMonitor extends MockMonitor {
             id: null,
             protect: req.getProtect() === true,
             retainOnDelete: req.getRetainondelete() === true,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             dependencies: req.getDependenciesList(),
             propertyDependencies,
         };
@@ -70,7 +73,7 @@ export class RecordingMonitor extends MockMonitor {
 /** azure-native module → ARM resource provider namespace. */
 const NAMESPACES: Record<string, string> = {
     apimanagement: "Microsoft.ApiManagement", app: "Microsoft.App", applicationinsights: "Microsoft.Insights",
-    authorization: "Microsoft.Authorization", cognitiveservices: "Microsoft.CognitiveServices", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry", eventgrid: "Microsoft.EventGrid",
+    authorization: "Microsoft.Authorization", cognitiveservices: "Microsoft.CognitiveServices", compute: "Microsoft.Compute", containerregistry: "Microsoft.ContainerRegistry", dnsresolver: "Microsoft.Network", eventgrid: "Microsoft.EventGrid",
     eventhub: "Microsoft.EventHub", healthcareapis: "Microsoft.HealthcareApis", keyvault: "Microsoft.KeyVault",
     managedidentity: "Microsoft.ManagedIdentity", monitor: "Microsoft.Insights", network: "Microsoft.Network",
     operationalinsights: "Microsoft.OperationalInsights", privatedns: "Microsoft.Network", resources: "Microsoft.Resources",
@@ -105,6 +108,7 @@ const CHILDREN: Record<string, { parentType: string; parentKey: string; collecti
     "compute:VirtualMachineRunCommandByVirtualMachine": { parentType: "virtualMachines", parentKey: "vmName", collection: "runCommands" },
     "apimanagement:Api": { parentType: "service", parentKey: "serviceName", collection: "apis" },
     "apimanagement:Logger": { parentType: "service", parentKey: "serviceName", collection: "loggers" },
+    "dnsresolver:InboundEndpoint": { parentType: "dnsResolvers", parentKey: "dnsResolverName", collection: "inboundEndpoints" },
 };
 
 /** Grandchildren: ARM path of parent and grandparent, from the inputs that name them. */
@@ -138,6 +142,7 @@ const COLLECTIONS: Record<string, string> = {
     "apimanagement:ApiManagementService": "service",
     "web:AppServicePlan": "serverfarms",
     "web:WebApp": "sites",
+    "network:VirtualNetworkGatewayConnection": "connections",
 };
 
 /** Children with a fixed ARM name whose `name` input names their parent (sites/<app>/basicPublishingCredentialsPolicies/ftp|scm). */
@@ -181,6 +186,17 @@ function armId(a: MockResourceArgs, name: string): string {
     }
     const collection = COLLECTIONS[key] ?? plural(lowerFirst(typeName));
     return `${sub}/resourceGroups/${rg}/providers/${ns}/${collection}/${name}`;
+}
+
+/**
+ * Pulumi Cloud IDs as the pulumiservice provider forms them: the owning names joined by "/" (org/project/stack for
+ * deployment settings, org/project/name for environments), plus a generated schedule ID for schedules.
+ */
+function pulumiServiceId(a: MockResourceArgs): string {
+    const inputs = (a.inputs ?? {}) as Record<string, unknown>;
+    const parts = ["organization", "organizationName", "team", "project", "stack", "environment", "name"].map((k) => inputs[k]).filter((v): v is string => typeof v === "string");
+    const schedule = /Schedule$/.test(a.type) ? [`${stableHex(a.name, 8)}-0000-4000-8000-${stableHex(`${a.name}s`, 12)}`] : [];
+    return [...parts, ...schedule].join("/");
 }
 
 /** Deterministic pseudo-random text, so repeated runs produce identical graphs. */
@@ -324,7 +340,7 @@ export class AzureMocks implements Mocks {
     newResource(a: MockResourceArgs): MockResourceResult {
         if (!a.custom) return { id: undefined, state: {} };
         const name = azureName(a);
-        const id = a.type.startsWith("random:") || a.type.startsWith("tls:") ? `${a.name}-id` : armId(a, name);
+        const id = a.type.startsWith("random:") || a.type.startsWith("tls:") ? `${a.name}-id` : a.type.startsWith("pulumiservice:") ? pulumiServiceId(a) : armId(a, name);
         if (a.type === "azure-native:network:VirtualNetwork" && Array.isArray(a.inputs["subnets"])) {
             for (const sn of a.inputs["subnets"] as Array<Record<string, unknown>>) {
                 if (typeof sn["name"] === "string" && typeof sn["addressPrefix"] === "string") this.subnets.set(`${id}/subnets/${sn["name"]}`.toLowerCase(), sn["addressPrefix"]);

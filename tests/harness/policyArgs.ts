@@ -13,9 +13,9 @@ function configWithDefaults(policy: Policy, config: Record<string, unknown>): <T
     return <T>() => ({ ...defaults, ...config }) as T;
 }
 
-/** Resource options as a policy sees them (only `protect` matters to the pack). */
-export function resourceOptions(protect: boolean): PolicyResourceOptions {
-    return { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+/** Resource options as a policy sees them (`protect` and `additionalSecretOutputs` matter to the pack). */
+export function resourceOptions(protect: boolean, additionalSecretOutputs: string[] = []): PolicyResourceOptions {
+    return { protect, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs };
 }
 
 /**
@@ -23,9 +23,9 @@ export function resourceOptions(protect: boolean): PolicyResourceOptions {
  * value, the sentinel in values.ts, throws UnknownValueError, which the engine turns into "can't run during preview"),
  * config defaults filled in as the engine would.
  */
-export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r", protect = false): string[] {
+export function check(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, name = "r", protect = false, additionalSecretOutputs: string[] = []): string[] {
     const args: ResourceValidationArgs = {
-        type, props: unknownCheckingProxy(props) as Record<string, unknown>, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: resourceOptions(protect),
+        type, props: unknownCheckingProxy(props) as Record<string, unknown>, urn: `urn:pulumi:t::p::${type}::${name}`, name, opts: resourceOptions(protect, additionalSecretOutputs),
         stackTags: new Map(),
         isType: () => false,
         asType: () => undefined,
@@ -45,7 +45,7 @@ export function policyResources(graph: Graph): PolicyResource[] {
     for (const r of graph.resources) {
         byUrn.set(r.urn, {
             type: r.type, name: r.name, urn: r.urn, props: unknownCheckingProxy({ ...r.inputs, ...r.outputs, ...(r.id !== null ? { id: r.id } : {}) }) as Record<string, unknown>,
-            opts: resourceOptions(r.protect),
+            opts: resourceOptions(r.protect, r.additionalSecretOutputs),
             dependencies: [], propertyDependencies: {},
             isType: () => false, asType: () => undefined,
         });

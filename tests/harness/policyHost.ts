@@ -190,6 +190,7 @@ export class PolicyHost {
     private static options(r: RecordedResource): apb.AnalyzerResourceOptions {
         const o = new apb.AnalyzerResourceOptions();
         o.setProtect(r.protect);
+        o.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
         if (r.parent !== null) o.setParent(r.parent);
         return o;
     }

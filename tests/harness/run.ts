@@ -11,6 +11,8 @@ export interface RunInStackOptions {
     config?: Record<string, string>;
     /** Run as `pulumi preview` of a new stack: IDs and provider-computed outputs are unknown. @default false */
     preview?: boolean;
+    /** Keys of `config` that are secrets (as the CLI marks values set with `--secret`). @default [] */
+    secretKeys?: string[];
 }
 
 export interface RunResult<T> {
@@ -44,7 +46,7 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
     const onUnhandled = (e: unknown) => { unhandled.push(e); };
     process.on("unhandledRejection", onUnhandled);
     try {
-        pulumi.runtime.setAllConfig(opts.config ?? {}, []);
+        pulumi.runtime.setAllConfig(opts.config ?? {}, opts.secretKeys ?? []);
         pulumi.runtime.setMockOptions(monitor, opts.project ?? "ahds", opts.stack ?? "test", opts.preview ?? false);
         let outputs: T | undefined;
         let error: unknown;
@@ -79,6 +81,11 @@ export interface RunProgramOptions {
     /** Project directory whose Pulumi.yaml declares the config (another program, such as an example). @default the repo */
     projectDir?: string;
     preview?: boolean;
+    /**
+     * Secret config (`"ahds:key" → value`) added to the stack's, as `pulumi config set --secret` would: the stack files
+     * hold no `secure:` values (the offline harness cannot decrypt them), so a test supplies a stand-in. @default {}
+     */
+    secrets?: Record<string, string>;
 }
 
 export interface ProgramRun extends RunResult<Record<string, unknown>> {
@@ -97,7 +104,8 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     const result = await runInStack(async () => await main() as Record<string, unknown>, {
         project: stackConfig.project,
         stack: opts.stack,
-        config: stackConfig.config,
+        config: { ...stackConfig.config, ...(opts.secrets ?? {}) },
+        secretKeys: Object.keys(opts.secrets ?? {}),
         preview: opts.preview ?? false,
     });
     return { ...result, stackConfig };
