@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { cronProblems } from "../components/shared/cron";
+import { ConfigError, DeepReadonly, parseKeyedConfig } from "../lib/keyedConfig";
 
 /**
  * The delivery program's configuration (`ahds-deploy:*` keys, declared with types, descriptions and defaults in
@@ -13,27 +15,6 @@ export const PLATFORM_STACKS = ["dev", "prod"] as const;
 export type PlatformStack = (typeof PLATFORM_STACKS)[number];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Five-field cron (minute hour day-of-month month day-of-week, UTC), as Pulumi Cloud schedules take it. */
-export function cronProblems(expr: string): string[] {
-    const fields = expr.trim().split(/\s+/);
-    if (fields.length !== 5) return ["must be a cron expression with five fields (minute hour day-of-month month day-of-week, UTC)"];
-    const bounds: Array<[string, number, number]> = [["minute", 0, 59], ["hour", 0, 23], ["day of month", 1, 31], ["month", 1, 12], ["day of week", 0, 7]];
-    const problems: string[] = [];
-    fields.forEach((f, i) => {
-        const [what, lo, hi] = bounds[i] ?? ["field", 0, 0];
-        const value = (v: string) => /^\d+$/.test(v) && Number(v) >= lo && Number(v) <= hi;
-        const ok = f.split(",").every((part) => {
-            const [range = "", step, ...more] = part.split("/");
-            if (more.length > 0 || (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1 && Number(step) <= hi))) return false;
-            if (range === "*") return true;
-            const [a, b, ...rest] = range.split("-");
-            return rest.length === 0 && a !== undefined && value(a) && (b === undefined || (value(b) && Number(b) >= Number(a)));
-        });
-        if (!ok) problems.push(`has an invalid ${what} field "${f}" (${lo}-${hi}, *, lists, ranges and steps)`);
-    });
-    return problems;
-}
 
 const bool = z.stringbool();
 const nonEmptyName = (what: string, pattern: RegExp) => z.string().regex(pattern, `must be ${what}`);
@@ -82,120 +63,39 @@ const schema = z.strictObject({
     }),
 });
 
-type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 export type DeployConfig = DeepReadonly<z.output<typeof schema>>;
+export { ConfigError };
+export type { ConfigProblem } from "../lib/keyedConfig";
 
-export interface ConfigProblem {
-    /** Full config key, for example `ahds-deploy:prod.branch`. */
-    key: string;
-    message: string;
-}
-
-/** Thrown for invalid configuration; a RunError, so Pulumi prints the message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-    /** The same marker as lib/config.ts's ConfigError, so `npm run plan` exits 2 for either program. */
-    readonly isConfigError = true;
-    constructor(readonly problems: ConfigProblem[]) {
-        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-            problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"));
-        this.name = "ConfigError";
-    }
-}
-
-type Nested = { [k: string]: string | Nested };
-
-/** `{"ahds-deploy:prod.branch": "release"}` → `{prod: {branch: "release"}}`; other namespaces are ignored. */
-function nest(flat: Record<string, string>): { nested: Nested; problems: ConfigProblem[] } {
-    const nested: Nested = {};
-    const problems: ConfigProblem[] = [];
-    for (const [fullKey, value] of Object.entries(flat)) {
-        if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-        const parts = fullKey.slice(NAMESPACE.length + 1).split(".");
-        let node: Nested = nested;
-        for (const [i, part] of parts.entries()) {
-            if (i === parts.length - 1) {
-                if (typeof node[part] === "object") problems.push({ key: fullKey, message: "conflicts with nested keys under it" });
-                else node[part] = value;
-            } else {
-                const next = node[part];
-                if (typeof next === "string") { problems.push({ key: fullKey, message: `conflicts with key ${NAMESPACE}:${parts.slice(0, i + 1).join(".")}` }); break; }
-                node = next ?? (node[part] = {});
-            }
-        }
-    }
-    return { nested, problems };
-}
-
-function rawAt(nested: Nested, at: readonly PropertyKey[]): unknown {
-    let v: unknown = nested;
-    for (const p of at) v = typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-    return v;
-}
-
-function zodProblems(nested: Nested, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
-    const out: ConfigProblem[] = [];
-    for (const issue of issues) {
-        const at = issue.path.map(String).join(".");
-        const key = `${NAMESPACE}:${at}`;
-        const raw = rawAt(nested, issue.path);
-        const shown = typeof raw === "string" ? `"${raw}" ` : "";
-        switch (issue.code) {
-            case "unrecognized_keys":
-                for (const k of issue.keys) out.push({ key: `${NAMESPACE}:${at === "" ? k : `${at}.${k}`}`, message: "is not a known config key (see deploy/Pulumi.yaml)" });
-                break;
-            case "invalid_type":
-                out.push({ key, message: raw === undefined ? "is required (set it in deploy/Pulumi.<stack>.yaml)" : `${shown}is not a valid ${issue.expected}` });
-                break;
-            case "invalid_value":
-                out.push({ key, message: `${shown}is not one of ${issue.values.map(String).join(", ")}` });
-                break;
-            default:
-                out.push({ key, message: `${shown}${issue.message}` });
-        }
-    }
-    return out;
-}
-
-/** Rules between keys, checked on the raw values so they are reported beside the schema's problems. */
-function crossProblems(nested: Nested): ConfigProblem[] {
-    const str = (at: string): string | undefined => { const v = rawAt(nested, at.split(".")); return typeof v === "string" ? v : undefined; };
-    const p: ConfigProblem[] = [];
+/** Rules between keys, checked on the raw values so they are reported beside the schema's problems (keys without the namespace). */
+function crossProblems(str: (key: string) => string | undefined): Array<{ key: string; message: string }> {
+    const p: Array<{ key: string; message: string }> = [];
     const dev = str("dev.branch");
     const prod = str("prod.branch");
-    if (dev !== undefined && dev === prod) p.push({ key: `${NAMESPACE}:prod.branch`, message: `must differ from dev.branch ("${dev}"): one push would deploy both stacks at once` });
+    if (dev !== undefined && dev === prod) p.push({ key: "prod.branch", message: `must differ from dev.branch ("${dev}"): one push would deploy both stacks at once` });
     const drift = str("prod.driftSchedule");
     if (drift !== undefined && cronProblems(drift).length === 0 && !/^\S+ \S+ \* \* \*$/.test(drift.trim().replace(/\s+/g, " "))) {
-        p.push({ key: `${NAMESPACE}:prod.driftSchedule`, message: `"${drift}" must run at least daily (day of month, month and day of week *)` });
+        p.push({ key: "prod.driftSchedule", message: `"${drift}" must run at least daily (day of month, month and day of week *)` });
     }
     if (str("review.enabled") === "true" && str("review.expires") === "") {
-        p.push({ key: `${NAMESPACE}:review.expires`, message: "is required with review.enabled: the review template's time-to-live (ISO 8601 UTC)" });
+        p.push({ key: "review.expires", message: "is required with review.enabled: the review template's time-to-live (ISO 8601 UTC)" });
     }
     const review = str("review.stack");
     if (review !== undefined && (PLATFORM_STACKS as readonly string[]).includes(review)) {
-        p.push({ key: `${NAMESPACE}:review.stack`, message: `"${review}" is a platform stack; the review template must be a stack of its own (it is never deployed)` });
+        p.push({ key: "review.stack", message: `"${review}" is a platform stack; the review template must be a stack of its own (it is never deployed)` });
     }
     return p;
 }
 
-function deepFreeze<T>(o: T): T {
-    if (typeof o === "object" && o !== null) {
-        for (const v of Object.values(o)) deepFreeze(v);
-        Object.freeze(o);
-    }
-    return o;
-}
-
 /** Validates a flat config map (`"ahds-deploy:key" → string`, as Pulumi passes it). Throws ConfigError listing every problem. */
 export function parseDeployConfig(flat: Record<string, string>): DeployConfig {
-    const { nested, problems } = nest(flat);
-    // Missing groups become empty objects, so a missing key is reported as itself (prod.branch), not its group.
-    for (const [k, v] of Object.entries(schema.shape)) if (v instanceof z.ZodObject && nested[k] === undefined) nested[k] = {};
-    const parsed = schema.safeParse(nested, { reportInput: true });
-    const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)), ...crossProblems(nested)];
-    const seen = new Set<string>();
-    const unique = all.filter((x) => { const k = `${x.key}\u0000${x.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
-    if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);
-    return deepFreeze(parsed.data);
+    return parseKeyedConfig(flat, {
+        namespace: NAMESPACE,
+        schema,
+        declaredIn: "deploy/Pulumi.yaml",
+        requiredHint: "set it in deploy/Pulumi.<stack>.yaml",
+        crossChecks: crossProblems,
+    });
 }
 
 /** Reads and validates the current stack's config from the Pulumi runtime. */

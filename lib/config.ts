@@ -7,9 +7,10 @@ import { CORS_ORIGIN } from "../components/shared/cors";
 import { PACKAGE_SOURCE_URL } from "../components/shared/blobUpload";
 import { PLAN_SKU_NAMES } from "../components/bulkLoader/constants";
 import { EXPORT_SCOPES, MODES } from "../components/analyticsSync/constants";
-import { cronProblems } from "../components/analyticsSync/validate";
+import { cronProblems } from "../components/shared/cron";
 import { EXPRESSROUTE_GATEWAY_SKUS, HYBRID_TYPES, VPN_GATEWAY_SKUS } from "../components/hubSecurity/hybridRules";
 import { crossFieldProblems, secretConfigProblems } from "./crossChecks";
+import { DeepReadonly, parseKeyedConfig } from "./keyedConfig";
 
 /**
  * The stack's configuration: read once from Pulumi config (`ahds:*` keys, declared with types, descriptions and
@@ -209,118 +210,23 @@ const schema = z.strictObject({
     }),
 });
 
-type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 export type StackConfig = DeepReadonly<z.output<typeof schema>>;
-
-export interface ConfigProblem {
-    /** Full config key, for example `ahds:spoke.addressSpace`. */
-    key: string;
-    message: string;
-}
-
-/** Thrown for invalid configuration; a RunError, so Pulumi prints the message without a stack trace. */
-export class ConfigError extends pulumi.RunError {
-    readonly isConfigError = true;
-    constructor(readonly problems: ConfigProblem[]) {
-        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-            problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"));
-        this.name = "ConfigError";
-    }
-}
-
-export function isConfigError(e: unknown): e is ConfigError {
-    return typeof e === "object" && e !== null && (e as { isConfigError?: unknown }).isConfigError === true;
-}
-
-type Nested = { [k: string]: string | Nested };
-
-/** `{"ahds:spoke.addressSpace": "10.1.0.0/16"}` → `{spoke: {addressSpace: "10.1.0.0/16"}}`; other namespaces are ignored. */
-function nest(flat: Record<string, string>): { nested: Nested; problems: ConfigProblem[] } {
-    const nested: Nested = {};
-    const problems: ConfigProblem[] = [];
-    for (const [fullKey, value] of Object.entries(flat)) {
-        if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-        const path = fullKey.slice(NAMESPACE.length + 1).split(".");
-        let node: Nested = nested;
-        for (const [i, part] of path.entries()) {
-            if (i === path.length - 1) {
-                if (typeof node[part] === "object") problems.push({ key: fullKey, message: "conflicts with nested keys under it" });
-                else node[part] = value;
-            } else {
-                const next = node[part];
-                if (typeof next === "string") { problems.push({ key: fullKey, message: `conflicts with key ${NAMESPACE}:${path.slice(0, i + 1).join(".")}` }); break; }
-                node = next ?? (node[part] = {});
-            }
-        }
-    }
-    return { nested, problems };
-}
-
-function rawAt(nested: Nested, path: readonly PropertyKey[]): unknown {
-    let v: unknown = nested;
-    for (const p of path) v = typeof v === "object" && v !== null ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-    return v;
-}
-
-function zodProblems(nested: Nested, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
-    const out: ConfigProblem[] = [];
-    for (const issue of issues) {
-        const path = issue.path.map(String).join(".");
-        const key = `${NAMESPACE}:${path}`;
-        const raw = rawAt(nested, issue.path);
-        const shown = typeof raw === "string" ? `"${raw}" ` : "";
-        switch (issue.code) {
-            case "unrecognized_keys":
-                for (const k of issue.keys) out.push({ key: `${NAMESPACE}:${path === "" ? k : `${path}.${k}`}`, message: "is not a known config key (see Pulumi.yaml)" });
-                break;
-            case "invalid_type":
-                out.push({ key, message: raw === undefined ? "is required (set it in Pulumi.<stack>.yaml or keep the Pulumi.yaml default)" : `${shown}is not a valid ${issue.expected}` });
-                break;
-            case "invalid_value":
-                out.push({ key, message: `${shown}is not one of ${issue.values.map(String).join(", ")}` });
-                break;
-            case "too_small":
-                out.push({ key, message: typeof raw === "string" && issue.origin === "number" ? `${shown}must be at least ${issue.minimum}` : `${shown}${issue.message}` });
-                break;
-            case "too_big":
-                out.push({ key, message: typeof raw === "string" && issue.origin === "number" ? `${shown}must be at most ${issue.maximum}` : `${shown}${issue.message}` });
-                break;
-            default:
-                out.push({ key, message: `${shown}${issue.message}` });
-        }
-    }
-    return out;
-}
-
-function deepFreeze<T>(o: T): T {
-    if (typeof o === "object" && o !== null) {
-        for (const v of Object.values(o)) deepFreeze(v);
-        Object.freeze(o);
-    }
-    return o;
-}
+export { ConfigError, isConfigError } from "./keyedConfig";
+export type { ConfigProblem } from "./keyedConfig";
 
 /** Validates a flat config map (`"ahds:key" → string`, as Pulumi passes it). Throws ConfigError listing every problem. */
 export function parseConfig(flat: Record<string, string>): StackConfig {
     // Secrets never enter the schema (whose messages quote values); they are checked apart, by key only.
-    const secretKeys = new Set<string>(SECRET_CONFIG_KEYS.map((k) => `${NAMESPACE}:${k}`));
     const secrets: Partial<Record<SecretConfigKey, string>> = {};
     for (const k of SECRET_CONFIG_KEYS) { const v = flat[`${NAMESPACE}:${k}`]; if (v !== undefined) secrets[k] = v; }
-    const { nested, problems } = nest(Object.fromEntries(Object.entries(flat).filter(([k]) => !secretKeys.has(k))));
-    // Missing groups become empty objects, so a missing key is reported as itself (ahds:firewall.sku), not its group.
-    for (const [k, v] of Object.entries(schema.shape)) if (v instanceof z.ZodObject && nested[k] === undefined) nested[k] = {};
-    const parsed = schema.safeParse(nested, { reportInput: true });
-    const getRaw = (key: string) => {
-        const v = rawAt(nested, key.split("."));
-        return typeof v === "string" ? v : undefined;
-    };
-    const all = [...problems, ...(parsed.success ? [] : zodProblems(nested, parsed.error.issues)),
-        ...[...crossFieldProblems(getRaw), ...secretConfigProblems(secrets, getRaw)].map((p) => ({ key: `${NAMESPACE}:${p.key}`, message: p.message }))];
-    // One message per key and text; keep the order of Pulumi.yaml-ish declaration (zod, then semantic rules).
-    const seen = new Set<string>();
-    const unique = all.filter((p) => { const k = `${p.key}\u0000${p.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
-    if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);
-    return deepFreeze(parsed.data);
+    return parseKeyedConfig(flat, {
+        namespace: NAMESPACE,
+        schema,
+        declaredIn: "Pulumi.yaml",
+        requiredHint: "set it in Pulumi.<stack>.yaml or keep the Pulumi.yaml default",
+        crossChecks: (getRaw) => [...crossFieldProblems(getRaw), ...secretConfigProblems(secrets, getRaw)],
+        excludedKeys: SECRET_CONFIG_KEYS,
+    });
 }
 
 /** Reads and validates the current stack's config from the Pulumi runtime. */

@@ -432,6 +432,8 @@ describe("AnalyticsSync component", () => {
             ["a missing dfs zone", { ...BASE, network: { ...BASE.network, privateDnsZoneResourceIds: { "privatelink.blob.core.windows.net": ZONE("privatelink.blob.core.windows.net") } } }, "network.privateDnsZoneResourceIds must include privatelink.dfs.core.windows.net (the lake's Data Lake endpoint)"],
             ["a six-field job schedule", { ...BASE, exportJob: { schedule: "0 0 2 * * *" } }, 'exportJob.schedule "0 0 2 * * *" must be a cron expression with five fields'],
             ["an hour out of range", { ...BASE, exportJob: { schedule: "0 24 * * *" } }, 'exportJob.schedule "0 24 * * *" has an invalid hour field "24" (0-23'],
+            ["an hour range running downwards", { ...BASE, exportJob: { schedule: "0 5-1 * * *" } }, 'exportJob.schedule "0 5-1 * * *" has an invalid hour field "5-1"'],
+            ["a weekday by name out of place (in the hour field)", { ...BASE, exportJob: { schedule: "0 MON * * *" } }, 'has an invalid hour field "MON"'],
             ["a group scope without a group", { ...BASE, exportJob: { scope: "group" } }, "exportJob.groupId must be a FHIR Group id"],
             ["a group id without group scope", { ...BASE, exportJob: { groupId: "g1" } }, "exportJob.groupId applies only to scope group"],
             ["a lowercase resource type", { ...BASE, exportJob: { resourceTypes: ["patient"] } }, 'exportJob.resourceTypes: "patient" is not a FHIR resource type name'],

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as YAML from "yaml";
 import { ConfigError, PLATFORM_STACKS, parseDeployConfig } from "../deploy/config";
 import { DEPLOYMENT_ENVIRONMENT, deployPaths, deployedStacks, escSubject, githubSubjects } from "../deploy/settings";
-import { cronProblems } from "../components/analyticsSync/validate";
+import { cronProblems } from "../components/shared/cron";
 import { composeName } from "../components/shared/naming";
 import { isConfigError, parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";

@@ -15,7 +15,8 @@ export * from "./args";
 export { AGENT_IMAGE, ANONYMIZATION_CONTAINER, EXPORT_IMAGE, EXPORT_SCOPES, EXPORT_STATE_BLOB, LAKE_CONTAINERS, MODES, PARQUET_CONTAINER, RAW_CONTAINER, SYNAPSE_CONTAINER } from "./constants";
 export { defaultLakeAccountName } from "./defaults";
 export { EXPORT_SCRIPT } from "./exportScript";
-export { analyticsSyncProblems, cronProblems } from "./validate";
+export { cronProblems } from "../shared/cron";
+export { analyticsSyncProblems } from "./validate";
 
 /**
  * The analytics block (seed 000 Analytics; seed 001 steps 5-6): FHIR data into a private ADLS Gen2 lake, and

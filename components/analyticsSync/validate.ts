@@ -1,4 +1,5 @@
 import { BLOB_FILE_NAME } from "../shared/blobUpload";
+import { cronProblems } from "../shared/cron";
 import { diagnosticSettingProblems } from "../shared/diagnostics";
 import { lockProblems } from "../shared/lock";
 import { roleAssignmentProblems } from "../shared/roleAssignment";
@@ -14,34 +15,6 @@ const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** A FHIR service's name inside its workspace (3-24 lowercase letters and digits). */
 const SERVICE_NAME = /^[a-z0-9]{3,24}$/;
-
-/**
- * A cron expression as Container Apps job schedules take it: five space-separated fields (minute, hour, day of month,
- * month, day of week), UTC (learn.microsoft.com/azure/container-apps/jobs#scheduled-jobs). Each field is `*`, a
- * number, a range, a list or a step within the field's bounds; names (JAN, MON) are accepted for month and weekday.
- * Returns the problems as predicates ("must be ...", "has an invalid ... field"), for the caller to prefix.
- */
-export function cronProblems(expr: string): string[] {
-    const fields = expr.trim().split(/\s+/);
-    if (fields.length !== 5) return ["must be a cron expression with five fields (minute hour day-of-month month day-of-week, UTC)"];
-    const bounds: Array<[string, number, number]> = [["minute", 0, 59], ["hour", 0, 23], ["day of month", 1, 31], ["month", 1, 12], ["day of week", 0, 7]];
-    const names = [/^(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)$/i, /^(SUN|MON|TUE|WED|THU|FRI|SAT)$/i];
-    const p: string[] = [];
-    fields.forEach((f, i) => {
-        const [what, lo, hi] = bounds[i] ?? ["field", 0, 0];
-        const named = i === 3 ? names[0] : i === 4 ? names[1] : undefined;
-        const value = (v: string) => (named !== undefined && named.test(v)) || (/^\d+$/.test(v) && Number(v) >= lo && Number(v) <= hi);
-        const ok = f.split(",").every((part) => {
-            const [range, step] = part.split("/");
-            if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1 && Number(step) <= hi)) return false;
-            if (range === "*") return true;
-            const [a, b, ...rest] = (range ?? "").split("-");
-            return rest.length === 0 && a !== undefined && value(a) && (b === undefined || value(b));
-        });
-        if (!ok) p.push(`has an invalid ${what} field "${f}" (${lo}-${hi}, *, lists, ranges and steps)`);
-    });
-    return p;
-}
 
 /** Plain-value validation of the whole component, before any child is created. */
 export function analyticsSyncProblems(args: AnalyticsSyncArgs): string[] {
