@@ -258,12 +258,24 @@ describe("policy mutation suite (captured graphs, analyzer protocol)", function 
         });
     }
 
-    for (const m of MUTATIONS) {
-        it(`${m.stack}: ${m.change} → ${m.rule} (mandatory)`, async () => {
+    // Every mutation is sent up front: the dev and prod pack processes work in parallel, each answering its requests in
+    // turn while this process serializes the next graph; each case awaits its own answer.
+    const answers = new Map<Mutation, Promise<{ changed: boolean; violations: Violation[] }>>();
+    before(() => {
+        for (const m of MUTATIONS) {
             const graph = graphs[m.stack] as Resources;
             const mutated = m.apply(graph);
-            expect(mutated.length !== graph.length || mutated.some((r, i) => r !== graph[i]), "the mutation changed nothing").to.equal(true);
-            const violations = await evaluate(m.stack, mutated, new Set([m.rule]));
+            const changed = mutated.length !== graph.length || mutated.some((r, i) => r !== graph[i]);
+            const answer = evaluate(m.stack, mutated, new Set([m.rule])).then((violations) => ({ changed, violations }));
+            answer.catch(() => undefined);
+            answers.set(m, answer);
+        }
+    });
+
+    for (const m of MUTATIONS) {
+        it(`${m.stack}: ${m.change} → ${m.rule} (mandatory)`, async () => {
+            const { changed, violations } = await (answers.get(m) as Promise<{ changed: boolean; violations: Violation[] }>);
+            expect(changed, "the mutation changed nothing").to.equal(true);
             const hits = violations.filter((v) => v.policy === m.rule);
             expect(hits, `no ${m.rule} violation; got ${JSON.stringify(violations.map((v) => v.policy))}`).to.have.length.greaterThan(0);
             for (const v of hits) expect(v.enforcementLevel, v.message).to.equal("mandatory");
