@@ -1,13 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { AnalyticsSync, AnalyticsSyncArgs } from "../components/analyticsSync";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { runInStack } from "./harness/run";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
@@ -53,17 +51,15 @@ const WAF: AnalyticsSyncArgs = {
 };
 
 interface Outputs { [k: string]: unknown }
-async function run(args: AnalyticsSyncArgs) {
-    let outputs: Outputs = {};
-    const result = await runInStack(async () => {
+function run(args: AnalyticsSyncArgs) {
+    return runComponent(() => {
         const c = new AnalyticsSync("analytics", args);
-        outputs = await promiseOf(pulumi.output({
+        return {
             lakeAccountName: c.lakeAccountName, lakeAccountId: c.lakeAccountId, lakeDfsEndpoint: c.lakeDfsEndpoint, containerNames: c.containerNames,
             exportJobName: c.exportJobName, agentAppName: c.agentAppName, environmentId: c.environmentId, synapseWorkspaceName: c.synapseWorkspaceName,
             synapseServerlessEndpoint: c.synapseServerlessEndpoint,
-        }));
+        };
     });
-    return { ...result, outputs };
 }
 
 type Obj = Record<string, Json>;

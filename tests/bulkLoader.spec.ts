@@ -3,15 +3,13 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { BulkLoader, BulkLoaderArgs, packageSourceFqdns } from "../components/bulkLoader";
 import { packageUploadScript } from "../components/shared/blobUpload";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { runInStack } from "./harness/run";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
@@ -54,17 +52,14 @@ const WAF: BulkLoaderArgs = {
 };
 
 interface Outputs { [k: string]: unknown }
-async function run(args: BulkLoaderArgs, preview = false) {
-    let outputs: Outputs = {};
-    const result = await runInStack(async () => {
+function run(args: BulkLoaderArgs, preview = false) {
+    return runComponent(() => {
         const c = new BulkLoader("bulk", args);
-        if (preview) return;
-        outputs = await promiseOf(pulumi.output({
+        return {
             functionAppName: c.functionAppName, functionAppId: c.functionAppId, principalId: c.principalId, storageAccountName: c.storageAccountName,
             storageAccountId: c.storageAccountId, blobEndpoint: c.blobEndpoint, uploadContainerNames: c.uploadContainerNames, packageBlobUrl: c.packageBlobUrl,
-        }));
+        };
     }, { preview });
-    return { ...result, outputs };
 }
 
 type Obj = Record<string, Json>;

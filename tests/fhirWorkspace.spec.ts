@@ -2,15 +2,13 @@ import * as child_process from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { FhirWorkspace, FhirWorkspaceArgs } from "../components/fhirWorkspace";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { blobUploadScript } from "../components/shared/blobUpload";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { runInStack } from "./harness/run";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
@@ -48,17 +46,15 @@ const WAF: FhirWorkspaceArgs = {
 };
 
 interface Outputs { [k: string]: unknown }
-async function run(args: FhirWorkspaceArgs) {
-    let outputs: Outputs = {};
-    const result = await runInStack(async () => {
+function run(args: FhirWorkspaceArgs) {
+    return runComponent(() => {
         const c = new FhirWorkspace("fhir", args);
-        outputs = await promiseOf(pulumi.output({
+        return {
             fhirUrl: c.fhirUrl, fhirAudience: c.fhirAudience, fhirPrincipalId: c.fhirPrincipalId, containerRegistryLoginServer: c.containerRegistryLoginServer,
             importStorageAccountName: c.importStorageAccountName, exportStorageAccountName: c.exportStorageAccountName, anonymizationConfigNames: c.anonymizationConfigNames,
             dicomUrl: c.dicomUrl, medtechEventHubNamespace: c.medtechEventHubNamespace, workspaceId: c.workspaceId,
-        }));
+        };
     });
-    return { ...result, outputs };
 }
 
 const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(type, name));

@@ -2,9 +2,7 @@ import { expect } from "chai";
 import { HubSecurity, HubSecurityArgs } from "../components/hubSecurity";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
-import { runInStack } from "./harness/run";
-import { promiseOf } from "./harness/outputs";
-import * as pulumi from "@pulumi/pulumi";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 
 const LAW = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
@@ -28,13 +26,11 @@ const PRIVATE_DNS_ZONES = [
 ];
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEx8 operator@example.org";
 
-async function run(args: HubSecurityArgs) {
-    let outputs: Record<string, unknown> = {};
-    const result = await runInStack(async () => {
+function run(args: HubSecurityArgs) {
+    return runComponent(() => {
         const hub = new HubSecurity("hub", args);
-        outputs = await promiseOf(pulumi.output({ firewallPrivateIp: hub.firewallPrivateIp, privateDnsZoneIds: hub.privateDnsZoneIds, keyVaultUri: hub.keyVaultUri, jumpboxSshKeySecretId: hub.jumpboxSshKeySecretId, flowLogStorageAccountId: hub.flowLogStorageAccountId }));
+        return { firewallPrivateIp: hub.firewallPrivateIp, privateDnsZoneIds: hub.privateDnsZoneIds, keyVaultUri: hub.keyVaultUri, jumpboxSshKeySecretId: hub.jumpboxSshKeySecretId, flowLogStorageAccountId: hub.flowLogStorageAccountId };
     });
-    return { ...result, outputs };
 }
 
 const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(type, name));

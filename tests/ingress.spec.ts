@@ -3,15 +3,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as forge from "node-forge";
-import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { Ingress, IngressArgs } from "../components/ingress";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, selfSignedPem } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { ProgramRun, runInStack, runProgram, sharedProgramRun } from "./harness/run";
+import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "./harness/run";
 import { PROJECT_DIR } from "./harness/stackConfig";
 import { kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
 import { Json } from "./harness/values";
@@ -43,13 +41,11 @@ const WAF: IngressArgs = {
     zoneRedundant: true,
 };
 
-async function run(args: IngressArgs) {
-    let outputs: Record<string, unknown> = {};
-    const result = await runInStack(async () => {
+function run(args: IngressArgs) {
+    return runComponent(() => {
         const c = new Ingress("ingress", args);
-        outputs = await promiseOf(pulumi.output({ fhirBaseUrl: c.fhirBaseUrl, apimGatewayUrl: c.apimGatewayUrl, publicFqdn: c.publicFqdn, publicIpAddress: c.publicIpAddress }));
+        return { fhirBaseUrl: c.fhirBaseUrl, apimGatewayUrl: c.apimGatewayUrl, publicFqdn: c.publicFqdn, publicIpAddress: c.publicIpAddress };
     });
-    return { ...result, outputs };
 }
 const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(`azure-native:${type}`, name));
 const agw = (g: Graph) => inputs(g, "network:ApplicationGateway");

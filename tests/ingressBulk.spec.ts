@@ -5,9 +5,8 @@ import { normalizedBlobEndpoint } from "../components/ingress/bulkApi";
 import { Graph } from "./harness/graph";
 import { XmlElement, gatewayOutcome, kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
 import { closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
-import { runInStack } from "./harness/run";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 
@@ -43,13 +42,11 @@ const BULK: IngressBulkUploadArgs = {
     audiences: ["api://ahds-bulk-upload", "33333333-3333-4333-8333-333333333333"],
 };
 
-async function run(args: IngressArgs) {
-    let outputs: Record<string, unknown> = {};
-    const result = await runInStack(async () => {
+function run(args: IngressArgs) {
+    return runComponent(() => {
         const c = new Ingress("ingress", args);
-        outputs = await promiseOf(pulumi.output({ apimPrincipalId: c.apimPrincipalId, bulkUploadBaseUrl: c.bulkUploadBaseUrl, fhirBaseUrl: c.fhirBaseUrl }));
+        return { apimPrincipalId: c.apimPrincipalId, bulkUploadBaseUrl: c.bulkUploadBaseUrl, fhirBaseUrl: c.fhirBaseUrl };
     });
-    return { ...result, outputs };
 }
 const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(`azure-native:${type}`, name));
 const agw = (g: Graph) => inputs(g, "network:ApplicationGateway");

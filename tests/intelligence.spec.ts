@@ -5,8 +5,7 @@ import { Intelligence, IntelligenceArgs } from "../components/intelligence";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
 import { Graph, STACK_TYPE } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { runInStack } from "./harness/run";
+import { runComponent } from "./harness/run";
 import { Json } from "./harness/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
@@ -40,14 +39,11 @@ const WAF: IntelligenceArgs = {
 
 const ACCOUNT = "azure-native:cognitiveservices:Account";
 interface Outputs { [k: string]: unknown }
-async function run(args: IntelligenceArgs | (() => IntelligenceArgs), preview = false) {
-    let outputs: Outputs = {};
-    const result = await runInStack(async () => {
+function run(args: IntelligenceArgs | (() => IntelligenceArgs), preview = false) {
+    return runComponent(() => {
         const c = new Intelligence("intel", typeof args === "function" ? args() : args);
-        if (preview) return;
-        outputs = await promiseOf(pulumi.output({ accountName: c.accountName, accountId: c.accountId, endpoint: c.endpoint, principalId: c.principalId }));
+        return { accountName: c.accountName, accountId: c.accountId, endpoint: c.endpoint, principalId: c.principalId };
     }, { preview });
-    return { ...result, outputs };
 }
 
 type Obj = Record<string, Json>;

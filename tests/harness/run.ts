@@ -1,6 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Graph } from "./graph";
+import { promiseOf } from "./outputs";
 import { AzureMocks, RecordingMonitor } from "./mocks";
 import { LoadedStackConfig, PROJECT_DIR, loadStackConfig } from "./stackConfig";
 
@@ -70,6 +71,18 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
         process.off("unhandledRejection", onUnhandled);
         running = false;
     }
+}
+
+/**
+ * Runs one component under the mocks: `create` registers it and returns the outputs to read, which are awaited
+ * (except at preview, where they are unknown). `outputs` is `{}` when the constructor threw (the error is in `error`).
+ */
+export async function runComponent(create: () => Record<string, unknown>, opts: RunInStackOptions = {}): Promise<RunResult<Record<string, unknown>> & { outputs: Record<string, unknown> }> {
+    const result = await runInStack(async () => {
+        const outputs = create();
+        return opts.preview === true ? {} : await promiseOf(pulumi.output(outputs));
+    }, opts);
+    return { ...result, outputs: result.outputs ?? {} };
 }
 
 export interface RunProgramOptions {
