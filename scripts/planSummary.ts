@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { deferredAtPreview } from "../tests/harness/policyHost";
-import type { PlanJson } from "./plan";
+import type { PlanJson } from "./plan/json";
 
 export interface PlanInput {
     /** The JSON file, as named on the command line (shown when there is no plan). */
