@@ -14,11 +14,13 @@ import { runProgram } from "../../tests/harness/run";
 import { PlanArgs, parse } from "./args";
 import { toPlanJson } from "./json";
 import { toMermaid } from "./mermaid";
-import { printTree, printViolations } from "./text";
+import { PlanContext } from "./context";
+import { renderText } from "./text";
 
 export { PlanArgs } from "./args";
 export { PlanJson, PlanResource, toPlanJson } from "./json";
 export { toMermaid } from "./mermaid";
+export { PlanContext, PlanTimings } from "./context";
 
 /**
  * Runs the plan; returns the exit code. `log` receives the human-readable report. `runner` captures the program's
@@ -49,19 +51,14 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
         preview: args.mode === "preview",
         ...(args.policyConfig !== undefined ? { configFile: args.policyConfig } : {}),
     });
-    const out: string[] = [`Plan for ${run.stackConfig.project}/${args.stack} (${args.mode}, offline)`, "", "Resources:"];
-    printTree(run.graph, out);
-    out.push("", "Counts by type:");
-    for (const [type, n] of run.graph.countsByType()) out.push(`  ${String(n).padStart(4)}  ${type}`);
-    out.push("", `Policy pack ${policy.pack}@${policy.version}: ${policy.policies} policies` +
-        (args.policyConfig !== undefined ? ` (config ${path.relative(process.cwd(), args.policyConfig)})` : ""));
-    printViolations(policy.violations, out);
-    for (const l of policy.engineLog) out.push(`  pack log: ${l}`);
+    const ctx: PlanContext = {
+        project: run.stackConfig.project, stack: args.stack, mode: args.mode, graph: run.graph, policy, outputs: run.outputs ?? {},
+        ...(args.policyConfig !== undefined ? { policyConfig: args.policyConfig } : {}),
+        timings: { load: 0, program: programMs, packStart: 0, analyze: Date.now() - started - programMs, stackRules: 0, total: Date.now() - started },
+    };
+    log(renderText(ctx));
     const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    out.push("", `${run.graph.resources.length} resources; program ${programMs} ms, total ${Date.now() - started} ms; ` +
-        (mandatory > 0 ? `FAILED: ${mandatory} mandatory violation(s)` : "no mandatory violations"));
-    log(out.join("\n"));
-    if (args.json !== undefined) fs.writeFileSync(args.json, JSON.stringify(toPlanJson(run.stackConfig.project, args.stack, args.mode, run.graph, policy), null, 2) + "\n");
+    if (args.json !== undefined) fs.writeFileSync(args.json, JSON.stringify(toPlanJson(ctx), null, 2) + "\n");
     if (args.mermaid !== undefined) fs.writeFileSync(args.mermaid, toMermaid(run.graph));
     return mandatory > 0 ? 1 : 0;
 }

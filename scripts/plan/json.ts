@@ -1,6 +1,6 @@
-import { Graph } from "../../tests/harness/graph";
 import { PolicySummary } from "../../tests/harness/policyHost";
 import { Json } from "../../tests/harness/values";
+import { PlanContext } from "./context";
 
 export interface PlanResource {
     urn: string;
@@ -24,11 +24,12 @@ export interface PlanJson {
     policy: PolicySummary;
 }
 
-export function toPlanJson(project: string, stack: string, mode: "preview" | "update", graph: Graph, policy: PolicySummary): PlanJson {
+export function toPlanJson(ctx: PlanContext): PlanJson {
+    const { graph, policy } = ctx;
     return {
-        project,
-        stack,
-        mode,
+        project: ctx.project,
+        stack: ctx.stack,
+        mode: ctx.mode,
         resources: graph.resources.map((r) => ({
             urn: r.urn,
             type: r.type,

@@ -1,0 +1,31 @@
+import { Graph } from "../../tests/harness/graph";
+import { PolicySummary } from "../../tests/harness/policyHost";
+
+/** Wall-clock milliseconds of the plan's phases (`npm run bench` prints them). */
+export interface PlanTimings {
+    /** Loading (and transpiling) the program's modules and the SDKs. */
+    load: number;
+    /** Running the program under the mocks (registering every resource). */
+    program: number;
+    /** Starting the pack process and configuring it (overlaps load and program). */
+    packStart: number;
+    /** Remediate + Analyze of every resource. */
+    analyze: number;
+    /** AnalyzeStack (the stack rules). */
+    stackRules: number;
+    total: number;
+}
+
+/** Everything one plan produced: what the text report, the JSON contract and the HTML report are rendered from. */
+export interface PlanContext {
+    project: string;
+    stack: string;
+    mode: "preview" | "update";
+    graph: Graph;
+    policy: PolicySummary & { engineLog: string[] };
+    /** The policy pack config file the pack was configured with, if any. */
+    policyConfig?: string;
+    /** The program's stack outputs (unknown values at preview are absent). */
+    outputs: Record<string, unknown>;
+    timings: PlanTimings;
+}
