@@ -1,36 +1,107 @@
 /**
- * `npm run bench`: prints the figures we track instead of asserting on time in tests.
- *  - plan wall time per stack (fresh process, as a user runs it: ts-node compile + program + policy pack)
- *  - npm test wall time
- *  - deploy critical path estimate from documented Azure provisioning times (pulumi-notes.md §7)
+ * `npm run bench [-- --no-test] [--runs N]`: the figures we track, instead of asserting on time in tests.
+ *  - the offline plan of each stack as a user runs it (`npm run plan -- --stack <s>`, a fresh process each time), its
+ *    phases (compile, program load, pack start, program, analyze, stack rules) and peak memory of both processes;
+ *  - the load floor: a fresh node process that only requires the SDKs and the azure-native modules the prod graph
+ *    uses, and the prod plan's wall time and peak memory as ratios to it (issue 18's targets: ≤ 5× and ≤ 3×);
+ *  - `npm test` wall time.
+ * Medians of `--runs` (default 3) warm runs; "compile" is a cold run (empty transpile cache) minus a warm one.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { parseArgs } from "util";
 
 const ROOT = path.resolve(__dirname, "..");
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-bench-"));
 
-function time(label: string, cmd: string, args: string[]): void {
-    const t = Date.now();
-    const r = spawnSync(cmd, args, { cwd: ROOT, stdio: "ignore" });
-    console.log(`${label.padEnd(28)} ${((Date.now() - t) / 1000).toFixed(1).padStart(6)} s  (exit ${r.status})`);
+interface PlanFigures {
+    wallMs: number;
+    load: number;
+    packStart: number;
+    program: number;
+    analyze: number;
+    stackRules: number;
+    total: number;
+    resources: number;
+    planPeakRssKb: number;
+    packPeakRssKb: number | null;
 }
 
-/** Documented or reported create times in minutes; the critical path is the longest dependent chain. */
-const DEPLOY_MINUTES: Record<string, number> = {
-    "resource groups + Log Analytics": 1,
-    "Azure Firewall (+ policy)": 25,
-    "Bastion": 10,
-    "AHDS workspace + FHIR service": 20,
-    "API Management Developer/Premium in VNet": 45,
-    "Application Gateway v2": 6,
-};
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)] ?? NaN;
+}
 
-time("npm run plan -- --stack dev", "npm", ["run", "--silent", "plan", "--", "--stack", "dev"]);
-time("npm run plan -- --stack prod", "npm", ["run", "--silent", "plan", "--", "--stack", "prod"]);
-if (!process.argv.includes("--no-test")) time("npm test", "npm", ["test", "--silent"]);
-console.log("\nDeploy estimate (minutes, documented/reported create times):");
-for (const [k, v] of Object.entries(DEPLOY_MINUTES)) console.log(`  ${String(v).padStart(3)}  ${k}`);
-// App Gateway targets APIM's hostname (not its IP output), so it does not wait for APIM: the critical path is
-// RG/LAW → network → APIM in VNet.
-const critical = DEPLOY_MINUTES["resource groups + Log Analytics"]! + DEPLOY_MINUTES["API Management Developer/Premium in VNet"]!;
-console.log(`  critical path ≈ ${critical} min (RG/LAW → spoke → APIM); firewall and FHIR run in parallel`);
+/** One `npm run plan` in a fresh process; its phases come from the AHDS_PLAN_TIMINGS file the plan writes. */
+function planOnce(stack: string, env: Record<string, string> = {}, json?: string): PlanFigures {
+    const timings = path.join(TMP, `timings-${stack}.json`);
+    fs.rmSync(timings, { force: true });
+    const t = Date.now();
+    const r = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...(json !== undefined ? ["--json", json] : [])], { cwd: ROOT, stdio: "ignore", env: { ...process.env, ...env, AHDS_PLAN_TIMINGS: timings } });
+    const wallMs = Date.now() - t;
+    if (r.status !== 0 || !fs.existsSync(timings)) throw new Error(`npm run plan -- --stack ${stack} exited ${r.status}`);
+    return { wallMs, ...JSON.parse(fs.readFileSync(timings, "utf8")) as Omit<PlanFigures, "wallMs"> };
+}
+
+/** The load floor: node start plus requiring what the plan cannot avoid loading. Wall ms and peak RSS kB. */
+function floorOnce(modules: string[]): { wallMs: number; peakRssKb: number } {
+    const script = `for (const m of ${JSON.stringify(modules)}) require(m); process.stdout.write(String(process.resourceUsage().maxRSS));`;
+    const t = Date.now();
+    const r = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+    const wallMs = Date.now() - t;
+    if (r.status !== 0) throw new Error(`floor process failed: ${r.stderr}`);
+    return { wallMs, peakRssKb: Number(r.stdout) };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (kb: number | null) => (kb === null ? "n/a" : `${Math.round(kb / 1024)} MB`);
+
+function main(): void {
+    const { values } = parseArgs({ options: { "no-test": { type: "boolean", default: false }, runs: { type: "string", default: "3" } }, strict: true });
+    const runs = Math.max(1, Number(values.runs));
+    console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "unknown cpu"}; medians of ${runs} runs\n`);
+
+    // A first prod plan writes the JSON whose types name the azure-native modules the floor loads (and warms the caches).
+    const json = path.join(TMP, "prod.json");
+    planOnce("prod", {}, json);
+    const types = (JSON.parse(fs.readFileSync(json, "utf8")) as { resources: Array<{ type: string }> }).resources.map((r) => r.type);
+    const azureModules = [...new Set(types.filter((t) => t.startsWith("azure-native:")).map((t) => t.split(":")[1]?.split("/")[0] ?? ""))].sort();
+    const packages = [...new Set(types.filter((t) => !t.startsWith("azure-native:") && !t.startsWith("pulumi:") && !t.startsWith("ahds:")).map((t) => t.split(":")[0] ?? ""))].sort();
+    const modules = ["@pulumi/pulumi", ...packages.map((p) => `@pulumi/${p}`), ...azureModules.map((m) => `@pulumi/azure-native/${m}`)];
+
+    const floors = Array.from({ length: runs }, () => floorOnce(modules));
+    const floorWall = median(floors.map((f) => f.wallMs));
+    const floorRss = median(floors.map((f) => f.peakRssKb));
+    console.log(`Load floor (node + @pulumi/pulumi, ${packages.map((p) => `@pulumi/${p}`).join(", ")} and ${azureModules.length} azure-native modules): ${s(floorWall)}, ${mb(floorRss)}`);
+
+    const cold = planOnce("prod", { AHDS_TS_CACHE: path.join(TMP, "ts-cache") });
+    for (const stack of ["dev", "prod"]) {
+        const figures = Array.from({ length: runs }, () => planOnce(stack));
+        const m = (k: keyof PlanFigures) => median(figures.map((f) => f[k] ?? 0));
+        console.log(`\nnpm run plan -- --stack ${stack} (${m("resources")} resources): ${s(m("wallMs"))} wall`);
+        console.log("  phases (from the plan's start; the pack starts in its own process while this one loads the program):");
+        if (stack === "prod") console.log(`    compile (TypeScript, first run only: cold cache ${s(cold.load)} vs warm ${s(m("load"))})  ${s(cold.load - m("load"))}`);
+        console.log(`    program modules loaded            ${s(m("load"))}`);
+        console.log(`    pack started and configured       ${s(m("packStart"))}`);
+        console.log(`    program (registering resources)   ${s(m("program"))}`);
+        console.log(`    analyze (every resource)          ${s(m("analyze"))}`);
+        console.log(`    stack rules                       ${s(m("stackRules"))}`);
+        console.log(`    plan() total                      ${s(m("total"))}  (the rest of the wall time: npm, node start, SDK load)`);
+        console.log(`  peak memory: plan process ${mb(m("planPeakRssKb"))}, pack process ${mb(m("packPeakRssKb"))}`);
+        if (stack === "prod") {
+            const peak = Math.max(m("planPeakRssKb"), m("packPeakRssKb"));
+            console.log(`  ratios to the load floor: wall ${(m("wallMs") / floorWall).toFixed(1)}× (target ≤ 5×), peak memory of the larger process ${(peak / floorRss).toFixed(1)}× (target ≤ 3×; both processes together ${((m("planPeakRssKb") + m("packPeakRssKb")) / floorRss).toFixed(1)}×)`);
+        }
+    }
+
+    if (values["no-test"] !== true) {
+        const t = Date.now();
+        const r = spawnSync("npm", ["test", "--silent"], { cwd: ROOT, stdio: "ignore" });
+        console.log(`\nnpm test: ${s(Date.now() - t)} (exit ${r.status}; target < 60 s on 2 cores)`);
+    }
+    fs.rmSync(TMP, { recursive: true, force: true });
+}
+
+main();

@@ -17,10 +17,10 @@ export function analyzeComponents(dir: string, classes: string[]): AnalyzeResult
 /** The outcome of an analysis in a child process: the schema, or the analyzer's error message. */
 export type ChildAnalysis = { schema: AnalyzeResult; error?: undefined } | { schema?: undefined; error: string };
 
-/** Runs analyzeComponents in a child process (this file as a script, transpiled by ts-node). */
+/** Runs analyzeComponents in a child process (this file as a script, transpiled by scripts/register.js). */
 export function analyzeComponentsInChild(dir: string, classes: string[]): Promise<ChildAnalysis> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, dir, ...classes], { stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, ["-r", require.resolve("../../scripts/register.js"), __filename, dir, ...classes], { stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
         child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
