@@ -226,6 +226,11 @@ export function parseConfig(flat: Record<string, string>): StackConfig {
         requiredHint: "set it in Pulumi.<stack>.yaml or keep the Pulumi.yaml default",
         crossChecks: (getRaw) => [...crossFieldProblems(getRaw), ...secretConfigProblems(secrets, getRaw)],
         excludedKeys: SECRET_CONFIG_KEYS,
+        // A credential in any other (plain) value is refused by key, its value never quoted (lib/keyedConfig.ts).
+        secretLookingHints: {
+            "jumpbox.sshPublicKey": "the key takes the OpenSSH public key (the .pub file, ssh-rsa or ssh-ed25519), or empty to generate a key pair",
+            "bulkLoader.packageUrl": "the key must be an https:// URL without query string, fragment or credentials (no SAS token; or empty to upload the package by hand)",
+        },
     });
 }
 

@@ -36,7 +36,7 @@ const SUBNETS: Record<"hub" | "spoke", Array<{ key: string; purpose: SubnetPurpo
 };
 
 /** Regions in REGIONS without availability zones (learn.microsoft.com/azure/reliability/availability-zones-region-support). */
-const NO_ZONE_REGIONS = ["northcentralus", "westcentralus"];
+export const NO_ZONE_REGIONS = ["northcentralus", "westcentralus"];
 
 /**
  * Rules that span keys or need Azure knowledge beyond types: networks, capacity, mutually exclusive settings. Reads

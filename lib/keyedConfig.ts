@@ -13,19 +13,74 @@ export interface ConfigProblem {
     message: string;
 }
 
+export interface ConfigErrorOptions {
+    /** The message's first line, before the count. @default "Invalid stack configuration" */
+    title?: string;
+    /** Lines after the problems (context that is no single key's, such as an ESC environment not resolved offline). */
+    notes?: readonly string[];
+}
+
 /** Thrown for invalid configuration; a RunError, so Pulumi prints the message without a stack trace. */
 export class ConfigError extends pulumi.RunError {
     /** The marker `npm run plan` exits 2 on, for either program. */
     readonly isConfigError = true;
-    constructor(readonly problems: ConfigProblem[]) {
-        super(`Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-            problems.map((p) => `  ${p.key}: ${p.message}`).join("\n"));
+    readonly title: string;
+    readonly notes: readonly string[];
+    constructor(readonly problems: ConfigProblem[], opts: ConfigErrorOptions = {}) {
+        const title = opts.title ?? "Invalid stack configuration";
+        const notes = opts.notes ?? [];
+        super(`${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+            problems.map((p) => `  ${p.key}: ${p.message}`).join("\n") + notes.map((n) => `\n${n}`).join(""));
         this.name = "ConfigError";
+        this.title = title;
+        this.notes = notes;
     }
 }
 
 export function isConfigError(e: unknown): e is ConfigError {
     return typeof e === "object" && e !== null && (e as { isConfigError?: unknown }).isConfigError === true;
+}
+
+/** Levenshtein distance (insertions, deletions and substitutions of one character). */
+export function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const row = [i];
+        for (let j = 1; j <= b.length; j++) row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        prev = row;
+    }
+    return prev[b.length] ?? 0;
+}
+
+/**
+ * The candidate closest to `name` (for "did you mean …?"), when it is close enough to be a likely typo: at most a
+ * third of the longer name's characters differ (and at least 2 may). Undefined otherwise.
+ */
+export function closestMatch(name: string, candidates: Iterable<string>): string | undefined {
+    let best: { c: string; d: number } | undefined;
+    for (const c of candidates) {
+        const d = editDistance(name.toLowerCase(), c.toLowerCase());
+        if (best === undefined || d < best.d) best = { c, d };
+    }
+    return best !== undefined && best.d <= Math.max(2, Math.floor(Math.max(name.length, best.c.length) / 3)) ? best.c : undefined;
+}
+
+/**
+ * Credentials that must never sit in a plain (non-secret) config value, as a description that does not quote them.
+ * Plain values are stored in the stack file, shown by `pulumi config` and in logs; such a value is reported by key only.
+ */
+const SECRET_LOOKING: ReadonlyArray<readonly [RegExp, string]> = [
+    [/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, "a private key (-----BEGIN ... PRIVATE KEY-----)"],
+    [/(?<![A-Za-z0-9])password\s*=/i, 'a password ("password=")'],
+    [/(?<![A-Za-z0-9])secret\s*=/i, 'a secret ("secret=")'],
+    [/(?<![A-Za-z0-9])AccountKey\s*=/i, 'a storage account key ("AccountKey=")'],
+    [/SharedAccessSignature/i, 'a shared access signature ("SharedAccessSignature")'],
+    [/(?<![A-Za-z0-9])sig=/i, 'a SAS token signature ("sig=")'],
+];
+
+/** What a value looks like when it holds a credential (see SECRET_LOOKING), else undefined. Never returns the value. */
+export function secretLookingValue(value: string): string | undefined {
+    return SECRET_LOOKING.find(([re]) => re.test(value))?.[1];
 }
 
 export type DeepReadonly<T> = T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -49,6 +104,8 @@ export interface KeyedConfigSpec<S extends z.ZodObject> {
     crossChecks?: (getRaw: (key: string) => string | undefined) => KeyedProblem[];
     /** Unprefixed keys the schema never sees (secrets, checked by crossChecks without quoting them). @default [] */
     excludedKeys?: readonly string[];
+    /** By unprefixed key, what to add when a plain value looks like a credential (what the key takes instead). */
+    secretLookingHints?: Readonly<Record<string, string>>;
 }
 
 type Nested = { [k: string]: string | Nested };
@@ -125,6 +182,19 @@ function deepFreeze<T>(o: T): T {
  */
 export function parseKeyedConfig<S extends z.ZodObject>(flat: Record<string, string>, spec: KeyedConfigSpec<S>): z.output<S> {
     const excluded = new Set((spec.excludedKeys ?? []).map((k) => `${spec.namespace}:${k}`));
+    // A plain value that looks like a credential is reported by key and never reaches the schema or the cross-field
+    // checks, so no message (theirs quote values) can contain it; their problems for that key are dropped below.
+    const secretLooking: ConfigProblem[] = [];
+    for (const [k, v] of Object.entries(flat)) {
+        if (!k.startsWith(`${spec.namespace}:`) || excluded.has(k)) continue;
+        const kind = secretLookingValue(v);
+        if (kind === undefined) continue;
+        const hint = spec.secretLookingHints?.[k.slice(spec.namespace.length + 1)];
+        secretLooking.push({ key: k, message: `looks like ${kind}; the value is not shown. It is not a secret setting, so it would be stored and shown in plain text: ` +
+            `remove it from the stack file (and rotate the credential if it was committed)${hint !== undefined ? `; ${hint}` : ""}` });
+        excluded.add(k);
+    }
+    const hidden = new Set(secretLooking.map((p) => p.key));
     const { nested, problems } = nest(spec.namespace, Object.fromEntries(Object.entries(flat).filter(([k]) => !excluded.has(k))));
     // Missing groups become empty objects, so a missing key is reported as itself (ahds:firewall.sku), not its group.
     for (const [k, v] of Object.entries(spec.schema.shape)) if (v instanceof z.ZodObject && nested[k] === undefined) nested[k] = {};
@@ -133,9 +203,9 @@ export function parseKeyedConfig<S extends z.ZodObject>(flat: Record<string, str
         const v = rawAt(nested, key.split("."));
         return typeof v === "string" ? v : undefined;
     };
-    const all = [...problems, ...(parsed.success ? [] : zodProblems(spec, nested, parsed.error.issues)),
-        ...(spec.crossChecks?.(getRaw) ?? []).map((p) => ({ key: `${spec.namespace}:${p.key}`, message: p.message }))];
-    // One message per key and text; schema problems first (in declaration order), then the cross-field rules.
+    const all = [...secretLooking, ...[...problems, ...(parsed.success ? [] : zodProblems(spec, nested, parsed.error.issues)),
+        ...(spec.crossChecks?.(getRaw) ?? []).map((p) => ({ key: `${spec.namespace}:${p.key}`, message: p.message }))].filter((p) => !hidden.has(p.key))];
+    // One message per key and text; credentials first, then schema problems (in declaration order), then the cross-field rules.
     const seen = new Set<string>();
     const unique = all.filter((p) => { const k = `${p.key}\u0000${p.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
     if (unique.length > 0 || !parsed.success) throw new ConfigError(unique);

@@ -1,10 +1,11 @@
 /**
- * `npx ts-node --transpile-only scripts/planSummary.ts <plan.json>...`
+ * `node -r ./scripts/register.js scripts/planSummary.ts <plan.json>...`
  *
  * A Markdown summary of offline plans (the `--json` files of `npm run plan`) for a CI job summary: per plan the
- * outcome, resource count, mandatory and advisory violations, checks deferred to `pulumi up`, then the violations and
- * deferred checks themselves and the resource counts by type. A file that is missing or unreadable (the plan stopped
- * before writing it: invalid config, exit 2, or an error, exit 3) is listed as such, so the summary never hides a plan.
+ * outcome, resource count, mandatory and advisory violations, checks deferred to `pulumi up`, then the violations (with
+ * the rule's severity, and for each mandatory rule violated its remediation), the deferred checks and the resource
+ * counts by type. A file that is missing or unreadable (the plan stopped before writing it: invalid config, exit 2, or
+ * an error, exit 3) is listed as such, so the summary never hides a plan.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -43,9 +44,15 @@ export function planSummaryMarkdown(inputs: readonly PlanInput[]): string {
         const deferred = plan.policy.violations.filter((v) => deferredAtPreview(v) !== undefined);
         const reported = plan.policy.violations.filter((v) => !deferred.includes(v));
         if (reported.length > 0) {
-            out.push("", `### ${name}: violations`, "", "| Level | Policy | Resource | Message |", "|---|---|---|---|");
+            out.push("", `### ${name}: violations`, "", "| Level | Severity | Policy | Resource | Message |", "|---|---|---|---|---|");
             for (const level of ["mandatory", "advisory", "remediate", "disabled"] as const) {
-                for (const v of reported.filter((x) => x.enforcementLevel === level)) out.push(`| ${level} | \`${cell(v.policy)}\` | ${v.urn === null ? "(stack)" : `\`${cell(v.urn.split("::").pop() ?? v.urn)}\``} | ${cell(v.message)} |`);
+                // `severity` is absent from plans written before the contract carried it.
+                for (const v of reported.filter((x) => x.enforcementLevel === level)) out.push(`| ${level} | ${cell(v.severity ?? "")} | \`${cell(v.policy)}\` | ${v.urn === null ? "(stack)" : `\`${cell(v.urn.split("::").pop() ?? v.urn)}\``} | ${cell(v.message)} |`);
+            }
+            const fixes = new Map(reported.filter((v) => v.enforcementLevel === "mandatory" && typeof v.remediation === "string").map((v) => [v.policy, v]));
+            if (fixes.size > 0) {
+                out.push("", "How to fix the mandatory ones:", "");
+                for (const [policy, v] of fixes) out.push(`- \`${cell(policy)}\`${v.severity !== null && v.severity !== undefined ? ` (${v.severity})` : ""}: ${cell(v.remediation ?? "")}`);
             }
         }
         if (deferred.length > 0) {

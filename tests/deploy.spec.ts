@@ -10,7 +10,7 @@ import { composeName } from "../components/shared/naming";
 import { isConfigError, parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
 import { RecordedResource } from "./harness/mocks";
-import { POLICY_DIR, closeSharedPolicySessions, evaluateInSession, policyConfigFile, sharedPolicySession } from "./harness/policyHost";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile } from "./harness/policyHost";
 import { ProgramRun, runProgram } from "./harness/run";
 import { PROJECT_DIR, loadStackConfig } from "./harness/stackConfig";
 import { Json, SECRET_SIG } from "./harness/values";
@@ -276,7 +276,7 @@ describe("delivery as code (deploy/)", () => {
             let log = "";
             const seen: Array<Record<string, unknown>> = [];
             const code = await plan({ stack: DEPLOY_STACK, mode: "update", projectDir: DEPLOY_DIR, json, policyPack: POLICY_DIR, policyConfig: policyConfigFile("dev") }, (s) => { log += s; },
-                async (o) => { seen.push({ ...o }); return run; }, async (graph) => evaluateInSession(await sharedPolicySession("dev", false), graph));
+                { runner: async ({ onResource: _live, ...o }) => { seen.push({ ...o }); return run; }, session: () => borrowSharedSession("dev", false) });
             expect(seen).to.deep.equal([{ stack: DEPLOY_STACK, preview: false, program: path.join(DEPLOY_DIR, "index.ts"), projectDir: DEPLOY_DIR }]);
             const p = JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson;
             expect(code, log).to.equal(0);
@@ -336,11 +336,14 @@ describe("delivery as code (deploy/)", () => {
             const broken = path.join(tmp, "Pulumi.broken.yaml");
             fs.writeFileSync(broken, "config:\n  ahds-deploy:organization: ahds-platform\n  ahds-deploy:repository: ahds-platform/ahds\n  ahds-deploy:prod.branch: main\n  ahds-deploy:review.expires: soon\n");
             let log = "";
-            const code = await plan({ stack: "broken", mode: "preview", projectDir: DEPLOY_DIR, stackFile: broken, policyPack: POLICY_DIR }, (s) => { log += s; }, async (o) => {
-                const r = await runProgram(o);
-                expect(isConfigError(r.error)).to.equal(true);
-                expect(r.graph.custom).to.deep.equal([]);
-                return r;
+            const code = await plan({ stack: "broken", mode: "preview", projectDir: DEPLOY_DIR, stackFile: broken, policyPack: POLICY_DIR }, (s) => { log += s; }, {
+                runner: async (o) => {
+                    const r = await runProgram(o);
+                    expect(isConfigError(r.error)).to.equal(true);
+                    expect(r.graph.custom).to.deep.equal([]);
+                    return r;
+                },
+                session: () => borrowSharedSession("dev", false),
             });
             expect(code).to.equal(2);
             expect(log).to.equal([

@@ -37,10 +37,8 @@ describe("example consumer (examples/fhir-only)", () => {
     });
 
     it("gates it with the prod pack config, except what a spoke-only stack leaves to the hub's team", () => {
-        // The same rules and exemptions as prod; Defender plans are the hub subscription's (platformManaged), and the
-        // hub's flow-log account exemption has nothing to apply to here.
+        // The same rules and settings as prod; Defender plans are the hub subscription's (platformManaged).
         const prod = readPolicyConfig("prod");
-        delete prod["phi-private-endpoint-required"];
         expect(JSON.parse(fs.readFileSync(POLICY_CONFIG, "utf8"))).to.deep.equal({ ...prod, "defender-plans-enabled": { platformManaged: true } });
     });
 

@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -8,7 +7,7 @@ import { Ingress, IngressArgs } from "../components/ingress";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, selfSignedPem } from "./harness/mocks";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, mockRsaKeyPem, selfSignedPem } from "./harness/mocks";
 import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "./harness/run";
 import { PROJECT_DIR } from "./harness/stackConfig";
 import { kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
@@ -467,8 +466,8 @@ describe("Ingress component", () => {
 
     describe("self-signed PFX", () => {
         it("is byte-identical for the same key and certificate (no perpetual diff) and carries both", () => {
-            const keys = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
-            const keyPem = keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+            // A genuine 2048-bit RSA key (the mocks' cached one: generating another is ~0.4 s of CPU).
+            const keyPem = mockRsaKeyPem();
             const certPem = selfSignedPem(keyPem, "gw.example.org");
             const a = pfxBase64(keyPem, certPem, "gateway-tls");
             expect(pfxBase64(keyPem, certPem, "gateway-tls")).to.equal(a);

@@ -4,9 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { policies } from "../policy/policies";
+import { RULE_METADATA } from "../policy/rules/define";
 import { PlanJson, plan } from "../scripts/plan";
 import { PROJECT_DIR } from "./harness/stackConfig";
-import { POLICY_DIR, closeSharedPolicySessions, deferredAtPreview, evaluateShared, policyConfigFile } from "./harness/policyHost";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, deferredAtPreview, policyConfigFile, sharedOrOwnSession } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
 
 const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version;
@@ -15,9 +16,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 /** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
 function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
     return new Promise((resolve) => {
-        // Transpile only: `npm test` type-checks the whole project with tsc beside the suites, which is all ts-node's own check
-        // would add here (a user's `npm run plan` keeps it); the CLI's behaviour under test is the same either way.
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" } });
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
         child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
@@ -25,9 +24,18 @@ function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
     });
 }
 
+/** The lines of a report section: after the line starting with `heading`, up to the next blank line. */
+function section(report: string, heading: string): string[] {
+    const lines = report.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(heading));
+    if (start < 0) return [];
+    const end = lines.findIndex((l, i) => i > start && l === "");
+    return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
 /**
- * The CLI run (the seeded insecure program, typed as a user would) takes several seconds of subprocess time: ts-node
- * compiles the plan script and the program, then the policy pack process loads the transpiled pack
+ * The CLI run (the seeded insecure program, typed as a user would) takes a few seconds of subprocess time: the plan
+ * process loads the (transpiled, cached: scripts/register.js) program while the policy pack process loads the transpiled pack
  * (tests/harness/packBuild.ts). It starts when mocha loads this file, so it runs
  * alongside the other specs instead of after them; the tests below await it.
  */
@@ -44,7 +52,9 @@ describe("npm run plan", () => {
     before(async () => {
         fs.writeFileSync(broken, "config:\n  ahds:owner: me\n  ahds:costCenter: cc\n  ahds:spoke.addressSpace: 10.1.0.0/33\n  ahds:hub.bastionSubnet: 10.0.0.64/28\n");
         let brokenLog = "";
-        const brokenCode = await plan({ stack: "broken", stackFile: broken, mode: "preview", json: path.join(tmp, "broken.json"), policyPack: path.join(PROJECT_DIR, "policy") }, (s) => { brokenLog += s; });
+        const brokenCode = await plan({ stack: "broken", stackFile: broken, mode: "preview", json: path.join(tmp, "broken.json"), policyPack: path.join(PROJECT_DIR, "policy") }, (s) => { brokenLog += s; },
+            // The program stops at its config check; the pack session it would use is dev's shared one (not started for this).
+            { session: () => borrowSharedSession("dev", false) });
         results["broken"] = { code: brokenCode, out: brokenLog };
         // dev runs in `update` mode (every value known, stack policies see real ids), prod in `preview` mode (what
         // `npm run plan` does by default; CI runs both stacks that way too). Both graphs are the shared runs other specs
@@ -57,7 +67,7 @@ describe("npm run plan", () => {
             const json = path.join(tmp, `${stack}.json`);
             let log = "";
             const code = await plan({ stack, mode: modes[stack] ?? "preview", json, mermaid: path.join(tmp, `${stack}.mmd`), policyPack: POLICY_DIR, policyConfig: policyConfigFile(stack) }, (s) => { log += s; },
-                (o) => sharedProgramRun(o.stack, o.preview), evaluateShared);
+                { runner: (o) => sharedProgramRun(o.stack, o.preview), session: sharedOrOwnSession });
             plans[stack] = { code, json: JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson, log };
         }));
         results["insecure"] = await cliInsecure;
@@ -82,6 +92,12 @@ describe("npm run plan", () => {
                 }
                 const law = j.resources.find((r) => r.type === "azure-native:operationalinsights:Workspace");
                 expect(law?.protect).to.equal(stack === "prod");
+                expect(j.policy).to.have.all.keys("pack", "version", "policies", "violations");
+                for (const v of j.policy.violations) expect(v).to.have.all.keys("policy", "enforcementLevel", "urn", "message", "severity", "remediation", "deferred", "controls");
+                // The stack outputs: at a first preview (prod) what comes from a resource not yet created is unknown; in update mode (dev) known.
+                expect(j.outputs["bulkUploadUrl"]).to.be.a("string").and.match(/^https:\/\//);
+                if (stack === "prod") expect(j.outputs["fhirUrl"]).to.equal("[unknown]");
+                else expect(j.outputs["fhirUrl"]).to.match(/^https:\/\/[a-z0-9-]+-fhir\.fhir\.azurehealthcareapis\.com$/);
             });
             it(stack === "prod"
                 ? "at a first preview, decides every rule (nothing deferred: the storage firewalls' known fields stay known beside their unknown instance IDs)"
@@ -98,6 +114,22 @@ describe("npm run plan", () => {
             });
             it("prints the component tree, counts by type and the violation summary", () => {
                 expect(plans[stack]!.log).to.include("Resources:").and.include("Counts by type:").and.include("mandatory violations: 0");
+            });
+            it("prints every resource with `pulumi preview`'s `+` (create), children nested under their component, then the stack outputs", () => {
+                const log = plans[stack]!.log;
+                const tree = section(log, "Resources:");
+                const j = plans[stack]!.json;
+                expect(tree.length).to.equal(j.resources.length);
+                for (const line of tree) expect(line, line).to.match(/^( {2})*\+ \S+ \S+/);
+                expect(tree).to.include(`+ pulumi:pulumi:Stack ahds-${stack}`).and.include("  + ahds:index:HubSecurity hub");
+                // A component's resources sit one level deeper than the component.
+                const hub = tree.indexOf("  + ahds:index:HubSecurity hub");
+                expect(tree[hub + 1]).to.match(/^ {4}\+ /);
+                const outputs = section(log, "Outputs:");
+                expect(outputs.find((l) => /^ {4}fhirUrl +: /.test(l))).to.match(stack === "prod" ? /: \[unknown\]$/ : /: "https:\/\/[^"]+"$/);
+                // An object output over several lines, its keys aligned (as `pulumi preview` prints it).
+                const rg = outputs.findIndex((l) => /^ {4}resourceGroups +: \{$/.test(l));
+                expect(outputs.slice(rg + 1, rg + 5).map((l) => l.replace(/ +:/, ":"))).to.deep.equal([`        data: "rg-ahds-${stack}-weu-data"`, `        hub: "rg-ahds-${stack}-weu-hub"`, `        spoke: "rg-ahds-${stack}-weu-spk"`, "    }"]);
             });
             it("writes a Mermaid diagram of the program's wiring", () => {
                 const m = fs.readFileSync(path.join(tmp, `${stack}.mmd`), "utf8");
@@ -119,11 +151,91 @@ describe("npm run plan", () => {
         expect(r.out).to.include(`FAILED: ${j.policy.violations.filter((x) => x.enforcementLevel === "mandatory").length} mandatory violation(s)`);
     });
 
-    it("never writes secret values into the JSON", () => {
+    it("never writes secret values into the JSON or the report", () => {
         const text = fs.readFileSync(path.join(tmp, "insecure.json"), "utf8");
         expect(text).not.to.include("s3cr3t-value");
+        expect(results["insecure"]!.out).not.to.include("s3cr3t-value");
         const c = (JSON.parse(text) as PlanJson).resources.find((x) => x.name === "insecure-container");
         expect(c?.inputs["metadata"]).to.deep.equal({ token: "[secret]" });
+    });
+
+    describe("violations that teach (the seeded insecure program through the CLI)", () => {
+        const json = () => JSON.parse(fs.readFileSync(path.join(tmp, "insecure.json"), "utf8")) as PlanJson;
+        const ACCOUNT = "urn:pulumi:dev::ahds::pulumi:pulumi:Stack$azure-native:storage:StorageAccount::insecure";
+        const LOGS = `${ACCOUNT}-logs`;
+
+        it("each JSON violation carries the rule's severity, remediation and controls as the rule declares them", () => {
+            const vs = json().policy.violations;
+            const v = vs.find((x) => x.policy === "storage-no-public-network-access" && x.urn === ACCOUNT);
+            expect(v).to.include({ severity: "high", deferred: false });
+            expect(v?.remediation).to.match(/^Set publicNetworkAccess: "Disabled" and add a private endpoint/);
+            expect(v?.controls.hitrust).to.include("01.m");
+            expect(v?.controls).to.deep.equal({ hitrust: ["01.m", "01.n", "09.ab", "09.w"], azurePolicy: ["b2982f36"], checkov: ["CKV_AZURE_59"] });
+            const blob = vs.find((x) => x.policy === "storage-no-public-blob" && x.urn === ACCOUNT);
+            expect(blob).to.include({ severity: "critical", remediation: "Set allowBlobPublicAccess: false on the account and publicAccess: \"None\" (or omit it) on containers." });
+            expect(blob?.controls.checkov).to.deep.equal(["CKV_AZURE_190", "CKV2_AZURE_47", "CKV_AZURE_34"]);
+            // Every violation, against the pack's own declarations (the plan process read them from GetAnalyzerInfo).
+            for (const x of vs) {
+                const rule = policies.find((p) => p.name === x.policy);
+                expect({ severity: x.severity, remediation: x.remediation, controls: x.controls }, x.policy).to.deep.equal({ severity: rule?.severity, remediation: rule?.remediationSteps, controls: RULE_METADATA.get(x.policy)?.controls });
+            }
+        });
+
+        it("marks a check deferred to `pulumi up` with what was unknown, and nothing else", () => {
+            const vs = json().policy.violations;
+            expect(vs.filter((x) => x.deferred !== false).map((x) => [x.policy, x.urn, x.deferred])).to.deep.equal([
+                ["storage-no-public-network-access", LOGS, "string value at .networkRuleSet can't be known during preview"],
+                ["storage-network-default-deny", LOGS, "string value at .networkRuleSet can't be known during preview"],
+            ]);
+        });
+
+        it("writes the stack outputs: known values, unknown ones as \"[unknown]\", secrets as \"[secret]\"", () => {
+            expect(json().outputs).to.deep.equal({ accountName: "stinsecurefixture01", accountId: "[unknown]", containerToken: "[secret]", accounts: { data: "stinsecurefixture01", logs: "stinsecurefixture02" } });
+        });
+
+        it("prints a rule broken twice once, with severity, description, remediation and controls, then each resource by name and type", () => {
+            const out = results["insecure"]!.out;
+            expect(out.split("[storage-https-only]").length - 1).to.equal(1);
+            expect(out).to.include([
+                "  [storage-https-only] severity high, 2 violations",
+                "      Storage accounts accept HTTPS only (set explicitly, so the plan shows it).",
+                "      remediation: Set enableHttpsTrafficOnly: true.",
+                "      controls: HITRUST CSF 01.m, 01.n, 09.y; Azure Policy 404c3081; Checkov CKV_AZURE_3",
+                "      - insecure (azure-native:storage:StorageAccount): storage account \"insecure\" does not set enableHttpsTrafficOnly: true",
+                "      - insecure-logs (azure-native:storage:StorageAccount): storage account \"insecure-logs\" does not set enableHttpsTrafficOnly: true",
+            ].join("\n"));
+            // Rules by severity: the critical ones first.
+            expect(out.indexOf("[storage-no-public-blob] severity critical")).to.be.lessThan(out.indexOf("[storage-https-only] severity high"));
+            expect(out.indexOf("[storage-https-only] severity high")).to.be.lessThan(out.indexOf("[required-tags] severity medium"));
+        });
+
+        it("lists deferred checks in their own section after the violations, not among them", () => {
+            const out = results["insecure"]!.out;
+            const [violations, deferred] = out.split("checks deferred to `pulumi up`");
+            expect(deferred).to.include("): 2\n").and.include("  [storage-network-default-deny] severity high, 1 check\n      - insecure-logs (azure-native:storage:StorageAccount): unknown: string value at .networkRuleSet can't be known during preview");
+            expect(violations).not.to.include("insecure-logs (azure-native:storage:StorageAccount): unknown:");
+            expect(violations).to.include("advisory violations: 8 (1 rule)");
+            expect(violations?.trimEnd().split("\n").pop()).to.match(/^-{40}$/);
+        });
+
+        it("prints every resource with `+` and the outputs, secrets and unknowns marked", () => {
+            const out = results["insecure"]!.out;
+            expect(section(out, "Resources:")).to.deep.equal([
+                "+ pulumi:pulumi:Stack ahds-dev",
+                "  + azure-native:storage:StorageAccount insecure",
+                "  + azure-native:storage:BlobContainer insecure-container",
+                "  + azure-native:storage:StorageAccount insecure-logs",
+            ]);
+            expect(section(out, "Outputs:")).to.deep.equal([
+                "    accountId     : [unknown]",
+                "    accountName   : \"stinsecurefixture01\"",
+                "    accounts      : {",
+                "        data: \"stinsecurefixture01\"",
+                "        logs: \"stinsecurefixture02\"",
+                "    }",
+                "    containerToken: [secret]",
+            ]);
+        });
     });
 
     it("returns exit code 2 on a broken stack file, listing every problem by key, with nothing planned", () => {

@@ -29,11 +29,14 @@ interface Pinned {
     settings: Record<string, Json>;
 }
 
-function read(stack: string): Json {
-    const raw: unknown = JSON.parse(fs.readFileSync(path.join(PACK_DIR, `config.${stack}.json`), "utf8"));
-    if (!isObject(raw)) throw new Error(`config.${stack}.json is not an object`);
+function readFile(file: string): Json {
+    const raw: unknown = JSON.parse(fs.readFileSync(path.join(PACK_DIR, file), "utf8"));
+    if (!isObject(raw)) throw new Error(`${file} is not an object`);
     return raw;
 }
+const read = (stack: string): Json => readFile(`config.${stack}.json`);
+/** An environment's profile (policy/profiles/<environment>.json): what `npm run new-stack` copies into a new stack's config. */
+const readProfile = (environment: string): Json => readFile(path.join("profiles", `${environment}.json`));
 
 function pinnedView(config: Json): Pinned {
     const rules = Object.entries(config).filter(([k]) => k !== "all");
@@ -51,9 +54,6 @@ function pinnedView(config: Json): Pinned {
     return { all: String(config["all"]), overrides, exemptions, settings };
 }
 
-/** The App Gateway subnet's egress exemption, shared by both stacks (the rule was renamed from spoke-egress-via-firewall). */
-const APPGW_EGRESS: [string, string] = ["subnet-egress-via-firewall", "spoke-vnet/snet-appgw"];
-
 const EXPECTED: Record<"dev" | "prod", Pinned> = {
     dev: {
         all: "mandatory",
@@ -62,11 +62,9 @@ const EXPECTED: Record<"dev" | "prod", Pinned> = {
             ["firewall-premium-idps", "advisory", true],
             ["vnet-flow-logs-coverage", "advisory", true],
         ],
-        exemptions: [
-            ["phi-private-endpoint-required", "hub-st-flowlogs"],
-            APPGW_EGRESS,
-            ["subnet-no-default-outbound", "spoke-vnet/snet-appgw"],
-        ],
+        // None: the App Gateway subnet and the flow-log account, once exempted here by name, are recognised by the pack
+        // itself since 0.6.0 (subnet-egress-via-firewall, subnet-no-default-outbound, phi-private-endpoint-required).
+        exemptions: [],
         settings: {
             "law-retention-and-local-auth": { minRetentionDays: 90 },
             "prod-stateful-protected": { requireProtect: false },
@@ -75,11 +73,7 @@ const EXPECTED: Record<"dev" | "prod", Pinned> = {
     prod: {
         all: "mandatory",
         overrides: [],
-        exemptions: [
-            ["phi-private-endpoint-required", "hub-st-flowlogs"],
-            APPGW_EGRESS,
-            ["subnet-no-default-outbound", "spoke-vnet/snet-appgw"],
-        ],
+        exemptions: [],
         settings: {
             "law-retention-and-local-auth": { minRetentionDays: 365 },
         },
@@ -141,5 +135,37 @@ describe("policy config pins (policy/config.<stack>.json)", () => {
         expect(prod.overrides).to.deep.equal([]);
         const devExemptions = new Set(dev.exemptions.map((e) => e.join(" ")));
         expect(prod.exemptions.filter((e) => !devExemptions.has(e.join(" ")))).to.deep.equal([]);
+    });
+});
+
+/**
+ * The environment profiles `npm run new-stack` copies into a new stack's policy config. dev and prod are the stacks'
+ * own configs, byte for byte, so the two cannot drift; test is pinned like them.
+ */
+describe("policy profiles (policy/profiles/<environment>.json)", () => {
+    const ruleNames = new Set(policies.map((p) => p.name));
+
+    it("has one profile per environment, and nothing else", () => {
+        expect(fs.readdirSync(path.join(PACK_DIR, "profiles")).sort()).to.deep.equal(["dev.json", "prod.json", "test.json"]);
+    });
+
+    for (const stack of ["dev", "prod"] as const) {
+        it(`keeps policy/config.${stack}.json identical to policy/profiles/${stack}.json`, () => {
+            expect(fs.readFileSync(path.join(PACK_DIR, `config.${stack}.json`), "utf8")).to.equal(fs.readFileSync(path.join(PACK_DIR, "profiles", `${stack}.json`), "utf8"));
+        });
+    }
+
+    it("pins test: prod's enforcement (every rule mandatory, 365-day retention, protect required), no downgrade and no exemption", () => {
+        const view = pinnedView(readProfile("test"));
+        expect(view).to.deep.equal({ all: "mandatory", overrides: [], exemptions: [], settings: { "law-retention-and-local-auth": { minRetentionDays: 365 } } });
+        // At least as strict as prod, setting by setting.
+        expect(view).to.deep.equal(pinnedView(readProfile("prod")));
+    });
+
+    it("names only rules of the pack, with only top-level keys the engine accepts", () => {
+        for (const environment of ["dev", "test", "prod"]) {
+            const unknown = Object.keys(readProfile(environment)).filter((k) => k !== "all" && !ruleNames.has(k));
+            expect(unknown, environment).to.deep.equal([]);
+        }
     });
 });

@@ -446,7 +446,7 @@ const CASES: RuleKeys[] = [
     },
     {
         rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork",
-        compliant: { subnets: [{ name: "snet-a", defaultOutboundAccess: false }, { name: "GatewaySubnet" }, { name: "AzureFirewallSubnet" }, { name: "AzureFirewallManagementSubnet" }, { name: "RouteServerSubnet" }, { name: "AzureBastionSubnet" }] },
+        compliant: { subnets: [{ name: "snet-a", defaultOutboundAccess: false }, { name: "GatewaySubnet" }, { name: "AzureFirewallSubnet" }, { name: "AzureFirewallManagementSubnet" }, { name: "RouteServerSubnet" }, { name: "AzureBastionSubnet" }, { name: "snet-appgw" }] },
         keys: [
             { at: ["subnets", 0, "defaultOutboundAccess"], to: true, message: "subnet \"snet-a\" of \"r\" keeps default outbound access" },
             { at: ["subnets", 0, "defaultOutboundAccess"], to: OMIT, message: "subnet \"snet-a\" of \"r\" keeps default outbound access" },
@@ -456,12 +456,14 @@ const CASES: RuleKeys[] = [
             { at: ["subnets", 3, "name"], to: "snet-firewall-mgmt", message: "subnet \"snet-firewall-mgmt\" of \"r\" keeps default outbound access" },
             { at: ["subnets", 4, "name"], to: "snet-routeserver", message: "subnet \"snet-routeserver\" of \"r\" keeps default outbound access" },
             { at: ["subnets", 5, "name"], to: "snet-bastion", message: "subnet \"snet-bastion\" of \"r\" keeps default outbound access" },
+            // Application Gateway subnets (applicationGatewaySubnetNames, default ["snet-appgw"]) by their exact name too.
+            { at: ["subnets", 6, "name"], to: "snet-appgw-2", message: "subnet \"snet-appgw-2\" of \"r\" keeps default outbound access" },
         ],
     },
     {
-        rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork", config: EXEMPT("r/snet-appgw"), variant: "exempted <vnet>/<subnet>",
-        compliant: { subnets: [{ name: "snet-appgw" }] },
-        keys: [{ at: ["subnets", 0, "name"], to: "snet-appgw-2", message: "subnet \"snet-appgw-2\" of \"r\" keeps default outbound access" }],
+        rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork", config: EXEMPT("r/snet-legacy"), variant: "exempted <vnet>/<subnet>",
+        compliant: { subnets: [{ name: "snet-legacy" }] },
+        keys: [{ at: ["subnets", 0, "name"], to: "snet-legacy-2", message: "subnet \"snet-legacy-2\" of \"r\" keeps default outbound access" }],
     },
     {
         rule: subnetNoDefaultOutbound, type: "network:Subnet",

@@ -7,7 +7,8 @@ import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "../policy
 import {
     containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryIdentity,
 } from "../policy/rules/containerapps";
-import { UNKNOWN as UNKNOWN_VALUE, defaultRouteCover, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
+import { APPLICATION_GATEWAY_SUBNET_NAMES, UNKNOWN as UNKNOWN_VALUE, defaultRouteCover, enumEquals, peek, plain, present, prop } from "../policy/rules/common";
+import { SUBNETS as SPOKE_SUBNETS } from "../components/spokeNetwork/nsgRules";
 import { ANY_TYPE, RULE_METADATA } from "../policy/rules/define";
 import { eventGridIdentityDelivery } from "../policy/rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "../policy/rules/eventhub";
@@ -225,8 +226,10 @@ const CASES: Case[] = [
     { rule: gatewayConnectionKeysSecret, type: "network:VirtualNetworkGatewayConnection",
         pass: [{ connectionType: "ExpressRoute", peer: { id: "c" } }, { connectionType: "IPsec" }],
         fail: [{ connectionType: "IPsec", sharedKey: "a-stand-in-for-a-secret-value-0123456789" }, { connectionType: "ExpressRoute", authorizationKey: "a-stand-in-authorization-key" }] },
-    { rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork", pass: [{ subnets: [SUBNET_OK, { name: "AzureFirewallSubnet" }, { name: "AzureBastionSubnet" }] }], fail: [{ subnets: [SUBNET_OK, { name: "snet-b" }] }, { subnets: [{ name: "snet-c", defaultOutboundAccess: true }] }] },
-    { rule: subnetNoDefaultOutbound, type: "network:Subnet", pass: [{ subnetName: "snet-a", defaultOutboundAccess: false }], fail: [{ subnetName: "snet-a" }] },
+    // Application Gateway v2's subnet keeps default outbound access by default (its control plane needs it): by its exact name.
+    { rule: subnetNoDefaultOutbound, type: "network:VirtualNetwork", pass: [{ subnets: [SUBNET_OK, { name: "AzureFirewallSubnet" }, { name: "AzureBastionSubnet" }] }, { subnets: [SUBNET_OK, { name: "snet-appgw" }] }],
+        fail: [{ subnets: [SUBNET_OK, { name: "snet-b" }] }, { subnets: [{ name: "snet-c", defaultOutboundAccess: true }] }, { subnets: [{ name: "snet-appgw-2" }] }] },
+    { rule: subnetNoDefaultOutbound, type: "network:Subnet", pass: [{ subnetName: "snet-a", defaultOutboundAccess: false }, { subnetName: "snet-appgw" }], fail: [{ subnetName: "snet-a" }, { subnetName: "appgw" }] },
     { rule: firewallPremiumIdps, type: "network:AzureFirewall", pass: [{ sku: { name: "AZFW_VNet", tier: "premium" } }], fail: [{}, { sku: { name: "AZFW_VNet", tier: "Standard" } }] },
     { rule: firewallPremiumIdps, type: "network:FirewallPolicy", pass: [{ sku: { tier: "Premium" }, intrusionDetection: { mode: "Deny" } }], fail: [{ sku: { tier: "Premium" } }, { sku: { tier: "Premium" }, intrusionDetection: { mode: "Alert" } }, { sku: { tier: "Standard" }, intrusionDetection: { mode: "Deny" } }] },
     { rule: apimMinApiVersion, type: "apimanagement:ApiManagementService", pass: [{ apiVersionConstraint: { minApiVersion: "2021-08-01" } }, { apiVersionConstraint: { minApiVersion: "2019-12-01" } }], fail: [{}, { apiVersionConstraint: { minApiVersion: "2019-01-01" } }] },
@@ -400,6 +403,21 @@ describe("policy pack rules (table)", () => {
             expect(schema.items.required).to.deep.equal(["resourceName", "justification"]);
             expect(schema.items.properties.justification.minLength).to.be.at.least(20);
         });
+    });
+});
+
+describe("Application Gateway subnets (0.6.0: the pack's defaults accept them, no stack exemption needed)", () => {
+    const VNET = "azure-native:network:VirtualNetwork";
+    it("subnet-no-default-outbound exempts the subnets named in applicationGatewaySubnetNames (default SpokeNetwork's snet-appgw), and only those", () => {
+        expect(APPLICATION_GATEWAY_SUBNET_NAMES).to.deep.equal([SPOKE_SUBNETS.appGateway.azureName]);
+        const gw = { subnets: [SUBNET_OK, { name: "snet-appgw" }] };
+        expect(check(subnetNoDefaultOutbound, VNET, gw, {}, "spoke-vnet")).to.deep.equal([]);
+        // [] checks them too (a gateway deployed with network isolation needs no default outbound access).
+        expect(check(subnetNoDefaultOutbound, VNET, gw, { applicationGatewaySubnetNames: [] }, "spoke-vnet")).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" keeps default outbound access`]);
+        // Another name replaces the default rather than adding to it.
+        expect(check(subnetNoDefaultOutbound, VNET, { subnets: [{ name: "snet-agw" }, { name: "snet-appgw" }] }, { applicationGatewaySubnetNames: ["snet-agw"] }, "v")).to.deep.equal([`subnet "snet-appgw" of "v" keeps default outbound access`]);
+        // Explicitly private is fine under any setting.
+        expect(check(subnetNoDefaultOutbound, VNET, { subnets: [{ name: "snet-appgw", defaultOutboundAccess: false }] }, { applicationGatewaySubnetNames: [] })).to.deep.equal([]);
     });
 });
 

@@ -38,6 +38,13 @@ for (const stack of ["dev", "prod"]) {
             expect(v).to.deep.equal([`healthcareapis:Workspace "fhir-ws" has no private endpoint`]);
         });
 
+        it(`phi-private-endpoint-required recognises the flow-log account by its flow logs${stack === "dev" ? " (dev has none)" : ", and flags it without that"}`, () => {
+            const unrecognised = checkStack(phiPrivateEndpointRequired, rs, { ...cfg("phi-private-endpoint-required"), exemptFlowLogStorage: false });
+            expect(unrecognised).to.deep.equal(stack === "prod" ? [`storage:StorageAccount "hub-st-flowlogs" has no private endpoint`] : []);
+            // Without the flow logs that write to it, the account is a store like any other.
+            if (stack === "prod") expect(checkStack(phiPrivateEndpointRequired, without(rs, (r) => r.type === "azure-native:network:FlowLog"))).to.deep.equal([`storage:StorageAccount "hub-st-flowlogs" has no private endpoint`]);
+        });
+
         it("phi-diagnostics-to-law passes, and fails when the FHIR audit setting, the lake's blob logs or the Container Apps environment's logs are removed", () => {
             expect(checkStack(phiDiagnosticsToLaw, rs)).to.deep.equal([]);
             expect(checkStack(phiDiagnosticsToLaw, without(rs, (r) => r.name === "fhir-fhir-diag-law"))).to.deep.equal([`healthcareapis:FhirService "fhir-fhir" sends no audit logs to Log Analytics`]);
@@ -67,8 +74,11 @@ for (const stack of ["dev", "prod"]) {
             expect(checkStack(cmkKeyInProtectedVault, rs)).to.deep.equal([]);
             expect(checkStack(storageLakePrivateEndpoints, rs)).to.deep.equal([]);
             expect(checkStack(synapseLakeTrustedWorkspace, rs)).to.deep.equal([]);
-            // Without the App Gateway subnet's justified exemption the rule would flag it: the exemption is doing real work.
-            expect(checkStack(subnetEgressViaFirewall, rs)).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+            // The App Gateway subnet passes because the gateway's IP configuration names it (no stack exemption): without
+            // that recognition the rule flags it, so it is doing real work.
+            expect(checkStack(subnetEgressViaFirewall, rs, { exemptApplicationGatewaySubnets: false })).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+            // In update mode the gateway's subnet ID is known, so the name fallback plays no part.
+            expect(checkStack(subnetEgressViaFirewall, rs, { applicationGatewaySubnetNames: [] })).to.deep.equal([]);
         });
 
         it("subnet-egress-via-firewall fails when the hub's jumpbox subnet loses its route table (the hub is checked too)", () => {
@@ -167,6 +177,8 @@ describe("stack-level hybrid connectivity rules (gateway-subnet-via-firewall, ga
         expect(checkStack(subnetEgressViaFirewall, undelegated, egress)).to.deep.equal([`subnet "snet-dns-inbound" of "hub-vnet" has no route table: its traffic bypasses the firewall`]);
         // At preview (table IDs unknown) GatewaySubnet's default-less table is not taken for the jumpbox's or the endpoints'.
         expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), egress)).to.deep.equal([]);
+        // At preview the gateway's subnet ID is unknown: its VNet is known by the dependency, the subnet by its name.
+        expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), { ...egress, applicationGatewaySubnetNames: [] })).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
     });
     it("no-public-ip-except-edge admits the VPN gateway's public IPs, and phi-diagnostics-to-law requires the gateway's logs", () => {
         expect(checkStack(publicIpOnlyAtEdge, policyResources(prod.graph))).to.deep.equal([]);
@@ -284,7 +296,51 @@ describe("subnet-egress-via-firewall (edge cases)", () => {
         expect(checkStack(subnetEgressViaFirewall, [fw, res("network:VirtualNetwork", "hub", { subnets: [{ name: "AzureFirewallSubnet" }, { name: "snet-private-endpoints" }] })])).to.have.length(1);
     });
     it("honours <vnet>/<subnet> exemptions", () => {
-        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet([{ name: "snet-appgw" }])], { exemptions: [{ resourceName: "spoke/snet-appgw", justification: "test: App Gateway v2 control plane needs the internet" }] })).to.deep.equal([]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, rt, vnet([{ name: "snet-legacy" }])], { exemptions: [{ resourceName: "spoke/snet-legacy", justification: "test: a subnet whose service cannot take the route" }] })).to.deep.equal([]);
+    });
+});
+
+describe("subnet-egress-via-firewall: Application Gateway subnets (0.6.0), recognised by the gateway's reference", () => {
+    const fw = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: "10.0.0.4" }] });
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const VNET_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-spk";
+    const noRoute = (subnet: string, vnetName = "spoke") => `subnet "${subnet}" of "${vnetName}" has no route table: its traffic bypasses the firewall`;
+    const spoke = (subnets: string[], props: Record<string, unknown> = { id: VNET_ID, virtualNetworkName: "vnet-spk" }) => res("network:VirtualNetwork", "spoke", { ...props, subnets: subnets.map((name) => ({ name })) });
+    const gateway = (subnetId: unknown, deps: PolicyResource[]) => res("network:ApplicationGateway", "agw", { gatewayIPConfigurations: [{ name: "gateway", subnet: { id: subnetId } }] }, { gatewayIPConfigurations: deps });
+
+    it("passes the subnet a gateway's known subnet ID names, whatever its name; the name alone passes nothing", () => {
+        const v = spoke(["snet-edge", "snet-appgw"]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(`${VNET_ID}/subnets/snet-edge`, [v])])).to.deep.equal([noRoute("snet-appgw")]);
+        // The ID matches case-insensitively (ARM IDs are case-insensitive), also without the dependency.
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(`${VNET_ID.toUpperCase()}/subnets/snet-edge`, [])])).to.deep.equal([noRoute("snet-appgw")]);
+        // No gateway, or one in another VNet: the App Gateway-looking subnet needs its route like any other.
+        expect(checkStack(subnetEgressViaFirewall, [fw, v])).to.deep.equal([noRoute("snet-edge"), noRoute("snet-appgw")]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-other/subnets/snet-appgw", [])])).to.deep.equal([noRoute("snet-edge"), noRoute("snet-appgw")]);
+    });
+    it("with the VNet's ID unknown, matches the gateway's known subnet ID to the VNet it is built from by the VNet's name", () => {
+        const v = spoke(["snet-edge"], { id: UNKNOWN, virtualNetworkName: "vnet-spk" });
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(`${VNET_ID}/subnets/snet-edge`, [v])])).to.deep.equal([]);
+        const renamed = spoke(["snet-edge"], { id: UNKNOWN, virtualNetworkName: "vnet-other" });
+        expect(checkStack(subnetEgressViaFirewall, [fw, renamed, gateway(`${VNET_ID}/subnets/snet-edge`, [renamed])])).to.deep.equal([noRoute("snet-edge")]);
+    });
+    it("at a first preview (subnet ID unknown), passes the subnet named in applicationGatewaySubnetNames of the VNet the gateway is built from, and no other", () => {
+        const v = spoke(["snet-appgw", "snet-edge"], { id: UNKNOWN });
+        const other = res("network:VirtualNetwork", "other", { subnets: [{ name: "snet-appgw" }] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, other, gateway(UNKNOWN, [v])])).to.deep.equal([noRoute("snet-edge"), noRoute("snet-appgw", "other")]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(UNKNOWN, [v])], { applicationGatewaySubnetNames: ["snet-edge"] })).to.deep.equal([noRoute("snet-appgw")]);
+        // The whole IP configuration unknown counts the same.
+        const whole = res("network:ApplicationGateway", "agw", { gatewayIPConfigurations: UNKNOWN }, { gatewayIPConfigurations: [v] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, whole])).to.deep.equal([noRoute("snet-edge")]);
+    });
+    it("passes a standalone Subnet the gateway is built from, or whose ID it names", () => {
+        const s = res("network:Subnet", "agw-subnet", { subnetName: "snet-edge", virtualNetworkName: "vnet-existing", id: `${VNET_ID}/subnets/snet-edge` });
+        expect(checkStack(subnetEgressViaFirewall, [fw, s])).to.deep.equal([noRoute("snet-edge", "vnet-existing")]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, s, gateway(UNKNOWN, [s])])).to.deep.equal([]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, s, gateway(`${VNET_ID}/subnets/snet-edge`, [])])).to.deep.equal([]);
+    });
+    it("checks gateway subnets too with exemptApplicationGatewaySubnets false (a gateway deployed with network isolation)", () => {
+        const v = spoke(["snet-appgw"]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(`${VNET_ID}/subnets/snet-appgw`, [v])], { exemptApplicationGatewaySubnets: false })).to.deep.equal([noRoute("snet-appgw")]);
     });
 });
 
@@ -297,6 +353,46 @@ describe("phi-private-endpoint-required (edge cases)", () => {
         const byId = res("network:PrivateEndpoint", "pe", { manualPrivateLinkServiceConnections: [{ name: "c", privateLinkServiceId: ID, groupIds: ["vault"] }] });
         expect(checkStack(phiPrivateEndpointRequired, [kv, byId])).to.deep.equal([]);
         expect(checkStack(phiPrivateEndpointRequired, [kv])).to.deep.equal([`keyvault:Vault "kv" has no private endpoint`]);
+    });
+
+    describe("a VNet flow-log account (0.6.0: recognised by the flow logs that write to it, no stack exemption)", () => {
+        const ID = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/stflow";
+        const account = res("storage:StorageAccount", "st-flow", { id: ID, publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" } });
+        const vnet = res("network:VirtualNetwork", "vnet");
+        const identity = res("managedidentity:UserAssignedIdentity", "id-flow");
+        const flowLog = res("network:FlowLog", "vnet-flowlog", { storageId: ID, targetResourceId: "v" }, { storageId: [account], targetResourceId: [vnet], identity: [identity] });
+        // What HubSecurity creates around it: its own diagnostics, its blob service's settings, the writer's grant.
+        const ownDiag = res("monitor:DiagnosticSetting", "st-flow-diag", { resourceUri: ID }, { resourceUri: [account] });
+        const blob = res("storage:BlobServiceProperties", "st-flow-blob", {}, { accountName: [account] });
+        const writer = res("authorization:RoleAssignment", "st-flow-ra-writer", { principalId: "p" }, { scope: [account], principalId: [identity] });
+        const lock = res("authorization:ManagementLock", "st-flow-lock", {}, { scope: [account] });
+        const sink = [account, vnet, identity, flowLog, ownDiag, blob, writer, lock];
+        const flagged = [`storage:StorageAccount "st-flow" has no private endpoint`];
+
+        it("passes the account the flow logs write to, with its own settings, logs, lock and the writer's grant", () => {
+            expect(checkStack(phiPrivateEndpointRequired, sink)).to.deep.equal([]);
+            // Found by the flow log's storageId when it names the account's ID without a dependency.
+            const byId = res("network:FlowLog", "vnet-flowlog", { storageId: ID.toUpperCase() }, { identity: [identity] });
+            expect(checkStack(phiPrivateEndpointRequired, [account, identity, byId])).to.deep.equal([]);
+        });
+        it("fails it without a flow log, or with exemptFlowLogStorage false", () => {
+            expect(checkStack(phiPrivateEndpointRequired, sink.filter((r) => r !== flowLog))).to.deep.equal(flagged);
+            expect(checkStack(phiPrivateEndpointRequired, sink, { exemptFlowLogStorage: false })).to.deep.equal(flagged);
+        });
+        it("fails it when anything else may put data there: another resource's logs, a container, a FHIR export, a grant to another principal", () => {
+            const fhir = res("healthcareapis:FhirService", "fhir");
+            const others: PolicyResource[] = [
+                res("monitor:DiagnosticSetting", "fhir-diag-archive", { resourceUri: "f", storageAccountId: ID }, { resourceUri: [fhir], storageAccountId: [account] }),
+                res("storage:BlobContainer", "st-flow-exports", { containerName: "exports" }, { accountName: [account] }),
+                res("healthcareapis:FhirService", "fhir-export", { exportConfiguration: { storageAccountName: "stflow" } }, { exportConfiguration: [account] }),
+                res("authorization:RoleAssignment", "st-flow-ra-analysts", { principalId: "00000000-0000-0000-0000-0000000000aa" }, { scope: [account] }),
+                res("authorization:RoleAssignment", "st-flow-ra-app", { principalId: "p" }, { scope: [account], principalId: [res("managedidentity:UserAssignedIdentity", "id-app")] }),
+            ];
+            for (const other of others) expect(checkStack(phiPrivateEndpointRequired, [...sink, other]), other.name).to.deep.equal(flagged);
+            // A private endpoint to it is fine (and satisfies the rule on its own).
+            const pe = res("network:PrivateEndpoint", "st-flow-pep", { privateLinkServiceConnections: [{ name: "c", groupIds: ["blob"] }] }, { privateLinkServiceConnections: [account] });
+            expect(checkStack(phiPrivateEndpointRequired, [...sink, pe])).to.deep.equal([]);
+        });
     });
 });
 

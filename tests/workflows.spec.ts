@@ -205,21 +205,28 @@ describe("plan summary (scripts/planSummary.ts)", () => {
             { urn: "urn:pulumi:dev::ahds::azure-native:network:VirtualNetwork::vnet", type: "azure-native:network:VirtualNetwork", name: "vnet", custom: true, parent: null, inputs: {}, protect: false, retainOnDelete: false, dependencies: [], propertyDependencies: {} },
         ],
         policy: { pack: "ahds-hipaa-hitrust", version: "0.4.0", policies: 79, violations: [], ...over },
+        outputs: {},
     });
+    const NONE = { hitrust: [], azurePolicy: [], checkov: [] };
 
     it("one row per plan with outcome and counts, then violations, deferred checks and resources by type", () => {
         const md = planSummaryMarkdown([
             { file: "out/plan-dev.json", plan: plan({ violations: [
-                { policy: "storage-https-only", enforcementLevel: "mandatory", urn: "urn:pulumi:dev::ahds::azure-native:storage:StorageAccount::st", message: "HTTP | allowed\nsecond line" },
-                { policy: "defender-plans-enabled", enforcementLevel: "advisory", urn: null, message: "Defender plan Api is not enabled" },
-                { policy: "storage-firewall", enforcementLevel: "advisory", urn: "urn:pulumi:dev::ahds::azure-native:storage:StorageAccount::st2", message: "can't run policy 'storage-firewall' from policy pack 'ahds-hipaa-hitrust' during preview: string value at .networkRuleSet can't be known during preview" },
+                { policy: "storage-https-only", enforcementLevel: "mandatory", urn: "urn:pulumi:dev::ahds::azure-native:storage:StorageAccount::st", message: "HTTP | allowed\nsecond line", severity: "high", remediation: "Set enableHttpsTrafficOnly: true.", deferred: false, controls: { hitrust: ["01.m"], azurePolicy: [], checkov: ["CKV_AZURE_3"] } },
+                { policy: "storage-https-only", enforcementLevel: "mandatory", urn: "urn:pulumi:dev::ahds::azure-native:storage:StorageAccount::st2", message: "HTTP allowed", severity: "high", remediation: "Set enableHttpsTrafficOnly: true.", deferred: false, controls: NONE },
+                { policy: "defender-plans-enabled", enforcementLevel: "advisory", urn: null, message: "Defender plan Api is not enabled", severity: "medium", remediation: "Set ahds:governance.defenderPlans.", deferred: false, controls: NONE },
+                { policy: "storage-firewall", enforcementLevel: "advisory", urn: "urn:pulumi:dev::ahds::azure-native:storage:StorageAccount::st2", message: "can't run policy 'storage-firewall' from policy pack 'ahds-hipaa-hitrust' during preview: string value at .networkRuleSet can't be known during preview", severity: "high", remediation: null, deferred: "string value at .networkRuleSet can't be known during preview", controls: NONE },
             ] }) },
             { file: "out/plan-prod.json" },
         ]);
-        expect(md).to.include("| ahds/dev (preview) | :x: 1 mandatory violation | 3 | 1 | 1 | 1 | ahds-hipaa-hitrust@0.4.0 (79 policies) |");
+        expect(md).to.include("| ahds/dev (preview) | :x: 2 mandatory violations | 3 | 2 | 1 | 1 | ahds-hipaa-hitrust@0.4.0 (79 policies) |");
         expect(md).to.include("| `out/plan-prod.json` | :x: no plan written");
-        expect(md).to.include("| mandatory | `storage-https-only` | `st` | HTTP \\| allowed second line |");
-        expect(md).to.include("| advisory | `defender-plans-enabled` | (stack) | Defender plan Api is not enabled |");
+        expect(md).to.include("| mandatory | high | `storage-https-only` | `st` | HTTP \\| allowed second line |");
+        expect(md).to.include("| advisory | medium | `defender-plans-enabled` | (stack) | Defender plan Api is not enabled |");
+        // Each mandatory rule's remediation once, however many resources break it; none for advisory ones.
+        expect(md).to.include("How to fix the mandatory ones:\n\n- `storage-https-only` (high): Set enableHttpsTrafficOnly: true.\n");
+        expect(md.split("Set enableHttpsTrafficOnly").length - 1).to.equal(1);
+        expect(md).not.to.include("Set ahds:governance.defenderPlans");
         expect(md).to.include("### ahds/dev: checks deferred to `pulumi up`").and.include("| `storage-firewall` | `st2` | string value at .networkRuleSet can't be known during preview |");
         expect(md).to.include("| 2 | `azure-native:storage:StorageAccount` |").and.include("| 1 | `azure-native:network:VirtualNetwork` |");
         expect(md.indexOf("| 2 | `azure-native:storage")).to.be.lessThan(md.indexOf("| 1 | `azure-native:network"));

@@ -120,6 +120,22 @@ export const PLATFORM_SUBNET_REASONS: Readonly<Record<string, string>> = {
 /** Platform subnets: Azure manages them or their service brings its own outbound path (public IP), so they take no route to the firewall. */
 export const PLATFORM_SUBNETS = Object.keys(PLATFORM_SUBNET_REASONS);
 
+/**
+ * Application Gateway v2 subnets keep Azure's default path to the internet: the gateway's control plane (GatewayManager,
+ * health and metrics, Key Vault certificate refresh) needs it, and "when introducing a default route (0.0.0.0/0) to
+ * forward traffic anywhere other than the Internet, metrics, monitoring, and updates of the gateway result in a failed
+ * status" unless the subscription has registered the network-isolation feature (EnableApplicationGatewayNetworkIsolation;
+ * learn.microsoft.com/azure/application-gateway/application-gateway-private-deployment, configuration-infrastructure#supported-user-defined-routes).
+ * The subnet can hold only application gateways (configuration-infrastructure#virtual-network-and-dedicated-subnet), whose
+ * WAF is its inspection point. subnet-egress-via-firewall and subnet-no-default-outbound accept such subnets by default.
+ *
+ * These are the names taken for Application Gateway subnets where nothing better tells: SpokeNetwork's (`snet-appgw`,
+ * components/spokeNetwork/nsgRules.ts SUBNETS; a test keeps the two equal). subnet-egress-via-firewall uses them only
+ * when a gateway's subnet ID is unknown (a first preview), and only in the VNet the gateway's IP configuration is built
+ * from; subnet-no-default-outbound, a resource rule that sees the VNet alone, uses them for every VNet.
+ */
+export const APPLICATION_GATEWAY_SUBNET_NAMES = ["snet-appgw"];
+
 /** A dotted-quad IPv4 address (`10.0.0.0`). */
 function isIpv4(a: string): boolean {
     const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);

@@ -96,7 +96,9 @@ function common(spec: RuleSpec): Omit<Policy, "enforcementLevel"> & { enforcemen
         enforcementLevel: spec.enforcementLevel,
         severity: spec.severity,
         framework: { name: "HITRUST CSF", version: "v11.3", reference: spec.controls.hitrust.join(", "), specification: spec.area },
-        tags: ["hitrust", "hipaa", spec.area, ...spec.controls.azurePolicy.map((id) => `azure-policy:${id}`), ...spec.controls.checkov.map((id) => `checkov:${id}`)],
+        // `type:<module>:<Type>` (or `type:*`) per type key the rule reads, so an analyzer client (the plan's report) knows
+        // which resources a rule looked at without loading the pack's code.
+        tags: ["hitrust", "hipaa", spec.area, ...spec.controls.azurePolicy.map((id) => `azure-policy:${id}`), ...spec.controls.checkov.map((id) => `checkov:${id}`), ...spec.types.map((t) => `type:${t}`)],
         remediationSteps: spec.remediation,
         configSchema: { properties: { ...(spec.config ?? {}), exemptions: EXEMPTIONS_SCHEMA, downgradeReason: DOWNGRADE_REASON_SCHEMA } },
     };

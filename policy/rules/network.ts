@@ -1,4 +1,4 @@
-import { NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, isDefaultRoutePrefix, objects as arr, present, prop } from "./common";
+import { APPLICATION_GATEWAY_SUBNET_NAMES, NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, isDefaultRoutePrefix, objects as arr, present, prop } from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
@@ -118,19 +118,26 @@ export const gatewaySubnetNoNsg = resourceRule({
     },
 });
 
-export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[] }>({
+export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[]; applicationGatewaySubnetNames: string[] }>({
     name: "subnet-no-default-outbound",
     area: AREA,
-    description: "Subnets are private (defaultOutboundAccess: false): nothing reaches the internet through Azure's implicit outbound IP, only through the firewall.",
+    description: "Subnets are private (defaultOutboundAccess: false): nothing reaches the internet through Azure's implicit outbound IP, only through the firewall. Azure's platform subnets and Application Gateway v2 subnets (by name, setting applicationGatewaySubnetNames) keep it.",
     severity: "medium",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n", "09.m"], azurePolicy: ["7bca8353"], checkov: [] },
     types: ["network:VirtualNetwork", "network:Subnet"],
-    remediation: "Set defaultOutboundAccess: false on the subnet (explicit outbound: route 0.0.0.0/0 to the firewall). A subnet whose service needs Azure's default path is exempted as \"<vnet>/<subnet>\" with a justification.",
-    config: { exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS } },
+    remediation: "Set defaultOutboundAccess: false on the subnet (explicit outbound: route 0.0.0.0/0 to the firewall). Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) and Application Gateway v2 subnets named in applicationGatewaySubnetNames (default [\"snet-appgw\"]: the gateway's control plane needs Azure's default path, learn.microsoft.com/azure/application-gateway/application-gateway-private-deployment) are exempt; another subnet whose service needs it is exempted as \"<vnet>/<subnet>\" with a justification.",
+    config: {
+        exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS },
+        // A resource rule sees the VNet alone, not the gateway that uses a subnet, so the gateway's subnet is known here
+        // by name only (APPLICATION_GATEWAY_SUBNET_NAMES in common.ts says why it keeps default outbound access). The
+        // stack rule subnet-egress-via-firewall recognises it by the gateway's reference instead. [] checks them too
+        // (a gateway deployed with network isolation needs no default outbound access).
+        applicationGatewaySubnetNames: { type: "array", items: { type: "string" }, default: APPLICATION_GATEWAY_SUBNET_NAMES },
+    },
     check: (r, c, report, exempt) => {
         for (const s of subnetsOf(r.typeKey, r.name, r.props)) {
-            if (c.exemptSubnetNames.includes(s.name) || exempt(`${r.name}/${s.name}`)) continue;
+            if (c.exemptSubnetNames.includes(s.name) || c.applicationGatewaySubnetNames.includes(s.name) || exempt(`${r.name}/${s.name}`)) continue;
             if (s.props["defaultOutboundAccess"] !== false) report(`subnet "${s.name}" of "${r.name}" keeps default outbound access`);
         }
     },

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import {
-    DELEGATED_PLATFORM_SUBNETS, PLATFORM_SUBNETS, defaultRouteCover, delegationsOf, denyAllRuleSet, dependsOn, enumEquals as same, ipv4Contains, isDefaultRoutePrefix, objects as objs,
-    privateLinksTo, prop as at, resourceKey as key,
+    APPLICATION_GATEWAY_SUBNET_NAMES, DELEGATED_PLATFORM_SUBNETS, PLATFORM_SUBNETS, defaultRouteCover, delegationsOf, denyAllRuleSet, dependsOn, enumEquals as same, ipv4Contains,
+    isDefaultRoutePrefix, objects as objs, privateLinksTo, prop as at, resourceKey as key,
 } from "./common";
 import { resourceRule, stackRule } from "./define";
 
@@ -21,20 +21,58 @@ const num = (v: unknown) => (typeof v === "number" ? v : typeof v === "string" ?
  */
 const PE_TARGETS = ["healthcareapis:Workspace", "storage:StorageAccount", "keyvault:Vault", "containerregistry:Registry", "eventhub:Namespace", "synapse:Workspace", "web:WebApp", "cognitiveservices:Account"];
 
-export const phiPrivateEndpointRequired = stackRule<Record<string, never>>({
+/**
+ * What may reference a VNet flow-log account without making it more than a flow-log sink: the flow logs writing to it,
+ * its own settings and logs, locks, endpoints to it, and role assignments to the identity the flow logs write with.
+ * Anything else (a diagnostic setting archiving another resource's logs into it, a container, an app or a role
+ * assignment for another principal) may put other data there, PHI included, so the account is a store like any other.
+ */
+function flowLogSinkOnly(account: PolicyResource, resources: PolicyResource[]): boolean {
+    const id = account.props["id"];
+    const writesTo = (l: PolicyResource) => dependsOn(l, account, "storageId") || (typeof id === "string" && same(l.props["storageId"], id));
+    const flowLogs = resources.filter((r) => key(r) === "network:FlowLog" && writesTo(r));
+    if (flowLogs.length === 0) return false;
+    // The identities the flow logs write with (none when Network Watcher writes as a trusted Azure service).
+    const writers = new Set(flowLogs.flatMap((l) => l.propertyDependencies["identity"] ?? []).filter((d) => key(d) === "managedidentity:UserAssignedIdentity").map((d) => d.urn));
+    const only = (r: PolicyResource, props: string[]) => Object.entries(r.propertyDependencies).every(([p, deps]) => props.includes(p) || !deps.some((d) => d.urn === account.urn));
+    return resources.filter((r) => key(r) !== "" && r.urn !== account.urn && dependsOn(r, account)).every((r) => {
+        switch (key(r)) {
+            case "network:FlowLog": return writesTo(r);
+            case "network:PrivateEndpoint": return true;
+            // The account's own logs and metrics, never another resource's logs archived into it.
+            case "monitor:DiagnosticSetting": return only(r, ["resourceUri"]);
+            case "storage:BlobServiceProperties": case "storage:ManagementPolicy": return only(r, ["accountName", "resourceGroupName"]);
+            case "authorization:ManagementLock": case "authorization:ManagementLockByScope": case "authorization:ManagementLockAtResourceLevel": return true;
+            case "authorization:RoleAssignment": {
+                const principals = r.propertyDependencies["principalId"] ?? [];
+                return principals.length > 0 && principals.every((p) => writers.has(p.urn));
+            }
+            default: return false;
+        }
+    });
+}
+
+export const phiPrivateEndpointRequired = stackRule<{ exemptFlowLogStorage: boolean }>({
     name: "phi-private-endpoint-required",
     area: "network",
-    description: "Every PHI store (Health Data Services workspace, storage account, Key Vault, registry, Event Hubs namespace, Synapse workspace, web app, Azure AI services account) has a private endpoint pointing at it.",
+    description: "Every PHI store (Health Data Services workspace, storage account, Key Vault, registry, Event Hubs namespace, Synapse workspace, web app, Azure AI services account) has a private endpoint pointing at it; a storage account that only receives VNet flow logs is not a PHI store.",
     severity: "critical",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n"], azurePolicy: ["64528841", "a6abeaec", "6edd7eda", "e8eef0a8"], checkov: ["CKV2_AZURE_32", "CKV2_AZURE_33"] },
     types: PE_TARGETS,
-    remediation: "Add a network:PrivateEndpoint whose privateLinkServiceConnections[] (or manualPrivateLinkServiceConnections[]) privateLinkServiceId is the store's id (and a DNS zone group).",
-    check: (resources, _c, report, exempt) => {
+    remediation: "Add a network:PrivateEndpoint whose privateLinkServiceConnections[] (or manualPrivateLinkServiceConnections[]) privateLinkServiceId is the store's id (and a DNS zone group). A VNet flow-log account (the storageId of a network:FlowLog, used by nothing but flow logs, its own settings and logs, locks and grants to the flow logs' identity) needs none: Network Watcher writes as a trusted Azure service, which has no private-endpoint path, and the account holds flow metadata, not PHI (setting exemptFlowLogStorage, default true).",
+    config: { exemptFlowLogStorage: { type: "boolean", default: true } },
+    check: (resources, c, report, exempt) => {
         const endpoints = resources.filter((r) => key(r) === "network:PrivateEndpoint");
         const targets = resources.filter((r) => PE_TARGETS.includes(key(r)));
         for (const t of targets) {
             if (exempt(t)) continue;
+            // VNet flow logs: Network Watcher writes them as a trusted Azure service, through the public endpoint's
+            // trusted-services exception (learn.microsoft.com/azure/storage/common/storage-network-security), which has no
+            // private-endpoint path; the account holds flow metadata (5-tuples, byte counts, NSG verdicts;
+            // learn.microsoft.com/azure/network-watcher/vnet-flow-logs-overview), not PHI, as long as nothing else writes
+            // to it (flowLogSinkOnly). storage-no-public-network-access still requires its firewall to deny by default.
+            if (c.exemptFlowLogStorage && key(t) === "storage:StorageAccount" && flowLogSinkOnly(t, resources)) continue;
             // Auto-approved or manual-approval connections both put the store behind the endpoint.
             if (privateLinksTo(endpoints, t).length === 0) report(`${key(t)} "${t.name}" has no private endpoint`, t.urn);
         }
@@ -117,18 +155,59 @@ export const statefulProtected = resourceRule<{ requireProtect: boolean }>({
     check: (r, c, report) => { if (c.requireProtect && r.args.opts.protect !== true) report(`${r.typeKey} "${r.name}" is not protected`); },
 });
 
-export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; exemptDelegations: string[] }>({
+/** The subnets Application Gateways are deployed in: by VNet URN, the subnet names; standalone network:Subnet URNs. */
+interface GatewaySubnets { inVnet: Map<string, Set<string>>; standalone: Set<string> }
+
+/**
+ * The subnets the stack's Application Gateways sit in, from each gateway's gatewayIPConfigurations[].subnet.id: by ID
+ * where it is known (`<VNet ID>/subnets/<name>`, against the VNet's ID or, for a VNet the configuration is built from,
+ * its name; a standalone Subnet's ID), and, where it is unknown (a first preview), the subnets named in `names` of the
+ * VNets the configuration is built from (a standalone Subnet it is built from is the subnet itself).
+ */
+function applicationGatewaySubnets(resources: PolicyResource[], names: string[]): GatewaySubnets {
+    const out: GatewaySubnets = { inVnet: new Map(), standalone: new Set() };
+    const add = (vnet: PolicyResource, subnet: string) => out.inVnet.set(vnet.urn, new Set([...(out.inVnet.get(vnet.urn) ?? []), subnet]));
+    const vnets = resources.filter((r) => key(r) === "network:VirtualNetwork");
+    const subnets = resources.filter((r) => key(r) === "network:Subnet");
+    for (const gw of resources.filter((r) => key(r) === "network:ApplicationGateway")) {
+        const deps = gw.propertyDependencies["gatewayIPConfigurations"] ?? [];
+        for (const s of subnets.filter((x) => deps.some((d) => d.urn === x.urn))) out.standalone.add(s.urn);
+        const depVnets = vnets.filter((v) => deps.some((d) => d.urn === v.urn));
+        const refs = objs(gw.props["gatewayIPConfigurations"]).map((ip) => at(ip, "subnet.id"));
+        for (const ref of refs.filter((x): x is string => typeof x === "string")) {
+            const m = /^(.*\/virtualNetworks\/([^/]+))\/subnets\/([^/]+)$/i.exec(ref);
+            for (const s of subnets.filter((x) => same(x.props["id"], ref))) out.standalone.add(s.urn);
+            const [vnetId, vnetName, subnetName] = [m?.[1], m?.[2], m?.[3]];
+            if (vnetId === undefined || vnetName === undefined || subnetName === undefined) continue;
+            for (const v of vnets) {
+                const byId = same(v.props["id"], vnetId);
+                const byName = depVnets.includes(v) && typeof v.props["id"] !== "string" && (typeof v.props["virtualNetworkName"] !== "string" || same(v.props["virtualNetworkName"], vnetName));
+                if (byId || byName) add(v, subnetName);
+            }
+        }
+        // A configuration whose subnet ID is unknown (or that has none to read): its VNet is known by the dependency,
+        // the subnet by its name.
+        if (refs.length === 0 || refs.some((x) => typeof x !== "string")) for (const v of depVnets) for (const n of names) add(v, n);
+    }
+    return out;
+}
+
+export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; exemptDelegations: string[]; exemptApplicationGatewaySubnets: boolean; applicationGatewaySubnetNames: string[] }>({
     name: "subnet-egress-via-firewall",
     area: "network",
-    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets (and subnets delegated to DNS Private Resolver endpoints) has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets, subnets delegated to DNS Private Resolver endpoints and the subnets Application Gateways are deployed in has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
-    types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall"],
-    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name, subnets delegated to Microsoft.Network/dnsResolvers by delegation; another subnet that cannot take one (e.g. Application Gateway v2) is exempted as \"<vnet>/<subnet>\" with a justification.",
+    types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall", "network:ApplicationGateway"],
+    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name, subnets delegated to Microsoft.Network/dnsResolvers by delegation, and the subnet an Application Gateway's gatewayIPConfigurations name (by its ID; while that is unknown, a subnet named in applicationGatewaySubnetNames, default [\"snet-appgw\"], of the VNet the configuration is built from): Application Gateway v2 does not support a 0.0.0.0/0 route to a virtual appliance without the network-isolation feature (learn.microsoft.com/azure/application-gateway/application-gateway-private-deployment; exemptApplicationGatewaySubnets false checks them too). Another subnet that cannot take one is exempted as \"<vnet>/<subnet>\" with a justification.",
     config: {
         exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS },
         exemptDelegations: { type: "array", items: { type: "string" }, default: DELEGATED_PLATFORM_SUBNETS },
+        // Application Gateway v2 subnets (APPLICATION_GATEWAY_SUBNET_NAMES in common.ts says why they are exempt): false once the subscription has
+        // registered EnableApplicationGatewayNetworkIsolation and the gateway's subnet routes through the firewall.
+        exemptApplicationGatewaySubnets: { type: "boolean", default: true },
+        applicationGatewaySubnetNames: { type: "array", items: { type: "string" }, default: APPLICATION_GATEWAY_SUBNET_NAMES },
     },
     check: (resources, c, report, exempt) => {
         const tables = resources.filter((r) => key(r) === "network:RouteTable");
@@ -154,8 +233,11 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; 
                 .map((r) => String(r["addressPrefix"]))];
         };
         const viaFirewall = (t: PolicyResource) => strays(t).length === 0;
+        // The subnets Application Gateways sit in: identified by the gateways' references, not by their names.
+        const gateways = c.exemptApplicationGatewaySubnets ? applicationGatewaySubnets(resources, c.applicationGatewaySubnetNames) : { inVnet: new Map<string, Set<string>>(), standalone: new Set<string>() };
         const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string, platformTables = 0) => {
             if (c.exemptSubnetNames.includes(subnetName) || exempt(`${vnetName}/${subnetName}`)) return;
+            if (gateways.standalone.has(urn) || gateways.inVnet.get(urn)?.has(subnetName) === true) return;
             if (delegationsOf(subnet).some((d) => c.exemptDelegations.some((e) => same(d, e)))) return;
             const ref = at(subnet, "routeTable.id");
             if (subnet["routeTable"] === undefined) { report(`subnet "${subnetName}" of "${vnetName}" has no route table: its traffic bypasses the firewall`, urn); return; }
@@ -178,7 +260,8 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; 
         };
         const vnets = resources.filter((r) => key(r) === "network:VirtualNetwork");
         // Every VNet, the hub included: the hub's own workload subnets (jumpbox, endpoints) must not bypass the firewall
-        // that sits next to them. Only the platform subnets above are exempt, by name.
+        // that sits next to them. Only the platform subnets (by name), resolver subnets (by delegation) and the subnets
+        // Application Gateways sit in (by the gateway's reference) are exempt.
         for (const vnet of vnets) {
             if (exempt(vnet)) continue;
             const subnets = objs(vnet.props["subnets"]);

@@ -1,5 +1,6 @@
 import { Graph } from "../../tests/harness/graph";
 import { PolicySummary } from "../../tests/harness/policyHost";
+import { PlanEstimates } from "./estimates";
 
 /** Wall-clock milliseconds of the plan's phases (`npm run bench` prints them). */
 export interface PlanTimings {
@@ -25,7 +26,12 @@ export interface PlanContext {
     policy: PolicySummary & { engineLog: string[] };
     /** The policy pack config file the pack was configured with, if any. */
     policyConfig?: string;
-    /** The program's stack outputs (unknown values at preview are absent). */
+    /**
+     * The stack outputs as the engine records them (the root stack's RegisterResourceOutputs), in wire form: secrets
+     * and values unknown at preview keep their sentinels (tests/harness/values.ts; `sanitize` gives "[secret]"/"[unknown]").
+     */
     outputs: Record<string, unknown>;
     timings: PlanTimings;
+    /** Cost profile and deploy critical path of the graph (the plan always computes them). */
+    estimates?: PlanEstimates;
 }

@@ -9,9 +9,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isConfigError } from "../../lib/config";
-import { evaluatePolicies } from "../../tests/harness/policyHost";
-import { runProgram } from "../../tests/harness/run";
-import { PlanArgs, parse } from "./args";
+import { RecordedResource } from "../../tests/harness/mocks";
+import { readPolicyConfigFile } from "../../tests/harness/policyConfig";
+import { EvaluateOptions, PolicySession, Violation, openPolicySession, summarize } from "../../tests/harness/policyHost";
+import { loadProgramModule, runProgram } from "../../tests/harness/run";
+import { PROJECT_DIR, loadStackConfig } from "../../tests/harness/stackConfig";
+import { loadReportExtras, renderReport } from "../report";
+import { PlanArgs, USAGE, parseCommand } from "./args";
+import { planEstimates } from "./estimates";
 import { toPlanJson } from "./json";
 import { toMermaid } from "./mermaid";
 import { PlanContext } from "./context";
@@ -22,56 +27,108 @@ export { PlanJson, PlanResource, toPlanJson } from "./json";
 export { toMermaid } from "./mermaid";
 export { PlanContext, PlanTimings } from "./context";
 
+/** What plan() runs on: tests pass shared, memoized ones so the suite does not run the same program, or start the same pack process, twice. */
+export interface PlanDeps {
+    /** Captures the program's graph. @default runProgram */
+    runner: typeof runProgram;
+    /** Starts and configures the pack (GetAnalyzerInfo, Configure, ConfigureStack). @default openPolicySession */
+    session: (opts: EvaluateOptions) => Promise<PolicySession>;
+}
+
 /**
- * Runs the plan; returns the exit code. `log` receives the human-readable report. `runner` captures the program's
- * graph and `evaluator` runs the pack over it (tests pass shared, memoized ones so the suite does not run the same
- * program, or start the same pack process, twice).
+ * Runs the plan; returns the exit code. `log` receives the human-readable report.
+ *
+ * Phases, timed for `npm run bench`: the pack process is started first, and while it boots (its own process, on the
+ * other core) this one loads the program's modules; the program runs only once the pack has accepted the policy
+ * config, so an invalid config (stack or policy) stops the plan before any resource is registered. Then every
+ * resource is analyzed (requests pipelined) and the stack rules run.
  */
-export async function plan(args: PlanArgs, log: (s: string) => void = console.log, runner: typeof runProgram = runProgram, evaluator: typeof evaluatePolicies = evaluatePolicies): Promise<number> {
+export async function plan(args: PlanArgs, log: (s: string) => void = console.log, deps: Partial<PlanDeps> = {}): Promise<number> {
+    const { runner = runProgram, session: openSession = openPolicySession } = deps;
     const started = Date.now();
-    const run = await runner({
-        stack: args.stack,
-        preview: args.mode === "preview",
-        ...(args.program !== undefined ? { program: args.program } : args.projectDir !== undefined ? { program: path.join(args.projectDir, "index.ts") } : {}),
-        ...(args.stackFile !== undefined ? { stackFile: args.stackFile } : {}),
-        ...(args.projectDir !== undefined ? { projectDir: args.projectDir } : {}),
-    });
-    if (run.error !== undefined) {
-        if (isConfigError(run.error)) {
-            log(run.error.message);
-            return 2;
-        }
-        throw run.error;
+    const elapsed = () => Date.now() - started;
+    const stackFileOpts = { ...(args.stackFile !== undefined ? { stackFile: args.stackFile } : {}), ...(args.projectDir !== undefined ? { projectDir: args.projectDir } : {}) };
+    const program = args.program ?? (args.projectDir !== undefined ? path.join(args.projectDir, "index.ts") : undefined);
+    // The inputs first, before any process starts: the stack file (its project name configures the pack) and the
+    // policy config's syntax (the pack validates its settings at Configure, before the program runs).
+    let stackConfig: ReturnType<typeof loadStackConfig>;
+    try {
+        stackConfig = loadStackConfig(args.stack, stackFileOpts);
+        if (args.policyConfig !== undefined) readPolicyConfigFile(args.policyConfig);
+    } catch (e) {
+        if (!isConfigError(e)) throw e;
+        log(e.message);
+        return 2;
     }
-    const programMs = Date.now() - started;
-    const policy = await evaluator(run.graph, {
+    let packReady = 0;
+    const pending = openSession({
         packDir: args.policyPack,
-        project: run.stackConfig.project,
+        project: stackConfig.project,
         stack: args.stack,
         preview: args.mode === "preview",
         ...(args.policyConfig !== undefined ? { configFile: args.policyConfig } : {}),
-    });
-    const ctx: PlanContext = {
-        project: run.stackConfig.project, stack: args.stack, mode: args.mode, graph: run.graph, policy, outputs: run.outputs ?? {},
-        ...(args.policyConfig !== undefined ? { policyConfig: args.policyConfig } : {}),
-        timings: { load: 0, program: programMs, packStart: 0, analyze: Date.now() - started - programMs, stackRules: 0, total: Date.now() - started },
-    };
-    log(renderText(ctx));
-    const mandatory = policy.violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    if (args.json !== undefined) fs.writeFileSync(args.json, JSON.stringify(toPlanJson(ctx), null, 2) + "\n");
-    if (args.mermaid !== undefined) fs.writeFileSync(args.mermaid, toMermaid(run.graph));
-    return mandatory > 0 ? 1 : 0;
+    }).then((s) => { packReady = elapsed(); return s; });
+    // Nothing may reject unobserved while the program's modules load; the rejection is rethrown where it is awaited.
+    pending.catch(() => undefined);
+    let session: PolicySession | undefined;
+    try {
+        loadProgramModule(program);
+        const load = elapsed();
+        session = await pending;
+        const programStart = elapsed();
+        // Each resource is analyzed as soon as its registration is answered, while the program goes on (as the engine
+        // hands registrations to the analyzers); a runner that ignores onResource (a shared test run) is analyzed after.
+        const logStart = session.engineLog.length;
+        const live = session;
+        const analyses = new Map<RecordedResource, Promise<Violation[]>>();
+        const onResource = (r: RecordedResource) => { analyses.set(r, live.analyze([r])); };
+        const run = await runner({ stack: args.stack, preview: args.mode === "preview", ...(program !== undefined ? { program } : {}), ...stackFileOpts, onResource });
+        if (run.error !== undefined) {
+            await Promise.allSettled(analyses.values());
+            throw run.error;
+        }
+        const programEnd = elapsed();
+        const violations = (await Promise.all(run.graph.resources.map((r) => analyses.get(r) ?? live.analyze([r])))).flat();
+        const analyzed = elapsed();
+        violations.push(...await session.analyzeStack(run.graph.resources));
+        const policy = summarize(session, violations, logStart);
+        const ctx: PlanContext = {
+            project: run.stackConfig.project, stack: args.stack, mode: args.mode, graph: run.graph, policy, outputs: run.stackOutputs ?? {}, estimates: planEstimates(run.graph),
+            ...(args.policyConfig !== undefined ? { policyConfig: args.policyConfig } : {}),
+            timings: { load, packStart: packReady, program: programEnd - programStart, analyze: analyzed - programEnd, stackRules: elapsed() - analyzed, total: elapsed() },
+        };
+        log(renderText(ctx));
+        // `npm run bench` reads the phases of a fresh process from here.
+        const timingsFile = process.env["AHDS_PLAN_TIMINGS"];
+        if (timingsFile !== undefined && timingsFile !== "") fs.writeFileSync(timingsFile, JSON.stringify({ ...ctx.timings, resources: run.graph.resources.length, planPeakRssKb: process.resourceUsage().maxRSS, packPeakRssKb: session.peakRssKb() ?? null }) + "\n");
+        if (args.json !== undefined) fs.writeFileSync(args.json, JSON.stringify(toPlanJson(ctx), null, 2) + "\n");
+        if (args.mermaid !== undefined) fs.writeFileSync(args.mermaid, toMermaid(run.graph));
+        if (args.report !== undefined) fs.writeFileSync(args.report, renderReport(ctx, policy.rules, loadReportExtras(ctx, args.projectDir ?? PROJECT_DIR)));
+        return policy.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+    } catch (e) {
+        if (!isConfigError(e)) throw e;
+        log(e.message);
+        return 2;
+    } finally {
+        await (session ?? await pending.catch(() => undefined))?.close();
+    }
 }
 
 if (require.main === module) {
-    let args: PlanArgs;
+    let command: ReturnType<typeof parseCommand>;
     try {
-        args = parse(process.argv.slice(2));
+        command = parseCommand(process.argv.slice(2));
     } catch (e) {
-        console.error(`plan: ${(e as Error).message}`);
+        console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
         process.exit(2);
     }
-    plan(args).then((code) => process.exit(code), (e: unknown) => {
+    if (command.help) {
+        process.stdout.write(USAGE);
+        process.exit(0);
+    }
+    plan(command.args).then((code) => process.exit(code), (e: unknown) => {
+        // An input error (stack file, stack or policy config) is the user's to fix: its keyed message, no stack trace.
+        if (isConfigError(e)) { console.error(e.message); process.exit(2); }
         console.error(e instanceof Error ? e.stack ?? e.message : String(e));
         process.exit(3);
     });

@@ -5,7 +5,11 @@ export const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** The captured resource graph of one program run, with lookups used by specs, the plan and the policy host. */
 export class Graph {
-    constructor(readonly resources: readonly RecordedResource[]) {}
+    /**
+     * @param notices What loading the run's stack config did differently from the Pulumi CLI, one line each (a secure
+     * value replaced by a placeholder, an ESC environment not resolved: tests/harness/stackConfig.ts); the plan prints them.
+     */
+    constructor(readonly resources: readonly RecordedResource[], readonly notices: readonly string[] = []) {}
 
     get custom(): RecordedResource[] { return this.resources.filter((r) => r.custom); }
     get components(): RecordedResource[] { return this.resources.filter((r) => !r.custom && r.type !== STACK_TYPE); }

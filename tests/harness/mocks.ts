@@ -1,8 +1,10 @@
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as forge from "node-forge";
 import * as pulumi from "@pulumi/pulumi";
 import { MockCallArgs, MockCallResult, MockMonitor, MockResourceArgs, MockResourceResult, Mocks } from "@pulumi/pulumi/runtime/mocks";
-import type { RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
+import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 import { addressAt, mustParseCidr } from "../../components/shared/cidr";
 
 export const MOCK_SUBSCRIPTION_ID = "00000000-0000-0000-0000-00000000a0d5";
@@ -37,6 +39,20 @@ export interface RecordedResource {
 export class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
     readonly errors: Error[] = [];
+    /**
+     * The root stack's outputs as the engine receives them (RegisterResourceOutputs of `pulumi:pulumi:Stack`), in wire
+     * form: secrets and values unknown at preview keep their sentinels (values.ts). Undefined until the program returned.
+     */
+    stackOutputs: Record<string, unknown> | undefined;
+
+    constructor(mocks: Mocks, private readonly onResource?: (r: RecordedResource) => void) {
+        super(mocks);
+    }
+
+    override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, resp: unknown) => void): void {
+        if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") this.stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        super.registerResourceOutputs(req, callback);
+    }
 
     override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, resp: RegisterResourceResponse | undefined) => void): Promise<void> {
         const propertyDependencies: Record<string, string[]> = {};
@@ -64,6 +80,7 @@ export class RecordingMonitor extends MockMonitor {
                 entry.urn = resp.getUrn();
                 entry.id = resp.getId() === "" ? null : resp.getId();
                 entry.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                this.onResource?.(entry);
             }
             callback(err, resp);
         });
@@ -205,17 +222,38 @@ function stableHex(seed: string, length: number): string {
 }
 
 /**
- * One real RSA key per process: code under test parses PEMs (the gateway's PFX), so the mock key must be genuine.
- * Generated lazily and reused, because key generation is the slow part.
+ * One real RSA key: code under test parses PEMs (the gateway's PFX), so the mock key must be genuine. Generating a
+ * 2048-bit key is ~0.3 s of CPU (profiled: a sixth of a prod program run), so it is generated once per checkout and
+ * kept in node_modules/.cache (a throwaway key that only ever signs mock certificates), and reused per process.
  */
 let realKeyPem: string | undefined;
-function realPrivateKeyPem(): string {
-    realKeyPem ??= crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+export function mockRsaKeyPem(): string {
+    if (realKeyPem !== undefined) return realKeyPem;
+    const file = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "..", "..", ".cache", "ahds-mocks", "rsa-2048.pem");
+    try {
+        realKeyPem = fs.readFileSync(file, "utf8");
+    } catch {
+        realKeyPem = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, realKeyPem, { mode: 0o600 });
+        fs.renameSync(tmp, file);
+    }
     return realKeyPem;
 }
 
 /** A genuine self-signed certificate for the given key and common name, fixed validity (what tls:SelfSignedCert returns). */
 export function selfSignedPem(privateKeyPem: string, commonName: string): string {
+    // Deterministic (fixed serial and validity, PKCS#1 v1.5 signature), so made once per key and name: forge signs in
+    // JavaScript, ~0.1 s per certificate (profiled: 1.5 s of the suites' CPU).
+    const key = `${commonName}\0${privateKeyPem}`;
+    let pem = selfSigned.get(key);
+    if (pem === undefined) selfSigned.set(key, pem = makeSelfSignedPem(privateKeyPem, commonName));
+    return pem;
+}
+const selfSigned = new Map<string, string>();
+
+function makeSelfSignedPem(privateKeyPem: string, commonName: string): string {
     const key = forge.pki.privateKeyFromPem(privateKeyPem);
     const cert = forge.pki.createCertificate();
     cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
@@ -236,11 +274,11 @@ function extraOutputs(a: MockResourceArgs, name: string, subnets: Map<string, st
             return {
                 publicKeyOpenssh: `ssh-rsa AAAAB3NzaC1yc2E${stableHex(a.name, 40)} generated`,
                 privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${stableHex(a.name + "k", 64)}\n-----END OPENSSH PRIVATE KEY-----\n`,
-                privateKeyPem: realPrivateKeyPem(),
+                privateKeyPem: mockRsaKeyPem(),
             };
         case "tls:index/selfSignedCert:SelfSignedCert": {
             const subject = (a.inputs["subject"] ?? {}) as Record<string, unknown>;
-            const keyPem = typeof a.inputs["privateKeyPem"] === "string" ? a.inputs["privateKeyPem"] : realPrivateKeyPem();
+            const keyPem = typeof a.inputs["privateKeyPem"] === "string" ? a.inputs["privateKeyPem"] : mockRsaKeyPem();
             return { certPem: selfSignedPem(keyPem, String(subject["commonName"] ?? "localhost")) };
         }
         case "azure-native:apimanagement:ApiManagementService":

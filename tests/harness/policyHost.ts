@@ -2,7 +2,6 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
-import Ajv from "ajv";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
@@ -11,6 +10,7 @@ import { EngineService, IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_p
 import * as epb from "@pulumi/pulumi/proto/engine_pb";
 import { Graph } from "./graph";
 import { transpiledPack } from "./packBuild";
+import { policyConfigSource, readPolicyConfigFile, reconcilePolicyConfig } from "./policyConfig";
 import { RecordedResource } from "./mocks";
 import { PROJECT_DIR } from "./stackConfig";
 
@@ -50,14 +50,60 @@ export function deferredAtPreview(v: Violation): string | undefined {
 export interface PolicySummary {
     pack: string;
     version: string;
+    /** How many policies the pack serves. */
     policies: number;
     violations: Violation[];
+    /** Every policy of the pack as GetAnalyzerInfo described it, so a report can join violations to rule metadata. */
+    rules: PolicyInfo[];
 }
 
+export type PolicySeverity = "low" | "medium" | "high" | "critical";
+const SEVERITIES: Partial<Record<apb.PolicySeverity, PolicySeverity>> = {
+    [apb.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+    [apb.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+    [apb.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+    [apb.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+/** The external controls a policy mirrors, as the pack sends them (framework reference and tags). */
+export interface PolicyControls {
+    /** HITRUST CSF control ids: the policy's compliance framework reference (`"01.m, 09.y"`), when that framework is HITRUST. */
+    hitrust: string[];
+    /** Azure Policy definition ids: the policy's `azure-policy:<id>` tags. */
+    azurePolicy: string[];
+    /** Checkov check ids: the policy's `checkov:<id>` tags. */
+    checkov: string[];
+}
+
+/** One policy as GetAnalyzerInfo describes it (what the engine knows of a rule, without the pack's code). */
 export interface PolicyInfo {
     name: string;
+    description: string;
     enforcementLevel: EnforcementLevel;
+    /** Undefined when the pack leaves it unspecified. */
+    severity?: PolicySeverity;
+    /** The policy's remediationSteps; undefined when it gives none. */
+    remediation?: string;
+    controls: PolicyControls;
+    /** Type keys (`<module>:<Type>`, `*` = every azure-native type) the policy reads: its `type:` tags (policy/rules/define.ts). */
+    types: string[];
     configSchema?: { properties: Record<string, unknown>; required: string[] };
+}
+
+/** The `type:<module>:<Type>` tags the pack puts on each policy (policy/rules/define.ts), as type keys. */
+export function typesFromTags(tags: readonly string[]): string[] {
+    return tags.filter((t) => t.startsWith("type:")).map((t) => t.slice("type:".length)).filter((t) => t !== "");
+}
+
+/** The controls a policy's framework and tags name (see PolicyControls). */
+function policyControls(p: apb.PolicyInfo): PolicyControls {
+    const framework = p.getFramework();
+    const tagged = (prefix: string) => p.getTagsList().filter((t) => t.startsWith(prefix)).map((t) => t.slice(prefix.length)).filter((id) => id !== "");
+    return {
+        hitrust: framework !== undefined && /hitrust/i.test(framework.getName()) ? framework.getReference().split(",").map((id) => id.trim()).filter((id) => id !== "") : [],
+        azurePolicy: tagged("azure-policy:"),
+        checkov: tagged("checkov:"),
+    };
 }
 
 function unary<Req, Res>(call: (req: Req, cb: (err: grpc.ServiceError | null, res: Res) => void) => unknown, req: Req): Promise<Res> {
@@ -127,9 +173,15 @@ export class PolicyHost {
             version: info.getVersion(),
             policies: info.getPoliciesList().map((p) => {
                 const schema = p.getConfigschema();
+                const severity = SEVERITIES[p.getSeverity()];
                 return {
                     name: p.getName(),
+                    description: p.getDescription(),
                     enforcementLevel: LEVELS[p.getEnforcementlevel()],
+                    ...(severity !== undefined ? { severity } : {}),
+                    ...(p.getRemediationSteps() !== "" ? { remediation: p.getRemediationSteps() } : {}),
+                    controls: policyControls(p),
+                    types: typesFromTags(p.getTagsList()),
                     ...(schema !== undefined ? { configSchema: { properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>, required: schema.getRequiredList() } } : {}),
                 };
             }),
@@ -142,39 +194,15 @@ export class PolicyHost {
      * the policy's default) and properties = configSchema defaults overlaid by the file, validated by JSON Schema.
      */
     async configure(policies: PolicyInfo[], file: Record<string, unknown>): Promise<Map<string, EnforcementLevel>> {
-        const known = new Set(policies.map((p) => p.name));
-        const problems: string[] = [];
-        for (const k of Object.keys(file)) if (k !== "all" && k !== "environments" && !known.has(k)) problems.push(`"${k}" is not a policy in this pack`);
-        const all = file["all"];
-        const isLevel = (v: unknown): v is EnforcementLevel => typeof v === "string" && v in PROTO_LEVELS;
-        if (all !== undefined && !isLevel(all)) problems.push(`"all" must be an enforcement level, got ${JSON.stringify(all)}`);
-        const ajv = new Ajv({ useDefaults: true, strict: false, allErrors: true });
+        // Reconciled and validated apart (policyConfig.ts), every problem by file, policy and setting.
+        const { levels, properties } = reconcilePolicyConfig(policies, file, policyConfigSource(file) ?? "policy pack config");
         const req = new apb.ConfigureAnalyzerRequest();
-        const levels = new Map<string, EnforcementLevel>();
         for (const p of policies) {
-            const entry = file[p.name];
-            let level: EnforcementLevel = isLevel(all) ? all : p.enforcementLevel;
-            let props: Record<string, unknown> = {};
-            if (isLevel(entry)) level = entry;
-            else if (typeof entry === "object" && entry !== null) {
-                const { enforcementLevel, ...rest } = entry as Record<string, unknown>;
-                if (enforcementLevel !== undefined) {
-                    if (isLevel(enforcementLevel)) level = enforcementLevel;
-                    else problems.push(`${p.name}.enforcementLevel ${JSON.stringify(enforcementLevel)} is not an enforcement level`);
-                }
-                props = rest;
-            } else if (entry !== undefined) problems.push(`${p.name}: expected an enforcement level or an object`);
-            if (p.configSchema !== undefined) {
-                const validate = ajv.compile({ type: "object", properties: p.configSchema.properties, required: p.configSchema.required });
-                if (!validate(props)) problems.push(...(validate.errors ?? []).map((e) => `${p.name}${e.instancePath}: ${e.message ?? "invalid"}`));
-            }
             const pc = new apb.PolicyConfig();
-            pc.setEnforcementlevel(PROTO_LEVELS[level]);
-            pc.setProperties(Struct.fromJavaScript(props as Parameters<typeof Struct.fromJavaScript>[0]));
+            pc.setEnforcementlevel(PROTO_LEVELS[levels.get(p.name) ?? p.enforcementLevel]);
+            pc.setProperties(Struct.fromJavaScript((properties.get(p.name) ?? {}) as Parameters<typeof Struct.fromJavaScript>[0]));
             req.getPolicyconfigMap().set(p.name, pc);
-            levels.set(p.name, level);
         }
-        if (problems.length > 0) throw new Error(`invalid policy pack config:\n  ${problems.join("\n  ")}`);
         await unary<apb.ConfigureAnalyzerRequest, Empty>((q, cb) => this.client.configure(q, cb), req);
         return levels;
     }
@@ -247,6 +275,15 @@ export class PolicyHost {
         };
     }
 
+    peakRssKb(): number | undefined {
+        try {
+            const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+            return m?.[1] !== undefined ? Number(m[1]) : undefined;
+        } catch {
+            return undefined;
+        }
+    }
+
     async close(): Promise<void> {
         this.client.close();
         this.child.kill();
@@ -277,6 +314,8 @@ export interface PolicySession {
     /** AnalyzeStack over the whole set (stack-level rules). */
     analyzeStack(resources: readonly RecordedResource[]): Promise<Violation[]>;
     engineLog: string[];
+    /** The pack process's peak resident memory so far, in kB (Linux /proc; undefined elsewhere). */
+    peakRssKb(): number | undefined;
     close(): Promise<void>;
 }
 
@@ -286,20 +325,19 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
     const host = await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
     try {
         const info = await host.info();
-        const file = opts.configFile !== undefined ? JSON.parse(fs.readFileSync(opts.configFile, "utf8")) as Record<string, unknown> : {};
+        const file = opts.configFile !== undefined ? readPolicyConfigFile(opts.configFile) : {};
         await host.configure(info.policies, file);
         await host.configureStack(opts.project, opts.stack, opts.preview);
         return {
             pack: info.name,
             version: info.version,
             policies: info.policies,
-            analyze: async (resources) => {
-                const out: Violation[] = [];
-                for (const r of resources) out.push(...await host.analyze(r));
-                return out;
-            },
+            // Every request is sent at once and the answers kept in resource order: the pack evaluates one while this
+            // process serializes the next (one at a time, each waited for, was a third of the plan's analyze phase).
+            analyze: async (resources) => (await Promise.all(resources.map((r) => host.analyze(r)))).flat(),
             analyzeStack: (resources) => host.analyzeStack(resources),
             engineLog: host.engineLog,
+            peakRssKb: () => host.peakRssKb(),
             close: () => host.close(),
         };
     } catch (e) {
@@ -326,12 +364,32 @@ export function sharedPolicySession(stack: string, preview: boolean): Promise<Po
     const key = `${stack}:${preview}`;
     let s = sharedSessions.get(key);
     if (s === undefined) {
-        s = openPolicySession(sharedSessionOptions(stack, preview));
+        s = openPolicySession(sharedSessionOptions(stack, preview)).then(memoized);
         // A start-up failure surfaces where the session is awaited; don't let it become an unhandled rejection first.
         s.catch(() => undefined);
         sharedSessions.set(key, s);
     }
     return s;
+}
+
+/**
+ * A session that answers each resource (by object identity) and each resource list once: suites that evaluate the same
+ * shared graph (the plan CLI spec, the report spec, the conformance suite) share one evaluation instead of sending it
+ * again. Mutated graphs are copies (policyMutations.spec.ts), so they are always sent. Answers are copied out.
+ */
+function memoized(session: PolicySession): PolicySession {
+    const perResource = new WeakMap<RecordedResource, Promise<Violation[]>>();
+    const perList = new WeakMap<readonly RecordedResource[], Promise<Violation[]>>();
+    const once = <K extends object>(memo: WeakMap<K, Promise<Violation[]>>, key: K, send: () => Promise<Violation[]>) => {
+        let p = memo.get(key);
+        if (p === undefined) memo.set(key, p = send());
+        return p.then((vs) => [...vs]);
+    };
+    return {
+        ...session,
+        analyze: async (resources) => (await Promise.all(resources.map((r) => once(perResource, r, () => session.analyze([r]))))).flat(),
+        analyzeStack: (resources) => once(perList, resources, () => session.analyzeStack(resources)),
+    };
 }
 
 export async function closeSharedPolicySessions(): Promise<void> {
@@ -344,7 +402,33 @@ export async function closeSharedPolicySessions(): Promise<void> {
 export async function evaluateInSession(session: PolicySession, graph: Graph): Promise<PolicySummary & { engineLog: string[] }> {
     const logStart = session.engineLog.length;
     const violations = [...await session.analyze(graph.resources), ...await session.analyzeStack(graph.resources)];
-    return { pack: session.pack, version: session.version, policies: session.policies.length, violations, engineLog: session.engineLog.slice(logStart) };
+    return summarize(session, violations, logStart);
+}
+
+/** The plan's policy section from a session's answers; the pack's log lines from `logStart` on. */
+export function summarize(session: PolicySession, violations: Violation[], logStart = 0): PolicySummary & { engineLog: string[] } {
+    return { pack: session.pack, version: session.version, policies: session.policies.length, violations, rules: session.policies, engineLog: session.engineLog.slice(logStart) };
+}
+
+/**
+ * plan()'s session in suites: a shared one when the options are those of a shared session (its `close` then leaves it
+ * open for the other suites), otherwise a new one. A config file of another stack whose content is byte-identical to a
+ * shared stack's (a stack `npm run new-stack` wrote from that stack's profile) borrows that stack's session when it is
+ * open already: the pack is configured with the same settings; only the stack name ConfigureStack carried differs, and
+ * no rule reads it (tests/newStack.spec.ts holds that).
+ */
+export async function sharedOrOwnSession(opts: EvaluateOptions): Promise<PolicySession> {
+    if (path.resolve(opts.packDir) !== POLICY_DIR || opts.configFile === undefined || opts.project !== "ahds") return openPolicySession(opts);
+    if (path.resolve(opts.configFile) === policyConfigFile(opts.stack)) return borrowSharedSession(opts.stack, opts.preview);
+    const content = fs.readFileSync(opts.configFile, "utf8");
+    const twin = [...sharedSessions.keys()].map((k) => k.split(":")).find(([stack, preview]) =>
+        preview === String(opts.preview) && stack !== undefined && fs.existsSync(policyConfigFile(stack)) && fs.readFileSync(policyConfigFile(stack), "utf8") === content);
+    return twin?.[0] !== undefined ? borrowSharedSession(twin[0], opts.preview) : openPolicySession(opts);
+}
+
+/** A shared session whose `close` leaves it open (for callers that close what they are given, such as plan()). */
+export async function borrowSharedSession(stack: string, preview: boolean): Promise<PolicySession> {
+    return { ...await sharedPolicySession(stack, preview), close: async () => undefined };
 }
 
 /** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
@@ -361,8 +445,11 @@ export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Pro
  * evaluatePolicies for suites: when the options are those of a shared session (this repo's pack and the stack's own
  * config), evaluates in that session instead of starting another pack process.
  */
-export function evaluateShared(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
-    const shared = sharedSessionOptions(opts.stack, opts.preview);
-    const same = path.resolve(opts.packDir) === path.resolve(shared.packDir) && opts.configFile !== undefined && path.resolve(opts.configFile) === path.resolve(shared.configFile ?? "") && opts.project === shared.project;
-    return same ? sharedPolicySession(opts.stack, opts.preview).then((s) => evaluateInSession(s, graph)) : evaluatePolicies(graph, opts);
+export async function evaluateShared(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    const session = await sharedOrOwnSession(opts);
+    try {
+        return await evaluateInSession(session, graph);
+    } finally {
+        await session.close();
+    }
 }
