@@ -1,10 +1,9 @@
 /**
- * `npm run plan -- --stack <dev|prod> [--json FILE] [--mermaid FILE] [--mode preview|update] [--project-dir DIR]`
+ * The offline plan (`npm run plan`: the command line is cli.ts).
  *
  * Offline preview: runs index.ts for the stack under the Pulumi mocks harness, then evaluates the policy pack in
  * policy/ exactly as the engine does (separate process, analyzer gRPC). Needs no Azure credentials and no Pulumi CLI.
  * `--project-dir deploy` plans another program of the repository (its Pulumi.yaml, Pulumi.<stack>.yaml and index.ts).
- * Exit codes: 0 = no mandatory violation, 1 = mandatory violations, 2 = invalid config or usage, 3 = unexpected error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,7 +14,7 @@ import { EvaluateOptions, PolicySession, Violation, openPolicySession, summarize
 import { loadProgramModule, runProgram } from "../../tests/harness/run";
 import { PROJECT_DIR, loadStackConfig } from "../../tests/harness/stackConfig";
 import { loadReportExtras, renderReport } from "../report";
-import { PlanArgs, USAGE, parseCommand } from "./args";
+import { PlanArgs } from "./args";
 import { planEstimates } from "./estimates";
 import { toPlanJson } from "./json";
 import { toMermaid } from "./mermaid";
@@ -49,8 +48,8 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
     const elapsed = () => Date.now() - started;
     const stackFileOpts = { ...(args.stackFile !== undefined ? { stackFile: args.stackFile } : {}), ...(args.projectDir !== undefined ? { projectDir: args.projectDir } : {}) };
     const program = args.program ?? (args.projectDir !== undefined ? path.join(args.projectDir, "index.ts") : undefined);
-    // The inputs first, before any process starts: the stack file (its project name configures the pack) and the
-    // policy config's syntax (the pack validates its settings at Configure, before the program runs).
+    // The inputs first, before the pack is configured: the stack file (its project name configures the pack) and the
+    // policy config's syntax (the pack validates its settings at Configure, which completes before the program runs).
     let stackConfig: ReturnType<typeof loadStackConfig>;
     try {
         stackConfig = loadStackConfig(args.stack, stackFileOpts);
@@ -61,13 +60,14 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
         return 2;
     }
     let packReady = 0;
+    let logStart = 0;
     const pending = openSession({
         packDir: args.policyPack,
         project: stackConfig.project,
         stack: args.stack,
         preview: args.mode === "preview",
         ...(args.policyConfig !== undefined ? { configFile: args.policyConfig } : {}),
-    }).then((s) => { packReady = elapsed(); return s; });
+    }).then((s) => { packReady = elapsed(); logStart = s.engineLog.length; return s; });
     // Nothing may reject unobserved while the program's modules load; the rejection is rethrown where it is awaited.
     pending.catch(() => undefined);
     let session: PolicySession | undefined;
@@ -75,22 +75,30 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
         loadProgramModule(program);
         const load = elapsed();
         session = await pending;
-        const programStart = elapsed();
-        // Each resource is analyzed as soon as its registration is answered, while the program goes on (as the engine
-        // hands registrations to the analyzers); a runner that ignores onResource (a shared test run) is analyzed after.
-        const logStart = session.engineLog.length;
         const live = session;
+        const programStart = elapsed();
+        // Each resource is analyzed as soon as its registration is answered, while the program goes on, as the engine
+        // hands registrations to the analyzers; a runner that ignores onResource (a shared test run) is analyzed after.
         const analyses = new Map<RecordedResource, Promise<Violation[]>>();
-        const onResource = (r: RecordedResource) => { analyses.set(r, live.analyze([r])); };
+        const onResource = (r: RecordedResource) => {
+            const p = live.analyze([r]);
+            p.catch(() => undefined);
+            analyses.set(r, p);
+        };
         const run = await runner({ stack: args.stack, preview: args.mode === "preview", ...(program !== undefined ? { program } : {}), ...stackFileOpts, onResource });
         if (run.error !== undefined) {
             await Promise.allSettled(analyses.values());
             throw run.error;
         }
         const programEnd = elapsed();
-        const violations = (await Promise.all(run.graph.resources.map((r) => analyses.get(r) ?? live.analyze([r])))).flat();
+        const resourceLevel = Promise.all(run.graph.resources.map((r) => analyses.get(r) ?? live.analyze([r])));
+        // AnalyzeStack goes out now, behind the last Analyze calls (the pack answers in turn; no stack rule reads a
+        // resource rule's result), so this process builds the request while the pack works through the backlog.
+        const stackLevel = session.analyzeStack(run.graph.resources);
+        stackLevel.catch(() => undefined);
+        const violations = (await resourceLevel).flat();
         const analyzed = elapsed();
-        violations.push(...await session.analyzeStack(run.graph.resources));
+        violations.push(...await stackLevel);
         const policy = summarize(session, violations, logStart);
         const ctx: PlanContext = {
             project: run.stackConfig.project, stack: args.stack, mode: args.mode, graph: run.graph, policy, outputs: run.stackOutputs ?? {}, estimates: planEstimates(run.graph),
@@ -112,24 +120,4 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
     } finally {
         await (session ?? await pending.catch(() => undefined))?.close();
     }
-}
-
-if (require.main === module) {
-    let command: ReturnType<typeof parseCommand>;
-    try {
-        command = parseCommand(process.argv.slice(2));
-    } catch (e) {
-        console.error(`plan: ${e instanceof Error ? e.message : String(e)}`);
-        process.exit(2);
-    }
-    if (command.help) {
-        process.stdout.write(USAGE);
-        process.exit(0);
-    }
-    plan(command.args).then((code) => process.exit(code), (e: unknown) => {
-        // An input error (stack file, stack or policy config) is the user's to fix: its keyed message, no stack trace.
-        if (isConfigError(e)) { console.error(e.message); process.exit(2); }
-        console.error(e instanceof Error ? e.stack ?? e.message : String(e));
-        process.exit(3);
-    });
 }

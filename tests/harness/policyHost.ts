@@ -1,4 +1,3 @@
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
@@ -6,10 +5,9 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as apb from "@pulumi/pulumi/proto/analyzer_pb";
-import { EngineService, IEngineServer } from "@pulumi/pulumi/proto/engine_grpc_pb";
-import * as epb from "@pulumi/pulumi/proto/engine_pb";
 import { Graph } from "./graph";
 import { transpiledPack } from "./packBuild";
+import { PackProcess, startPackProcess, stopPackProcess } from "./packProcess";
 import { policyConfigSource, readPolicyConfigFile, reconcilePolicyConfig } from "./policyConfig";
 import { RecordedResource } from "./mocks";
 import { PROJECT_DIR } from "./stackConfig";
@@ -110,11 +108,6 @@ function unary<Req, Res>(call: (req: Req, cb: (err: grpc.ServiceError | null, re
     return new Promise((resolve, reject) => { call(req, (err, res) => (err ? reject(err) : resolve(res))); });
 }
 
-/** Locates @pulumi/pulumi's policy-pack launcher, as the engine's nodejs analyzer plugin does. */
-function runPolicyPackEntry(): string {
-    return path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json")), "cmd", "run-policy-pack");
-}
-
 /**
  * A policy pack running as its own process, driven over the analyzer gRPC protocol.
  * Lifecycle mirrors the engine: start `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>` with the pack
@@ -123,47 +116,28 @@ function runPolicyPackEntry(): string {
  */
 export class PolicyHost {
     private constructor(
-        private readonly child: ChildProcess,
-        private readonly engine: grpc.Server,
+        private readonly pack: PackProcess,
         private readonly client: AnalyzerClient,
-        readonly engineLog: string[],
     ) {}
 
-    static async start(packDir: string, timeoutMs = 120_000): Promise<PolicyHost> {
-        const engineLog: string[] = [];
-        // A minimal Engine service for the pack's log calls; the real engine serves the same interface.
-        const engine = new grpc.Server();
-        const impl: IEngineServer = {
-            log: (call, cb) => { engineLog.push(`${call.request.getSeverity()}: ${call.request.getMessage()}`); cb(null, new Empty()); },
-            getRootResource: (_call, cb) => cb(null, new epb.GetRootResourceResponse()),
-            setRootResource: (_call, cb) => cb(null, new epb.SetRootResourceResponse()),
-            startDebugging: (_call, cb) => cb(null, new Empty()),
-            requirePulumiVersion: (_call, cb) => cb(null, new epb.RequirePulumiVersionResponse()),
-        };
-        engine.addService(EngineService, impl);
-        const enginePort = await new Promise<number>((resolve, reject) =>
-            engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))));
+    /** Connects to a started pack process (packProcess.ts) once it serves. */
+    static async connect(pack: PackProcess): Promise<PolicyHost> {
+        try {
+            const port = await pack.port;
+            const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 1024 * 1024 * 400 });
+            return new PolicyHost(pack, client);
+        } catch (e) {
+            await stopPackProcess(pack);
+            throw e;
+        }
+    }
 
-        const child = spawn(process.execPath, [runPolicyPackEntry(), `127.0.0.1:${enginePort}`, "."], {
-            cwd: packDir,
-            stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, TS_NODE_PROJECT: path.join(packDir, "tsconfig.json") },
-        });
-        let stderr = "";
-        child.stderr?.on("data", (d: Buffer) => { stderr += d.toString(); });
-        const port = await new Promise<number>((resolve, reject) => {
-            let out = "";
-            const timer = setTimeout(() => reject(new Error(`policy pack did not print its port within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
-            child.stdout?.on("data", (d: Buffer) => {
-                out += d.toString();
-                const line = out.split("\n")[0]?.trim() ?? "";
-                if (out.includes("\n") && /^\d+$/.test(line)) { clearTimeout(timer); resolve(Number(line)); }
-            });
-            child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`policy pack exited with code ${code} before serving\n${stderr}`)); });
-        });
-        child.removeAllListeners("exit");
-        const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { "grpc.max_receive_message_length": 1024 * 1024 * 400 });
-        return new PolicyHost(child, engine, client, engineLog);
+    static async start(packDir: string, timeoutMs = 120_000): Promise<PolicyHost> {
+        return PolicyHost.connect(await startPackProcess(packDir, timeoutMs));
+    }
+
+    get engineLog(): string[] {
+        return this.pack.engineLog;
     }
 
     async info(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
@@ -223,20 +197,32 @@ export class PolicyHost {
         return o;
     }
 
-    /** Remediate then Analyze one resource with its inputs, as the engine's step generator does. */
+    /**
+     * Remediate then Analyze one resource with its inputs, as the engine's step generator does: Analyze sees the
+     * properties as remediated. Both are sent at once, the Analyze with the inputs as registered, which is what the
+     * engine sends when no remediation changes them (this pack has none); when one does, Analyze is sent again with the
+     * remediated properties and only that answer counts. (One round trip instead of two per resource: the plan
+     * process is busy running the program while the answers come back.)
+     */
     async analyze(r: RecordedResource): Promise<Violation[]> {
-        const req = new apb.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setUrn(r.urn);
-        req.setProperties(Struct.fromJavaScript(r.inputs as Parameters<typeof Struct.fromJavaScript>[0]));
-        req.setOptions(PolicyHost.options(r));
-        const remediated = await unary<apb.AnalyzeRequest, apb.RemediateResponse>((q, cb) => this.client.remediate(q, cb), req);
-        for (const rem of remediated.getRemediationsList()) {
-            const props = rem.getProperties();
-            if (props !== undefined) req.setProperties(props);
-        }
-        const res = await unary<apb.AnalyzeRequest, apb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
+        const request = (props: Struct) => {
+            const req = new apb.AnalyzeRequest();
+            req.setType(r.type);
+            req.setName(r.name);
+            req.setUrn(r.urn);
+            req.setProperties(props);
+            req.setOptions(PolicyHost.options(r));
+            return req;
+        };
+        const registered = request(Struct.fromJavaScript(r.inputs as Parameters<typeof Struct.fromJavaScript>[0]));
+        const analyze = (req: apb.AnalyzeRequest) => unary<apb.AnalyzeRequest, apb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
+        const remediating = unary<apb.AnalyzeRequest, apb.RemediateResponse>((q, cb) => this.client.remediate(q, cb), registered);
+        const optimistic = analyze(registered);
+        // Settled before it is awaited below (or dropped when a remediation changed the properties).
+        optimistic.catch(() => undefined);
+        let remediatedProps: Struct | undefined;
+        for (const rem of (await remediating).getRemediationsList()) remediatedProps = rem.getProperties() ?? remediatedProps;
+        const res = remediatedProps === undefined ? await optimistic : await analyze(request(remediatedProps));
         // Resource-level diagnostics come back without a URN: the engine attributes them to the resource analyzed.
         return res.getDiagnosticsList().map((d) => this.violation(d, r.urn));
     }
@@ -277,7 +263,7 @@ export class PolicyHost {
 
     peakRssKb(): number | undefined {
         try {
-            const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+            const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${this.pack.child.pid}/status`, "utf8"));
             return m?.[1] !== undefined ? Number(m[1]) : undefined;
         } catch {
             return undefined;
@@ -286,8 +272,7 @@ export class PolicyHost {
 
     async close(): Promise<void> {
         this.client.close();
-        this.child.kill();
-        await new Promise<void>((r) => this.engine.tryShutdown(() => r()));
+        await stopPackProcess(this.pack);
     }
 }
 
@@ -299,6 +284,8 @@ export interface EvaluateOptions {
     preview: boolean;
     /** Start the pack from its TypeScript sources, type-checked at start as the engine's launcher does (slower). @default false (transpiled, packBuild.ts) */
     typeCheckAtStart?: boolean;
+    /** The pack's process, already started for `packDir` (the plan CLI starts it before loading the program). @default started here */
+    process?: Promise<PackProcess>;
 }
 
 /**
@@ -322,7 +309,8 @@ export interface PolicySession {
 /** Starts the pack, then GetAnalyzerInfo → Configure (with the stack's config file) → ConfigureStack, as the engine does. */
 export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySession> {
     // The pack as JavaScript (tests/harness/packBuild.ts): the launcher would otherwise type-check it at every start.
-    const host = await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
+    const host = opts.process !== undefined ? await PolicyHost.connect(await opts.process)
+        : await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
     try {
         const info = await host.info();
         const file = opts.configFile !== undefined ? readPolicyConfigFile(opts.configFile) : {};
