@@ -1,8 +1,8 @@
-import * as child_process from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runBash } from "./harness/bash";
 import { expect } from "chai";
 import { BulkLoader, BulkLoaderArgs, packageSourceFqdns } from "../components/bulkLoader";
 import { packageUploadScript } from "../components/shared/blobUpload";
@@ -567,7 +567,7 @@ describe("BulkLoader component", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         /** Stub `curl`: the token request, the download (`-o FILE` gets `content`), the Put Blob (status sequence); `sleep` returns at once. */
-        function runScript(script: string, content: string, statuses: string[], downloadFails = false): { code: number; calls: string[]; uploaded: string; stderr: string } {
+        async function runScript(script: string, content: string, statuses: string[], downloadFails = false): Promise<{ code: number; calls: string[]; uploaded: string; stderr: string }> {
             const bin = path.join(dir, "bin");
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
@@ -584,15 +584,15 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
 `, { mode: 0o755 });
             fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
             for (const f of ["calls", "uploaded"]) fs.writeFileSync(path.join(dir, f), "");
-            const r = child_process.spawnSync("bash", ["-c", script], { env: { ...process.env, PATH: `${bin}:${process.env["PATH"] ?? ""}` }, encoding: "utf8" });
-            return { code: r.status ?? -1, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), uploaded: fs.readFileSync(path.join(dir, "uploaded"), "utf8"), stderr: r.stderr };
+            const r = await runBash(script, bin);
+            return { code: r.code, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), uploaded: fs.readFileSync(path.join(dir, "uploaded"), "utf8"), stderr: r.stderr };
         }
         const zip = "PK\u0003\u0004 not really a zip";
         const sha = crypto.createHash("sha256").update(zip).digest("hex");
         const script = (digest: string) => packageUploadScript("stahdsdevblkabc12", "function-packages", { sourceUrl: PACKAGE_URL, sha256: digest, name: "fhir-loader.zip", contentType: "application/zip" }, "BulkLoader", "core.windows.net", 3, 2);
 
-        it("downloads over HTTPS only, checks the digest and PUTs the file with the VM identity's token, retrying until RBAC has propagated", () => {
-            const r = runScript(script(sha), zip, ["403", "201"]);
+        it("downloads over HTTPS only, checks the digest and PUTs the file with the VM identity's token, retrying until RBAC has propagated", async () => {
+            const r = await runScript(script(sha), zip, ["403", "201"]);
             expect(r.code, r.stderr).to.equal(0);
             const download = r.calls.find((c) => c.includes(PACKAGE_URL)) ?? "";
             expect(download).to.include("--proto =https").and.include("--proto-redir =https").and.include("--tlsv1.2");
@@ -602,18 +602,18 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
             expect(r.uploaded).to.equal(zip);
         });
 
-        it("refuses a download whose SHA-256 differs, without writing anything", () => {
-            const r = runScript(script("0".repeat(64)), zip, []);
+        it("refuses a download whose SHA-256 differs, without writing anything", async () => {
+            const r = await runScript(script("0".repeat(64)), zip, []);
             expect(r.code).to.not.equal(0);
             expect(r.stderr).to.include(`is ${sha}, expected ${"0".repeat(64)}: not uploaded`);
             expect(r.calls.filter((c) => c.includes("-X PUT"))).to.have.length(0);
         });
 
-        it("fails (so pulumi up fails) when the package cannot be downloaded or written", () => {
-            const noDownload = runScript(script(sha), zip, [], true);
+        it("fails (so pulumi up fails) when the package cannot be downloaded or written", async () => {
+            const noDownload = await runScript(script(sha), zip, [], true);
             expect(noDownload.code).to.not.equal(0);
             expect(noDownload.stderr).to.include(`could not download ${PACKAGE_URL}`);
-            const noWrite = runScript(script(sha), zip, ["403", "403", "403"]);
+            const noWrite = await runScript(script(sha), zip, ["403", "403", "403"]);
             expect(noWrite.code).to.not.equal(0);
             expect(noWrite.stderr).to.include("could not upload fhir-loader.zip");
         });

@@ -1,7 +1,7 @@
-import * as child_process from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runBash } from "./harness/bash";
 import { expect } from "chai";
 import { FhirWorkspace, FhirWorkspaceArgs } from "../components/fhirWorkspace";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
@@ -470,7 +470,7 @@ describe("FhirWorkspace component", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         /** Stub `curl` (records every call, serves a token, answers PUTs with the given status sequence) and `sleep`. */
-        function runScript(script: string, statuses: string[]): { code: number; calls: string[]; bodies: string[]; stderr: string } {
+        async function runScript(script: string, statuses: string[]): Promise<{ code: number; calls: string[]; bodies: string[]; stderr: string }> {
             const bin = path.join(dir, "bin");
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
@@ -482,13 +482,13 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
 `, { mode: 0o755 });
             fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
             for (const f of ["calls", "bodies"]) fs.writeFileSync(path.join(dir, f), "");
-            const r = child_process.spawnSync("bash", ["-c", script], { env: { ...process.env, PATH: `${bin}:${process.env["PATH"] ?? ""}` }, encoding: "utf8" });
-            return { code: r.status ?? -1, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), bodies: fs.readFileSync(path.join(dir, "bodies"), "utf8").trim().split("\n"), stderr: r.stderr };
+            const r = await runBash(script, bin);
+            return { code: r.code, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), bodies: fs.readFileSync(path.join(dir, "bodies"), "utf8").trim().split("\n"), stderr: r.stderr };
         }
 
-        it("PUTs each blob with a bearer token from the VM identity, retrying until RBAC has propagated", () => {
+        it("PUTs each blob with a bearer token from the VM identity, retrying until RBAC has propagated", async () => {
             const content = "{\"fhirVersion\": \"R4\", \"note\": \"it's $(not) `run`\"}";
-            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content }]), ["403", "403", "201"]);
+            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content }]), ["403", "403", "201"]);
             expect(r.code, r.stderr).to.equal(0);
             const puts = r.calls.filter((c) => c.includes("-X PUT"));
             expect(puts).to.have.length(3);
@@ -502,8 +502,8 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
             expect(r.stderr).to.include("attempt 1: HTTP 403");
         });
 
-        it("fails (so pulumi up fails) when the blob cannot be written", () => {
-            const r = runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }], "core.windows.net", 3), ["403", "403", "403", "201"]);
+        it("fails (so pulumi up fails) when the blob cannot be written", async () => {
+            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }], "core.windows.net", 3), ["403", "403", "403", "201"]);
             expect(r.code).to.not.equal(0);
             expect(r.stderr).to.include("could not upload a.json");
             expect(r.calls.filter((c) => c.includes("-X PUT"))).to.have.length(3);

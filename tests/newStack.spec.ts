@@ -1,4 +1,3 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,21 +8,15 @@ import { parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
 import { USAGE, flatConfig, main, parseNewStackArgs, planNewStack, profileDemands, profileFile, readProfile } from "../scripts/newStack";
 import { POLICY_DIR, closeSharedPolicySessions, sharedOrOwnSession, sharedPolicySession } from "./harness/policyHost";
+import { npmRun } from "./harness/npmRun";
 import { PROJECT_DIR } from "./harness/stackConfig";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-new-stack-"));
 const dirOf = (name: string) => { const d = path.join(tmp, name); fs.mkdirSync(d, { recursive: true }); return d; };
 
 /** Runs `npm run new-stack -- <args>` as a user would. */
-function npmNewStack(args: string[]): Promise<{ code: number; out: string }> {
-    return new Promise((resolve) => {
-        const child = spawn("npm", ["run", "--silent", "new-stack", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
-        child.on("close", (code) => resolve({ code: code ?? -1, out }));
-    });
-}
+// The "bad" run goes through npm, as a user types it; the other starts the command npm runs directly.
+const npmNewStack = (args: string[], viaNpm = false) => npmRun("new-stack", args, { viaNpm });
 
 /** main() in-process: exit code and everything it printed. */
 function run(argv: string[]): { code: number; out: string } {
@@ -42,7 +35,7 @@ const BAD_DIR = dirOf("bad");
 // The CLI runs start when mocha loads this file, so their ts-node start-up overlaps the specs that run first; the
 // tests below await them.
 const cliDev = npmNewStack([DEV.name, "--environment", DEV.environment, "--region", "westeurope", "--address-space", DEV.addressSpace, "--dir", DEV.dir]);
-const cliBad = npmNewStack(["Bad_Name", "extra", "--environment", "staging", "--region", "mars", "--address-space", "10.0.0.0/33", "--hub-address-space", "8.8.8.0/24", "--workload", "X", "--bogus", "--dir", BAD_DIR]);
+const cliBad = npmNewStack(["Bad_Name", "extra", "--environment", "staging", "--region", "mars", "--address-space", "10.0.0.0/33", "--hub-address-space", "8.8.8.0/24", "--workload", "X", "--bogus", "--dir", BAD_DIR], true);
 
 // Open (or join) the shared sessions the plans borrow, so they start while other suites run.
 void sharedPolicySession("dev", false).catch(() => undefined);

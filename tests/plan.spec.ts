@@ -1,4 +1,3 @@
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,6 +5,7 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { RULE_METADATA } from "../policy/rules/define";
 import { PlanJson, plan } from "../scripts/plan";
+import { npmRun } from "./harness/npmRun";
 import { PROJECT_DIR } from "./harness/stackConfig";
 import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, deferredAtPreview, policyConfigFile, sharedOrOwnSession } from "./harness/policyHost";
 import { sharedProgramRun } from "./harness/run";
@@ -14,15 +14,7 @@ const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
 
 /** Runs `npm run plan -- <args>` as a user would; resolves exit code and output. */
-function npmPlan(args: string[]): Promise<{ code: number; out: string }> {
-    return new Promise((resolve) => {
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => { out += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { out += d.toString(); });
-        child.on("close", (code) => resolve({ code: code ?? -1, out }));
-    });
-}
+const npmPlan = (args: string[]) => npmRun("plan", args);
 
 /** The lines of a report section: after the line starting with `heading`, up to the next blank line. */
 function section(report: string, heading: string): string[] {

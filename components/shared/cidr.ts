@@ -7,8 +7,15 @@ export interface Cidr {
     readonly prefix: number;
 }
 
-/** Parses an IPv4 CIDR; returns a problem string instead of throwing. */
+/** Parses an IPv4 CIDR; returns a problem string instead of throwing. Results are kept per text (a pure function, called for every subnet check). */
 export function parseCidr(text: string): Cidr | string {
+    let parsed = parsedCidrs.get(text);
+    if (parsed === undefined) parsedCidrs.set(text, parsed = parseCidrText(text));
+    return parsed;
+}
+const parsedCidrs = new Map<string, Cidr | string>();
+
+function parseCidrText(text: string): Cidr | string {
     if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(text)) return "is not a valid CIDR";
     const [addr, prefix] = ipaddr.IPv4.parseCIDR(text);
     const network = ipaddr.IPv4.networkAddressFromCIDR(text);

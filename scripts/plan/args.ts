@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError, ConfigProblem, closestMatch } from "../../lib/keyedConfig";
-import { PROJECT_DIR, missingStackFileProblem, shownPath } from "../../tests/harness/stackConfig";
+import { missingStackFileProblem, shownPath } from "../../tests/harness/stackConfig";
+import { OPTIONS } from "./options";
 
 export interface PlanArgs {
     stack: string;
@@ -44,20 +45,6 @@ Exit codes:
   2  invalid input: usage, stack file, stack config or policy config (every problem listed by key; nothing written)
   3  unexpected error
 `;
-
-const OPTIONS = {
-    stack: { type: "string", default: "dev" },
-    json: { type: "string" },
-    mermaid: { type: "string" },
-    report: { type: "string" },
-    mode: { type: "string", default: "preview" },
-    program: { type: "string" },
-    "stack-file": { type: "string" },
-    "project-dir": { type: "string" },
-    "policy-pack": { type: "string", default: path.join(PROJECT_DIR, "policy") },
-    "policy-pack-config": { type: "string" },
-    help: { type: "boolean", short: "h" },
-} as const;
 
 const HELP_HINT = "(`npm run plan -- --help` lists the options)";
 

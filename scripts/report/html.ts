@@ -16,8 +16,9 @@ const LABELS: Record<ControlResult | Verdict, string> = {
 
 export const badge = (r: ControlResult | Verdict | RuleResult): string => `<span class="badge b-${r}">${esc(LABELS[r])}</span>`;
 
+/** A table; a head of empty cells only (a key/value list) is left out. */
 export const table = (head: string[], rows: string[][], cls = ""): string =>
-    `<table${cls !== "" ? ` class="${cls}"` : ""}><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+    `<table${cls !== "" ? ` class="${cls}"` : ""}>${head.some((h) => h !== "") ? `<thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead>` : ""}<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
 
 export const section = (id: string, title: string, body: string): string => `<section id="${id}"><h2>${esc(title)}</h2>${body}</section>`;
 

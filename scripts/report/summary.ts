@@ -1,5 +1,6 @@
 /** The summary view: what was planned, with which pack and config, and the headline counts. */
 import { deferredAtPreview } from "../../tests/harness/policyHost";
+import { shownPath } from "../../tests/harness/stackConfig";
 import { formatUsd } from "../plan/cost";
 import type { ReportData } from "./data";
 import { badge, esc, section, table } from "./html";
@@ -18,7 +19,7 @@ export function renderSummary(d: ReportData): string {
         ["Commit", extras.commit !== undefined && extras.commit !== "" ? `<code>${esc(extras.commit)}</code>` : `<span class="warn">not recorded (not a git checkout, or git unavailable)</span>`],
         ["Generated", esc(date)],
         ["Policy pack", `${esc(ctx.policy.pack)} <code>${esc(ctx.policy.version)}</code>, ${esc(ctx.policy.policies)} rules`],
-        ["Pack config", ctx.policyConfig !== undefined ? `<code>${esc(ctx.policyConfig)}</code>${extras.policyConfig === undefined ? ` <span class="warn">(not read: exemptions and downgrades are not shown)</span>` : ""}` : "none (every rule at its default level)"],
+        ["Pack config", ctx.policyConfig !== undefined ? `<code>${esc(shownPath(ctx.policyConfig))}</code>${extras.policyConfig === undefined ? ` <span class="warn">(not read: exemptions and downgrades are not shown)</span>` : ""}` : "none (every rule at its default level)"],
     ];
     const cards = [
         card(counts.resources, `resources (+${counts.components} components)`),

@@ -420,8 +420,12 @@ export async function borrowSharedSession(stack: string, preview: boolean): Prom
 }
 
 /** Runs a captured graph through the pack: the whole analyzer conversation, returning the plan's policy section. */
-export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
-    const session = await openPolicySession(opts);
+export function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    return evaluateWith(openPolicySession, graph, opts);
+}
+
+async function evaluateWith(open: (opts: EvaluateOptions) => Promise<PolicySession>, graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    const session = await open(opts);
     try {
         return await evaluateInSession(session, graph);
     } finally {
@@ -433,11 +437,6 @@ export async function evaluatePolicies(graph: Graph, opts: EvaluateOptions): Pro
  * evaluatePolicies for suites: when the options are those of a shared session (this repo's pack and the stack's own
  * config), evaluates in that session instead of starting another pack process.
  */
-export async function evaluateShared(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
-    const session = await sharedOrOwnSession(opts);
-    try {
-        return await evaluateInSession(session, graph);
-    } finally {
-        await session.close();
-    }
+export function evaluateShared(graph: Graph, opts: EvaluateOptions): Promise<PolicySummary & { engineLog: string[] }> {
+    return evaluateWith(sharedOrOwnSession, graph, opts);
 }
