@@ -102,14 +102,14 @@ function main(): void {
         const viaNpm = stack === "prod" ? median(Array.from({ length: Math.min(runs, 3) }, () => planOnce(stack, {}, undefined, true).wallMs)) : undefined;
         console.log(`\nplan --stack ${stack} (${m("resources")} resources): ${s(m("wallMs"))} wall for the plan process (${planCommand().join(" ")})` +
             (viaNpm !== undefined ? `; ${s(viaNpm)} through \`npm run plan\` (npm's own start-up included)` : ""));
-        console.log("  phases (from the plan's start; the pack starts in its own process while this one loads the program):");
+        console.log("  phases (from plan()'s start, after the SDK and the program have loaded; the pack starts first, in its own process):");
         if (stack === "prod") console.log(`    compile (TypeScript, first run only: cold cache ${s(cold.load)} vs warm ${s(m("load"))})  ${s(cold.load - m("load"))}`);
         console.log(`    program modules loaded            ${s(m("load"))}`);
         console.log(`    pack started and configured       ${s(m("packStart"))}`);
         console.log(`    program (registering resources)   ${s(m("program"))}`);
         console.log(`    analyze (every resource)          ${s(m("analyze"))}`);
         console.log(`    stack rules                       ${s(m("stackRules"))}`);
-        console.log(`    plan() total                      ${s(m("total"))}  (the rest of the wall time: npm, node start, SDK load)`);
+        console.log(`    plan() total                      ${s(m("total"))}  (the rest of the wall time: node start, loading the SDK and the program)`);
         console.log(`  peak memory: plan process ${mb(m("planPeakRssKb"))}, pack process ${mb(m("packPeakRssKb"))}`);
         if (stack === "prod") {
             const floorRss = median(floors.map((f) => f.peakRssKb));

@@ -4,6 +4,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "./harness/mocks";
 import { promiseOf, settle } from "./harness/outputs";
 import { runInStack } from "./harness/run";
+import { remediates } from "./harness/policyHost";
 
 describe("harness mocks", () => {
     it("answers getClientConfig with the mock tenant and subscription", async () => {
@@ -30,5 +31,15 @@ describe("harness mocks", () => {
             seen = await settle(rg.managedBy, 100);
         }, { preview: true });
         expect(seen).to.deep.equal({ known: false });
+    });
+});
+
+describe("policy host: when Remediate is sent", () => {
+    // @pulumi/policy runs remediateResource only for policies at level "remediate" (server.js makeRemediateRpcFun):
+    // with none configured so, the answer is empty and the host sends Analyze alone.
+    it("only when some policy is configured at level remediate", () => {
+        expect(remediates(new Map([["a", "mandatory"], ["b", "advisory"], ["c", "disabled"]]))).to.equal(false);
+        expect(remediates(new Map([["a", "mandatory"], ["b", "remediate"]]))).to.equal(true);
+        expect(remediates(new Map())).to.equal(false);
     });
 });

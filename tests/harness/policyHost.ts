@@ -88,6 +88,16 @@ export interface PolicyInfo {
     configSchema?: { properties: Record<string, unknown>; required: string[] };
 }
 
+/**
+ * Whether Remediate can answer anything under these levels: @pulumi/policy runs a policy's remediateResource only at
+ * enforcement level "remediate" (server.js makeRemediateRpcFun skips every other policy, reporting nothing), so with no
+ * policy at that level the answer is empty, and the plan sends Analyze alone (each Remediate was a deserialization of
+ * the resource's properties in the pack for nothing: about a third of its analysis CPU).
+ */
+export function remediates(levels: ReadonlyMap<string, EnforcementLevel>): boolean {
+    return [...levels.values()].includes("remediate");
+}
+
 /** The `type:<module>:<Type>` tags the pack puts on each policy (policy/rules/define.ts), as type keys. */
 export function typesFromTags(tags: readonly string[]): string[] {
     return tags.filter((t) => t.startsWith("type:")).map((t) => t.slice("type:".length)).filter((t) => t !== "");
@@ -115,6 +125,9 @@ function unary<Req, Res>(call: (req: Req, cb: (err: grpc.ServiceError | null, re
  * Remediate/Analyze per resource → AnalyzeStack.
  */
 export class PolicyHost {
+    /** Whether the configured pack can remediate (see remediates); until Configure, assume it can. */
+    private remediating = true;
+
     private constructor(
         private readonly pack: PackProcess,
         private readonly client: AnalyzerClient,
@@ -178,6 +191,7 @@ export class PolicyHost {
             req.getPolicyconfigMap().set(p.name, pc);
         }
         await unary<apb.ConfigureAnalyzerRequest, Empty>((q, cb) => this.client.configure(q, cb), req);
+        this.remediating = remediates(levels);
         return levels;
     }
 
@@ -216,6 +230,8 @@ export class PolicyHost {
         };
         const registered = request(Struct.fromJavaScript(r.inputs as Parameters<typeof Struct.fromJavaScript>[0]));
         const analyze = (req: apb.AnalyzeRequest) => unary<apb.AnalyzeRequest, apb.AnalyzeResponse>((q, cb) => this.client.analyze(q, cb), req);
+        // With no policy at level remediate, Remediate answers nothing (remediates()): the call is skipped.
+        if (!this.remediating) return (await analyze(registered)).getDiagnosticsList().map((d) => this.violation(d, r.urn));
         const remediating = unary<apb.AnalyzeRequest, apb.RemediateResponse>((q, cb) => this.client.remediate(q, cb), registered);
         const optimistic = analyze(registered);
         // Settled before it is awaited below (or dropped when a remediation changed the properties).
