@@ -17,9 +17,10 @@ import {
 } from "./rules/network";
 import { acrNoLocalAuth, acrPrivateOnly } from "./rules/registry";
 import {
-    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, gatewaySubnetViaFirewall, gatewayZoneRedundant, phiDiagnosticsToLaw, phiPrivateEndpointRequired,
-    publicIpOnlyAtEdge, subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected,
+    vnetFlowLogsCoverage,
 } from "./rules/stack";
+import { gatewaySubnetViaFirewall, gatewayZoneRedundant, subnetEgressViaFirewall } from "./rules/stackRouting";
 import {
     storageBlobRecovery, storageBlobVersioning, storageHttpsOnly, storageInfrastructureEncryption, storageLakePrivateEndpoints, storageMinTls, storageNetworkDefaultDeny,
     storageNoCrossTenantReplication, storageNoPublicBlob, storageNoPublicNetworkAccess, storageNoSharedKey,

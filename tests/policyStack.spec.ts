@@ -1,9 +1,10 @@
 import { expect } from "chai";
 import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import {
-    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, gatewaySubnetViaFirewall, gatewayZoneRedundant, phiDiagnosticsToLaw, phiPrivateEndpointRequired,
-    publicIpOnlyAtEdge, subnetEgressViaFirewall, statefulProtected, vnetFlowLogsCoverage,
+    cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected,
+    vnetFlowLogsCoverage,
 } from "../policy/rules/stack";
+import { gatewaySubnetViaFirewall, gatewayZoneRedundant, subnetEgressViaFirewall } from "../policy/rules/stackRouting";
 import { apimManagedIdentityRequiresJwt } from "../policy/rules/apim";
 import { storageBlobVersioning, storageLakePrivateEndpoints } from "../policy/rules/storage";
 import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
