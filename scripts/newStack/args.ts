@@ -1,6 +1,5 @@
 /** new-stack's command line, read option by option; every problem is collected by the option's name. */
 import * as path from "path";
-import { Environment } from "../../components/shared/naming";
 import { PROJECT_DIR } from "../../tests/harness/stackConfig";
 
 /** Pulumi accepts alphanumerics, hyphens, underscores and periods in stack names; this also keeps the name usable in
@@ -12,7 +11,8 @@ export interface Problem { key: string; message: string }
 
 export interface NewStackArgs {
     name: string;
-    environment?: Environment;
+    /** As given; planNewStack checks it names an environment with a profile. */
+    environment?: string;
     region?: string;
     addressSpace?: string;
     hubAddressSpace?: string;
@@ -57,7 +57,7 @@ export function parseNewStackArgs(argv: string[]): { args: NewStackArgs; problem
     const environment = values.environment;
     const args: NewStackArgs = {
         name: names[0] ?? "",
-        ...(environment !== undefined ? { environment: environment as Environment } : {}),
+        ...(environment !== undefined ? { environment } : {}),
         ...(values.region !== undefined ? { region: values.region } : {}),
         ...(values.addressSpace !== undefined ? { addressSpace: values.addressSpace } : {}),
         ...(values.hubAddressSpace !== undefined ? { hubAddressSpace: values.hubAddressSpace } : {}),
