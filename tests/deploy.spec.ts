@@ -276,7 +276,7 @@ describe("delivery as code (deploy/)", () => {
             let log = "";
             const seen: Array<Record<string, unknown>> = [];
             const code = await plan({ stack: DEPLOY_STACK, mode: "update", projectDir: DEPLOY_DIR, json, policyPack: POLICY_DIR, policyConfig: policyConfigFile("dev") }, (s) => { log += s; },
-                { runner: async ({ onResource: _live, ...o }) => { seen.push({ ...o }); return run; }, session: () => borrowSharedSession("dev", false) });
+                { runner: async (o) => { seen.push({ ...o }); return run; }, session: () => borrowSharedSession("dev", false) });
             expect(seen).to.deep.equal([{ stack: DEPLOY_STACK, preview: false, program: path.join(DEPLOY_DIR, "index.ts"), projectDir: DEPLOY_DIR }]);
             const p = JSON.parse(fs.readFileSync(json, "utf8")) as PlanJson;
             expect(code, log).to.equal(0);

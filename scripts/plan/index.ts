@@ -8,9 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isConfigError } from "../../lib/config";
-import { RecordedResource } from "../../tests/harness/mocks";
-import { readPolicyConfigFile } from "../../tests/harness/policyConfig";
-import { EvaluateOptions, PolicySession, Violation, openPolicySession, summarize } from "../../tests/harness/policyHost";
+import { policyConfigSource, readPolicyConfigFile, reconcilePolicyConfig } from "../../tests/harness/policyConfig";
+import { EvaluateOptions, PolicySession, knownAnalyzerInfo, openPolicySession, summarize } from "../../tests/harness/policyHost";
 import { loadProgramModule, runProgram } from "../../tests/harness/run";
 import { PROJECT_DIR, loadStackConfig } from "../../tests/harness/stackConfig";
 import { loadReportExtras, renderReport } from "../report";
@@ -37,10 +36,10 @@ export interface PlanDeps {
 /**
  * Runs the plan; returns the exit code. `log` receives the human-readable report.
  *
- * Phases, timed for `npm run bench`: the pack process is started first, and while it boots (its own process, on the
- * other core) this one loads the program's modules; the program runs only once the pack has accepted the policy
- * config, so an invalid config (stack or policy) stops the plan before any resource is registered. Then every
- * resource is analyzed (requests pipelined) and the stack rules run.
+ * Phases, timed for `npm run bench`: the pack process is started first (cli.ts), and while it boots (its own process,
+ * on the other core) this one loads and runs the program, once the policy config has been validated (see below), so
+ * an invalid config (stack or policy) stops the plan before any resource is registered. Then every resource is
+ * analyzed (requests pipelined: Remediate and Analyze, as the engine sends them) and the stack rules run.
  */
 export async function plan(args: PlanArgs, log: (s: string) => void = console.log, deps: Partial<PlanDeps> = {}): Promise<number> {
     const { runner = runProgram, session: openSession = openPolicySession } = deps;
@@ -48,12 +47,16 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
     const elapsed = () => Date.now() - started;
     const stackFileOpts = { ...(args.stackFile !== undefined ? { stackFile: args.stackFile } : {}), ...(args.projectDir !== undefined ? { projectDir: args.projectDir } : {}) };
     const program = args.program ?? (args.projectDir !== undefined ? path.join(args.projectDir, "index.ts") : undefined);
-    // The inputs first, before the pack is configured: the stack file (its project name configures the pack) and the
-    // policy config's syntax (the pack validates its settings at Configure, which completes before the program runs).
+    // The inputs first: the stack file (its project name configures the pack) and the policy config, validated before
+    // the program runs. Against the pack's description of itself from an earlier start of the same pack build
+    // (content-addressed: policyHost.ts knownAnalyzerInfo) when there is one, so the program runs while the pack boots
+    // on the other core; otherwise by the pack's Configure, awaited first. Configure checks the config again either way.
+    const known = knownAnalyzerInfo(args.policyPack);
     let stackConfig: ReturnType<typeof loadStackConfig>;
     try {
         stackConfig = loadStackConfig(args.stack, stackFileOpts);
-        if (args.policyConfig !== undefined) readPolicyConfigFile(args.policyConfig);
+        const file = args.policyConfig !== undefined ? readPolicyConfigFile(args.policyConfig) : {};
+        if (known !== undefined) reconcilePolicyConfig(known.policies, file, policyConfigSource(file) ?? "policy pack config");
     } catch (e) {
         if (!isConfigError(e)) throw e;
         log(e.message);
@@ -74,29 +77,18 @@ export async function plan(args: PlanArgs, log: (s: string) => void = console.lo
     try {
         loadProgramModule(program);
         const load = elapsed();
-        session = await pending;
-        const live = session;
+        if (known === undefined) session = await pending;
         const programStart = elapsed();
-        // Each resource is analyzed as soon as its registration is answered, while the program goes on, as the engine
-        // hands registrations to the analyzers; a runner that ignores onResource (a shared test run) is analyzed after.
-        const analyses = new Map<RecordedResource, Promise<Violation[]>>();
-        const onResource = (r: RecordedResource) => {
-            const p = live.analyze([r]);
-            p.catch(() => undefined);
-            analyses.set(r, p);
-        };
-        const run = await runner({ stack: args.stack, preview: args.mode === "preview", ...(program !== undefined ? { program } : {}), ...stackFileOpts, onResource });
-        if (run.error !== undefined) {
-            await Promise.allSettled(analyses.values());
-            throw run.error;
-        }
+        const run = await runner({ stack: args.stack, preview: args.mode === "preview", ...(program !== undefined ? { program } : {}), ...stackFileOpts });
+        if (run.error !== undefined) throw run.error;
         const programEnd = elapsed();
-        const resourceLevel = Promise.all(run.graph.resources.map((r) => analyses.get(r) ?? live.analyze([r])));
-        // AnalyzeStack goes out now, behind the last Analyze calls (the pack answers in turn; no stack rule reads a
-        // resource rule's result), so this process builds the request while the pack works through the backlog.
+        // Every resource is sent at once (the pack answers in turn, in its own process), then AnalyzeStack behind them
+        // (no stack rule reads a resource rule's result), so this process builds that request while the pack works.
+        session = await pending;
+        const resourceLevel = session.analyze(run.graph.resources);
         const stackLevel = session.analyzeStack(run.graph.resources);
         stackLevel.catch(() => undefined);
-        const violations = (await resourceLevel).flat();
+        const violations = await resourceLevel;
         const analyzed = elapsed();
         violations.push(...await stackLevel);
         const policy = summarize(session, violations, logStart);

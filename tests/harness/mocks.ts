@@ -45,10 +45,6 @@ export class RecordingMonitor extends MockMonitor {
      */
     stackOutputs: Record<string, unknown> | undefined;
 
-    constructor(mocks: Mocks, private readonly onResource?: (r: RecordedResource) => void) {
-        super(mocks);
-    }
-
     override registerResourceOutputs(req: RegisterResourceOutputsRequest, callback: (err: unknown, resp: unknown) => void): void {
         if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") this.stackOutputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
         super.registerResourceOutputs(req, callback);
@@ -80,7 +76,6 @@ export class RecordingMonitor extends MockMonitor {
                 entry.urn = resp.getUrn();
                 entry.id = resp.getId() === "" ? null : resp.getId();
                 entry.outputs = (resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-                this.onResource?.(entry);
             }
             callback(err, resp);
         });

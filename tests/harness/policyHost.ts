@@ -329,6 +329,7 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
         : await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
     try {
         const info = await host.info();
+        if (opts.typeCheckAtStart !== true) rememberAnalyzerInfo(opts.packDir, info);
         const file = opts.configFile !== undefined ? readPolicyConfigFile(opts.configFile) : {};
         await host.configure(info.policies, file);
         await host.configureStack(opts.project, opts.stack, opts.preview);
@@ -347,6 +348,37 @@ export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySe
     } catch (e) {
         await host.close();
         throw e;
+    }
+}
+
+/** GetAnalyzerInfo's answer, as a session reads it. */
+export interface AnalyzerInfo {
+    name: string;
+    version: string;
+    policies: PolicyInfo[];
+}
+
+/** Where a transpiled pack's GetAnalyzerInfo answer is kept: in its own content-addressed build folder (packBuild.ts). */
+const analyzerInfoFile = (packDir: string): string => path.join(transpiledPack(packDir), "analyzer-info.json");
+
+function rememberAnalyzerInfo(packDir: string, info: AnalyzerInfo): void {
+    const file = analyzerInfoFile(packDir);
+    if (fs.existsSync(file)) return;
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(info));
+    fs.renameSync(tmp, file);
+}
+
+/**
+ * The pack's GetAnalyzerInfo answer from an earlier start of the same pack build, if any. The build folder is named by
+ * the hash of the pack's sources, so this is the answer the build gives (names, levels, config schemas): the plan
+ * validates a policy config against it before the pack has started, and Configure checks the config again.
+ */
+export function knownAnalyzerInfo(packDir: string): AnalyzerInfo | undefined {
+    try {
+        return JSON.parse(fs.readFileSync(analyzerInfoFile(packDir), "utf8")) as AnalyzerInfo;
+    } catch {
+        return undefined;
     }
 }
 

@@ -2,7 +2,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Graph } from "./graph";
 import { promiseOf } from "./outputs";
-import { AzureMocks, RecordedResource, RecordingMonitor } from "./mocks";
+import { AzureMocks, RecordingMonitor } from "./mocks";
 import { ConfigError, isConfigError } from "../../lib/keyedConfig";
 import { LoadedStackConfig, PROJECT_DIR, loadStackConfig, shownPath } from "./stackConfig";
 
@@ -15,11 +15,6 @@ export interface RunInStackOptions {
     preview?: boolean;
     /** Keys of `config` that are secrets (as the CLI marks values set with `--secret`). @default [] */
     secretKeys?: string[];
-    /**
-     * Called with each resource once its registration is answered (URN known, inputs final), as the engine hands each
-     * registration to the analyzers while the program runs. @default none
-     */
-    onResource?: (r: RecordedResource) => void;
 }
 
 export interface RunResult<T> {
@@ -57,7 +52,7 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
     if (running) throw new Error("runInStack: a run is already in progress (the Pulumi runtime is process-global)");
     running = true;
     const mocks = new AzureMocks(opts.preview ?? false);
-    const monitor = new RecordingMonitor(mocks, opts.onResource);
+    const monitor = new RecordingMonitor(mocks);
     // The Pulumi SDK captures `new Error().stack` for every promise it creates (debuggable.ts) and for every resource;
     // under ts-node each capture ran the source-map lookup for every frame (a third of a program run's CPU), and even
     // V8's own formatting of the frames was a fifth of it (profiled). During a run no frames are collected, so errors
@@ -127,8 +122,6 @@ export interface RunProgramOptions {
      * real-looking secret supplies a stand-in. @default {}
      */
     secrets?: Record<string, string>;
-    /** See RunInStackOptions.onResource. @default none */
-    onResource?: (r: RecordedResource) => void;
 }
 
 export interface ProgramRun extends RunResult<Record<string, unknown>> {
@@ -159,7 +152,6 @@ export async function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
         config: { ...stackConfig.config, ...(opts.secrets ?? {}) },
         secretKeys: [...new Set([...stackConfig.secretKeys, ...Object.keys(opts.secrets ?? {})])],
         preview: opts.preview ?? false,
-        ...(opts.onResource !== undefined ? { onResource: opts.onResource } : {}),
     });
     // The load's notices travel with the graph, so the plan's report prints them (scripts/plan/text.ts).
     const graph = new Graph(result.graph.resources, stackConfig.notices);
