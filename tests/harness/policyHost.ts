@@ -393,7 +393,7 @@ const sharedSessionOptions = (stack: string, preview: boolean): EvaluateOptions 
 
 /**
  * One configured pack process per (stack, mode), shared by every suite that needs it. Calling this when a spec file
- * loads starts the pack (a few seconds of ts-node compiling in the child process) while other suites run.
+ * loads starts the pack (about two seconds of the child process's CPU) while other suites run.
  * Close them with closeSharedPolicySessions in a root `after` hook.
  */
 export function sharedPolicySession(stack: string, preview: boolean): Promise<PolicySession> {
