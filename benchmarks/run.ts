@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
+import { packageScript } from "../tests/harness/npmRun";
 
 const ROOT = path.resolve(__dirname, "..");
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-bench-"));
@@ -35,12 +36,7 @@ function median(xs: number[]): number {
 }
 
 /** What `npm run plan` executes (package.json's script: `node <options> scripts/plan/cli.ts`), as argv for this node. */
-function planCommand(): string[] {
-    const script = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["plan"] ?? "";
-    const [node, ...args] = script.split(/\s+/).filter((a) => a !== "");
-    if (node !== "node") throw new Error(`package.json's plan script does not start with node: ${script}`);
-    return args;
-}
+const planCommand = (): string[] => packageScript("plan");
 
 /**
  * One plan in a fresh process, as `npm run plan` runs it (`viaNpm`), or the plan process alone (the command npm runs,

@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { HubNetworkArgs, HubSecurity, HubSecurityArgs, HybridConnectivityArgs } from "../components/hubSecurity";
+import { HubNetworkArgs, HubSecurity, HubSecurityArgs, HybridConnectivityArgs, STRONG_IPSEC_ALGORITHMS } from "../components/hubSecurity";
+import { STRONG_IPSEC } from "../policy/rules/network";
 import { SpokeNetwork, SpokeNetworkArgs } from "../components/spokeNetwork";
 import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
 import { promiseOf } from "./harness/outputs";
 import { runInStack } from "./harness/run";
 import { Json, SECRET_SIG, SPECIAL_SIG_KEY } from "./harness/values";
+import { SPOKE_ARGS } from "./fixtures/spokeArgs";
 
 /**
  * Hybrid connectivity in HubSecurity (issue 20): the gateway, its connection, GatewaySubnet routing, the on-premises
@@ -342,18 +344,17 @@ describe("HubSecurity hybrid connectivity", () => {
     });
 });
 
+describe("strong IPsec/IKE algorithms", () => {
+    // The pack is installed on its own (npm run policy:standalone), so it keeps its own copy of the list; the two must
+    // not drift: a policy HubSecurity accepts must pass vpn-ikev2-strong-crypto, and one it refuses must fail it.
+    it("are the same in HubSecurity's validation and in the pack's rule", () => {
+        expect(STRONG_IPSEC).to.deep.equal(Object.fromEntries(Object.entries(STRONG_IPSEC_ALGORITHMS).map(([k, v]) => [k, [...v]])));
+    });
+});
+
 describe("SpokeNetwork gateway transit", () => {
-    const HUB_VNET = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
     const GATEWAY = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkGateways/vgw-hub`;
-    const SPOKE: SpokeNetworkArgs = {
-        naming: { workload: "ahds", environment: "dev", location: "westeurope", uniqueSuffix: "abc12" },
-        resourceGroupName: "rg-spoke",
-        addressSpace: "10.1.0.0/20",
-        subnets: { appGateway: "10.1.0.0/24", apim: "10.1.1.0/27", privateEndpoints: "10.1.2.0/24", functionIntegration: "10.1.3.0/26", containerApps: "10.1.4.0/27" },
-        firewallPrivateIp: "10.0.0.4",
-        hubVirtualNetworkId: HUB_VNET,
-        workspace: { resourceId: LAW, customerId: "00000000-0000-4000-8000-000000000001" },
-    };
+    const SPOKE: SpokeNetworkArgs = SPOKE_ARGS;
     const peering = (g: Graph, side: "spoke-to-hub" | "hub-to-spoke") => g.one("azure-native:network:VirtualNetworkPeering", `spoke-peer-${side}`);
     const peSubnet = (g: Graph) => (g.plainInputs(g.one("azure-native:network:VirtualNetwork"))["subnets"] as Array<Record<string, Json>>).find((s) => s["name"] === "snet-private-endpoints");
 

@@ -4,20 +4,12 @@ import { Graph } from "./harness/graph";
 import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
 import { runInStack } from "./harness/run";
 import { Json } from "./harness/values";
+import { HUB_VNET, SPOKE_ARGS } from "./fixtures/spokeArgs";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const LAW = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
-const HUB_VNET = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 const ZONE = (z: string) => `${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/${z}`;
-const BASE: SpokeNetworkArgs = {
-    naming: { workload: "ahds", environment: "dev", location: "westeurope", uniqueSuffix: "abc12" },
-    resourceGroupName: "rg-spoke",
-    addressSpace: "10.1.0.0/20",
-    subnets: { appGateway: "10.1.0.0/24", apim: "10.1.1.0/27", privateEndpoints: "10.1.2.0/24", functionIntegration: "10.1.3.0/26", containerApps: "10.1.4.0/27" },
-    firewallPrivateIp: "10.0.0.4",
-    hubVirtualNetworkId: HUB_VNET,
-    workspace: { resourceId: LAW, customerId: "00000000-0000-4000-8000-000000000001" },
-};
+const BASE: SpokeNetworkArgs = SPOKE_ARGS;
 
 async function run(args: SpokeNetworkArgs) {
     return runInStack(() => { new SpokeNetwork("spoke", args); });

@@ -149,7 +149,7 @@ export const subnetNoDefaultOutbound = resourceRule<{ exemptSubnetNames: string[
  * MODP groups with 224/256-bit prime-order subgroups (DHGroup24, PFS24: "SHOULD NOT", RFC 8247 §2.4) and None (no
  * encryption or no forward secrecy).
  */
-const STRONG_IPSEC: Record<string, string[]> = {
+export const STRONG_IPSEC: Record<string, string[]> = {
     ikeEncryption: ["GCMAES256", "GCMAES128", "AES256", "AES192", "AES128"],
     ikeIntegrity: ["SHA384", "SHA256"],
     dhGroup: ["ECP384", "ECP256", "DHGroup14", "DHGroup2048"],

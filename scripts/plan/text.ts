@@ -1,4 +1,4 @@
-import * as path from "path";
+import { shownPath } from "../../tests/harness/stackConfig";
 import { Graph } from "../../tests/harness/graph";
 import { RecordedResource } from "../../tests/harness/mocks";
 import { PolicyInfo, PolicySeverity, Violation, deferredAtPreview } from "../../tests/harness/policyHost";
@@ -132,7 +132,7 @@ export function renderText(ctx: PlanContext): string {
     out.push("", "Counts by type:");
     for (const [type, n] of graph.countsByType()) out.push(`  ${String(n).padStart(4)}  ${type}`);
     out.push("", `Policy pack ${policy.pack}@${policy.version}: ${policy.policies} policies` +
-        (ctx.policyConfig !== undefined ? ` (config ${path.relative(process.cwd(), ctx.policyConfig)})` : ""));
+        (ctx.policyConfig !== undefined ? ` (config ${shownPath(ctx.policyConfig)})` : ""));
     printViolations(graph, policy.violations, new Map(policy.rules.map((r) => [r.name, r])), out);
     for (const l of policy.engineLog) out.push(`  pack log: ${l}`);
     if (ctx.estimates !== undefined) out.push("", formatCostSummary(ctx.estimates.cost), "", formatCriticalPath(ctx.estimates.criticalPath));

@@ -27,8 +27,8 @@ export function npmRun(script: string, args: readonly string[], opts: { viaNpm?:
     });
 }
 
-/** The arguments after `node` of a package.json script of the form `node <options> <file>`. */
-function packageScript(script: string): string[] {
+/** The arguments after `node` of a package.json script of the form `node <options> <file>` (npm run bench uses it too). */
+export function packageScript(script: string): string[] {
     const text = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts[script] ?? "";
     const [node, ...args] = text.split(/\s+/).filter((a) => a !== "");
     if (node !== "node") throw new Error(`package.json script ${script} is not "node <options> <file>": ${text}`);
