@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import ts from "typescript";
-import { PROJECT_DIR } from "../tests/harness/stackConfig";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 export const COMPONENTS_DIR = path.join(PROJECT_DIR, "components");
 /** The component folders, by class name. */

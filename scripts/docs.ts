@@ -11,8 +11,8 @@ import * as path from "path";
 import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "./componentDocs";
 import { DEFAULT_PRIVATE_DNS_ZONES, onPremisesForwarderZones } from "../components/hubSecurity";
 import { toMermaid } from "./plan";
-import { runProgram } from "../tests/harness/run";
-import { PROJECT_DIR, readProject } from "../tests/harness/stackConfig";
+import { runProgram } from "../lib/offline/run";
+import { PROJECT_DIR, readProject } from "../lib/offline/stackConfig";
 
 export const README = path.join(PROJECT_DIR, "README.md");
 

@@ -9,9 +9,9 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { evaluatePolicies, POLICY_DIR } from "../tests/harness/policyHost";
-import { runProgram } from "../tests/harness/run";
-import { PROJECT_DIR } from "../tests/harness/stackConfig";
+import { evaluatePolicies, POLICY_DIR } from "../lib/offline/policyHost";
+import { runProgram } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 const COMPONENTS = path.join(PROJECT_DIR, "components");
 const EXAMPLE = path.join(PROJECT_DIR, "examples", "fhir-only");

@@ -9,7 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { deferredAtPreview } from "../tests/harness/policyHost";
+import { deferredAtPreview } from "../lib/offline/policyHost";
 import type { PlanJson } from "./plan/json";
 
 export interface PlanInput {

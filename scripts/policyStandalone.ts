@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { policies } from "../policy/policies";
-import { PolicyHost } from "../tests/harness/policyHost";
+import { PolicyHost } from "../lib/offline/policyHost";
 
 const SOURCE = path.join(__dirname, "..", "policy");
 

@@ -5,7 +5,7 @@
  * `npm run plan` (and the other scripts) used ts-node, which type-checks every file it loads: seconds of CPU and
  * hundreds of MB per run, although `npm test` and CI already type-check the whole project strictly with tsc. This
  * hook compiles each .ts file with TypeScript's own `transpileModule` (what `ts-node --transpile-only` and
- * tests/harness/packBuild.ts do: the same emit, no type check, no source maps) and keeps the JavaScript in
+ * lib/offline/packBuild.ts do: the same emit, no type check, no source maps) and keeps the JavaScript in
  * `node_modules/.cache/ahds-ts/`, keyed by a hash of the compiler version, the options and the file's content, so a
  * second run loads plain JavaScript and never loads the compiler (the compiler alone is ~0.35 s and ~90 MB to load).
  * A changed file gets a new key; stale entries are harmless (`rm -rf node_modules/.cache` clears them).

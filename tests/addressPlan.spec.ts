@@ -4,7 +4,7 @@ import { SUBNET_MINIMUMS } from "../components/shared/subnets";
 import { overlapsDnsResolverReservedRange } from "../components/hubSecurity/hybridRules";
 import { AddressPlan, HUB_ROLES, SPOKE_ROLES, deriveAddressPlan, minimumPrefix } from "../lib/addressPlan";
 import { crossFieldProblems } from "../lib/crossChecks";
-import { loadStackConfig } from "./harness/stackConfig";
+import { loadStackConfig } from "../lib/offline/stackConfig";
 
 /** The plan as stack config (`hub.firewallSubnet` → CIDR), optionally with the reserved hybrid subnets. */
 function asConfig(plan: AddressPlan, hybrid = false): Record<string, string> {

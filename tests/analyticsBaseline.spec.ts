@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { DOCUMENTED_ROLE_GUIDS as ROLE } from "./fixtures/azureRoles";
-import { Graph } from "./harness/graph";
-import { RecordedResource } from "./harness/mocks";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { RecordedResource } from "../lib/offline/mocks";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 /**
  * The analytics and intelligence blocks as index.ts wires them for each stack: dev exports on a schedule into the

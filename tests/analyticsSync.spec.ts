@@ -3,10 +3,10 @@ import * as path from "path";
 import { expect } from "chai";
 import { AnalyticsSync, AnalyticsSyncArgs } from "../components/analyticsSync";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { runComponent } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "../lib/offline/mocks";
+import { runComponent } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const RG = `${SUB}/resourceGroups/rg-data/providers`;

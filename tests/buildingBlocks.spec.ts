@@ -5,8 +5,8 @@ import { createDiagnosticSettings } from "../components/shared/diagnostics";
 import { createLock } from "../components/shared/lock";
 import { createPrivateEndpoints } from "../components/shared/privateEndpoint";
 import { createRoleAssignments, deterministicGuid } from "../components/shared/roleAssignment";
-import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
-import { runInStack } from "./harness/run";
+import { MOCK_SUBSCRIPTION_ID } from "../lib/offline/mocks";
+import { runInStack } from "../lib/offline/run";
 
 const TARGET = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-x/providers/Microsoft.KeyVault/vaults/kvx`;
 const LAW = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-x/providers/Microsoft.OperationalInsights/workspaces/law`;

@@ -7,10 +7,10 @@ import { expect } from "chai";
 import { BulkLoader, BulkLoaderArgs, packageSourceFqdns } from "../components/bulkLoader";
 import { packageUploadScript } from "../components/shared/blobUpload";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { runComponent } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "../lib/offline/mocks";
+import { runComponent } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const RG = `${SUB}/resourceGroups/rg-data/providers`;

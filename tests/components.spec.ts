@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import ts from "typescript";
 import { ChildAnalysis, analyzeComponentsInChild } from "./harness/componentSchema";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 const COMPONENTS_DIR = path.join(PROJECT_DIR, "components");
 const FIXTURE_DIR = path.join(PROJECT_DIR, "tests", "fixtures", "components");

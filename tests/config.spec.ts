@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, StackConfig, isConfigError, parseConfig } from "../lib/config";
-import { loadStackConfig } from "./harness/stackConfig";
+import { loadStackConfig } from "../lib/offline/stackConfig";
 
 const dev = () => loadStackConfig("dev").config;
 

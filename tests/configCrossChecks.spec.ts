@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { isConfigError, parseConfig } from "../lib/config";
-import { loadStackConfig } from "./harness/stackConfig";
+import { loadStackConfig } from "../lib/offline/stackConfig";
 
 /**
  * Every cross-field check of the stack config (lib/crossChecks.ts) with a failing case and a passing neighbour: the

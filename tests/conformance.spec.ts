@@ -4,9 +4,9 @@ import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { APPLICATION_GATEWAY_SUBNET_NAMES, escapeRegExp } from "../policy/rules/common";
 import { RULE_METADATA } from "../policy/rules/define";
-import { RecordedResource } from "./harness/mocks";
-import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { RecordedResource } from "../lib/offline/mocks";
+import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 /**
  * External conformance: Checkov's own ARM test fixtures, translated to azure-native inputs

@@ -3,8 +3,8 @@ import * as path from "path";
 import { expect } from "chai";
 import { azureTypeKey } from "../policy/rules/common";
 import { CostProfile, FixedCostLine, PriceTable, costByKind, costProfile, topCostItems } from "../scripts/plan/cost";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 const PRICES = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "scripts", "plan", "prices.json"), "utf8")) as PriceTable;
 

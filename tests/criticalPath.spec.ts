@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
-import { Graph } from "./harness/graph";
-import { RecordedResource } from "./harness/mocks";
+import { Graph } from "../lib/offline/graph";
+import { RecordedResource } from "../lib/offline/mocks";
 import { CreateTimesTable, criticalPath, formatCriticalPath, minutesByTypeKey } from "../scripts/plan/criticalPath";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 const TIMES = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "scripts", "plan", "create-times.json"), "utf8")) as CreateTimesTable;
 

@@ -9,11 +9,11 @@ import { cronProblems } from "../components/shared/cron";
 import { composeName } from "../components/shared/naming";
 import { isConfigError, parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
-import { RecordedResource } from "./harness/mocks";
-import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile } from "./harness/policyHost";
-import { ProgramRun, runProgram } from "./harness/run";
-import { PROJECT_DIR, loadStackConfig } from "./harness/stackConfig";
-import { Json, SECRET_SIG } from "./harness/values";
+import { RecordedResource } from "../lib/offline/mocks";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile } from "../lib/offline/policyHost";
+import { ProgramRun, runProgram } from "../lib/offline/run";
+import { PROJECT_DIR, loadStackConfig } from "../lib/offline/stackConfig";
+import { Json, SECRET_SIG } from "../lib/offline/values";
 
 /**
  * deploy/: the delivery program (Pulumi Deployments settings, schedules, ESC environments, policy groups, the GitHub

@@ -3,8 +3,8 @@ import { expect } from "chai";
 import { README, configTable, forwardersTable, section, wiringDiagram } from "../scripts/docs";
 import { COMPONENT_FOLDERS, argsSection, componentReadme, outputsSection } from "../scripts/componentDocs";
 import { parseConfig } from "../lib/config";
-import { loadStackConfig, readProject } from "./harness/stackConfig";
-import { sharedProgramRun } from "./harness/run";
+import { loadStackConfig, readProject } from "../lib/offline/stackConfig";
+import { sharedProgramRun } from "../lib/offline/run";
 import { POLICY_DOC, policyDoc } from "../scripts/policyDocs";
 
 describe("documentation and schema stay in sync", () => {

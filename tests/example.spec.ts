@@ -1,9 +1,9 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as fs from "fs";
-import { POLICY_DIR, evaluateInSession, openPolicySession, readPolicyConfig } from "./harness/policyHost";
-import { ProgramRun, runProgram } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { POLICY_DIR, evaluateInSession, openPolicySession, readPolicyConfig } from "../lib/offline/policyHost";
+import { ProgramRun, runProgram } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 /**
  * examples/fhir-only: a separate program that installs the component package by name ("ahds") and composes three of

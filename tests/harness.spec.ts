@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "./harness/mocks";
-import { promiseOf, settle } from "./harness/outputs";
-import { runInStack } from "./harness/run";
-import { remediates } from "./harness/policyHost";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "../lib/offline/mocks";
+import { promiseOf, settle } from "../lib/offline/outputs";
+import { runInStack } from "../lib/offline/run";
+import { remediates } from "../lib/offline/policyHost";
 
 describe("harness mocks", () => {
     it("answers getClientConfig with the mock tenant and subscription", async () => {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { HubSecurity, HubSecurityArgs } from "../components/hubSecurity";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
-import { runComponent } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID } from "../lib/offline/mocks";
+import { runComponent } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 const LAW = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;
 const BASE: HubSecurityArgs = {

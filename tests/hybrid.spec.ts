@@ -4,11 +4,11 @@ import * as network from "@pulumi/azure-native/network";
 import { HubNetworkArgs, HubSecurity, HubSecurityArgs, HybridConnectivityArgs, STRONG_IPSEC_ALGORITHMS } from "../components/hubSecurity";
 import { STRONG_IPSEC } from "../policy/rules/network";
 import { SpokeNetwork, SpokeNetworkArgs } from "../components/spokeNetwork";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { promiseOf } from "./harness/outputs";
-import { runInStack } from "./harness/run";
-import { Json, SECRET_SIG, SPECIAL_SIG_KEY } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "../lib/offline/mocks";
+import { promiseOf } from "../lib/offline/outputs";
+import { runInStack } from "../lib/offline/run";
+import { Json, SECRET_SIG, SPECIAL_SIG_KEY } from "../lib/offline/values";
 import { SPOKE_ARGS } from "./fixtures/spokeArgs";
 
 /**

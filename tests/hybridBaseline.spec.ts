@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { gatewayConnectionKeysSecret, vpnIkev2StrongCrypto } from "../policy/rules/network";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "../lib/offline/mocks";
 import { check } from "./harness/policyArgs";
-import { ProgramRun, runProgram, sharedProgramRun } from "./harness/run";
-import { Json, SECRET_SIG, SPECIAL_SIG_KEY } from "./harness/values";
+import { ProgramRun, runProgram, sharedProgramRun } from "../lib/offline/run";
+import { Json, SECRET_SIG, SPECIAL_SIG_KEY } from "../lib/offline/values";
 
 /**
  * Hybrid connectivity on the whole program's graph (issue 20). dev leaves it off: no gateway, resolver or transit, the

@@ -6,12 +6,12 @@ import { expect } from "chai";
 import { Ingress, IngressArgs } from "../components/ingress";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, mockRsaKeyPem, selfSignedPem } from "./harness/mocks";
-import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, mockRsaKeyPem, selfSignedPem } from "../lib/offline/mocks";
+import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 import { kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
-import { Json } from "./harness/values";
+import { Json } from "../lib/offline/values";
 
 type Obj = Record<string, Json>;
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;

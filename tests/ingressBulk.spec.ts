@@ -2,12 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { Ingress, IngressArgs, IngressBulkUploadArgs } from "../components/ingress";
 import { normalizedBlobEndpoint } from "../components/ingress/bulkApi";
-import { Graph } from "./harness/graph";
+import { Graph } from "../lib/offline/graph";
 import { XmlElement, gatewayOutcome, kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
-import { runComponent } from "./harness/run";
-import { Json } from "./harness/values";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "../lib/offline/mocks";
+import { closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { runComponent } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 
 /**

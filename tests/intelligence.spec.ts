@@ -3,10 +3,10 @@ import * as random from "@pulumi/random";
 import { expect } from "chai";
 import { Intelligence, IntelligenceArgs } from "../components/intelligence";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
-import { Graph, STACK_TYPE } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { runComponent } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph, STACK_TYPE } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "../lib/offline/mocks";
+import { runComponent } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const LAW = `${SUB}/resourceGroups/rg-hub/providers/Microsoft.OperationalInsights/workspaces/law`;

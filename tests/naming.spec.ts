@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { NAME_RULES, NameKind, REGIONS, composeName, nameProblems, worstCaseNames } from "../components/shared/naming";
 import { azureTypeKey } from "../policy/rules/common";
-import { Graph } from "./harness/graph";
-import { sharedProgramRun } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { sharedProgramRun } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 const base = { workload: "ahds", environment: "dev", location: "westeurope" };
 

@@ -2,11 +2,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "./harness/mocks";
-import { ProgramRun, runProgram, sharedProgramRun } from "./harness/run";
-import { PROJECT_DIR } from "./harness/stackConfig";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, RecordedResource } from "../lib/offline/mocks";
+import { ProgramRun, runProgram, sharedProgramRun } from "../lib/offline/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
+import { Json } from "../lib/offline/values";
 
 /**
  * The network and security baseline, asserted on the whole program's graph for dev and prod: every NSG rule, route,

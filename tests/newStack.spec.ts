@@ -7,9 +7,9 @@ import { contains, parseCidr } from "../components/shared/cidr";
 import { parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
 import { USAGE, flatConfig, main, parseNewStackArgs, planNewStack, profileDemands, profileFile, readProfile } from "../scripts/newStack";
-import { POLICY_DIR, closeSharedPolicySessions, sharedOrOwnSession, sharedPolicySession } from "./harness/policyHost";
+import { POLICY_DIR, closeSharedPolicySessions, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policyHost";
 import { npmRun } from "./harness/npmRun";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-new-stack-"));
 const dirOf = (name: string) => { const d = path.join(tmp, name); fs.mkdirSync(d, { recursive: true }); return d; };

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { DOCUMENTED_ROLE_GUIDS as ROLE } from "./fixtures/azureRoles";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "./harness/mocks";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "../lib/offline/mocks";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 
 /**
  * The Persist block on the whole program's graph for dev and prod: issue 4's "done when", checked across components

@@ -6,9 +6,9 @@ import { policies } from "../policy/policies";
 import { RULE_METADATA } from "../policy/rules/define";
 import { PlanJson, plan } from "../scripts/plan";
 import { npmRun } from "./harness/npmRun";
-import { PROJECT_DIR } from "./harness/stackConfig";
-import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, deferredAtPreview, policyConfigFile, sharedOrOwnSession } from "./harness/policyHost";
-import { sharedProgramRun } from "./harness/run";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, deferredAtPreview, policyConfigFile, sharedOrOwnSession } from "../lib/offline/policyHost";
+import { sharedProgramRun } from "../lib/offline/run";
 
 const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-plan-"));
@@ -28,7 +28,7 @@ function section(report: string, heading: string): string[] {
 /**
  * The CLI run (the seeded insecure program, typed as a user would) takes a few seconds of subprocess time: the plan
  * process loads the (transpiled, cached: scripts/register.js) program while the policy pack process loads the transpiled pack
- * (tests/harness/packBuild.ts). It starts when mocha loads this file, so it runs
+ * (lib/offline/packBuild.ts). It starts when mocha loads this file, so it runs
  * alongside the other specs instead of after them; the tests below await it.
  */
 const cliInsecure = npmPlan(["--stack", "dev", "--program", "tests/fixtures/insecureProgram.ts", "--json", path.join(tmp, "insecure.json")]);

@@ -6,9 +6,9 @@ import { ConfigError, isConfigError, parseConfig } from "../lib/config";
 import { PlanArgs, plan } from "../scripts/plan";
 import { USAGE, UsageError, parseCommand } from "../scripts/plan/args";
 import { npmRun } from "./harness/npmRun";
-import { POLICY_DIR, PolicyInfo, closeSharedPolicySessions, policyConfigFile, sharedOrOwnSession, sharedPolicySession } from "./harness/policyHost";
-import { jsonErrorOffset, readPolicyConfigFile, reconcilePolicyConfig } from "./harness/policyConfig";
-import { PROJECT_DIR, SECURE_PLACEHOLDER, loadStackConfig } from "./harness/stackConfig";
+import { POLICY_DIR, PolicyInfo, closeSharedPolicySessions, policyConfigFile, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policyHost";
+import { jsonErrorOffset, readPolicyConfigFile, reconcilePolicyConfig } from "../lib/offline/policyConfig";
+import { PROJECT_DIR, SECURE_PLACEHOLDER, loadStackConfig } from "../lib/offline/stackConfig";
 
 /**
  * Every input error of `npm run plan` (issue 18): exit 2 with a keyed, actionable message, no stack trace, nothing

@@ -3,11 +3,11 @@ import * as path from "path";
 import { expect } from "chai";
 import { PlanContext, toPlanJson } from "../scripts/plan";
 import { renderText } from "../scripts/plan/text";
-import { Graph } from "./harness/graph";
-import { RecordedResource } from "./harness/mocks";
-import { PolicyInfo, Violation } from "./harness/policyHost";
-import { OUTPUT_SIG, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN } from "./harness/values";
-import { PROJECT_DIR } from "./harness/stackConfig";
+import { Graph } from "../lib/offline/graph";
+import { RecordedResource } from "../lib/offline/mocks";
+import { PolicyInfo, Violation } from "../lib/offline/policyHost";
+import { OUTPUT_SIG, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN } from "../lib/offline/values";
+import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 /**
  * The plan's text report and JSON contract rendered from hand-made PlanContexts (no program run, no pack process):
@@ -168,7 +168,7 @@ describe("plan report and JSON contract (synthetic plans)", () => {
     });
 
     it("the plan process reads rule metadata from the protocol: nothing in scripts/plan or the policy host imports the pack's rules", () => {
-        const files = [...fs.readdirSync(path.join(PROJECT_DIR, "scripts", "plan")).filter((f) => f.endsWith(".ts")).map((f) => path.join("scripts", "plan", f)), "tests/harness/policyHost.ts"];
+        const files = [...fs.readdirSync(path.join(PROJECT_DIR, "scripts", "plan")).filter((f) => f.endsWith(".ts")).map((f) => path.join("scripts", "plan", f)), "lib/offline/policyHost.ts"];
         // policy/rules/common.ts (type-key helpers) is no rule; the rules and their metadata are define.ts, policies.ts and the area files.
         const rules = /from "(\.\.\/)+policy\/(index|policies|rules\/(?!common")[\w]+)"/;
         for (const f of files) expect(fs.readFileSync(path.join(PROJECT_DIR, f), "utf8"), f).not.to.match(rules);

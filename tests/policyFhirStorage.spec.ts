@@ -1,10 +1,10 @@
 import { expect } from "chai";
 import { PolicyResource } from "@pulumi/policy";
 import { fhirStorageTrustedInstance } from "../policy/rules/health";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "./harness/mocks";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "../lib/offline/mocks";
 import { checkStack, policyResources, policyResourcesWith } from "./harness/policyArgs";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { UNKNOWN as UNKNOWN_VALUE } from "./harness/values";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { UNKNOWN as UNKNOWN_VALUE } from "../lib/offline/values";
 
 /**
  * fhir-storage-trusted-instance: the FHIR service's identity signs $import/$export requests, so an account it reads

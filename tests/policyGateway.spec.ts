@@ -3,8 +3,8 @@ import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import { wafAdmitsRoutedPaths } from "../policy/rules/gateway";
 import { SAMPLE_METHODS, samplesFor, wafCustomRuleVerdict } from "../policy/rules/wafEval";
 import { checkStack, policyResources, policyResourcesWith } from "./harness/policyArgs";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
-import { UNKNOWN } from "./harness/values";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
+import { UNKNOWN } from "../lib/offline/values";
 
 /**
  * waf-admits-routed-paths: the defect it generalises (issue 13.5) was a WAF custom rule admitting only "/fhir/..."

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { policies } from "../policy/policies";
-import { RecordedResource } from "./harness/mocks";
-import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "./harness/policyHost";
-import { sharedProgramRun } from "./harness/run";
+import { RecordedResource } from "../lib/offline/mocks";
+import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { sharedProgramRun } from "../lib/offline/run";
 
 /**
  * Mutation suite: the captured dev and prod graphs, each changed in one insecure way, sent through the pack the way

@@ -30,7 +30,7 @@ import {
     appServiceRemoteDebuggingOff, appServiceVnetRouteAll,
 } from "../policy/rules/web";
 import { check } from "./harness/policyArgs";
-import { UNKNOWN } from "./harness/values";
+import { UNKNOWN } from "../lib/offline/values";
 
 /**
  * One failing case per inspected key (issue 21). For every resource rule and type: a fully compliant input (no

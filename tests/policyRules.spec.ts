@@ -32,7 +32,7 @@ import {
     appServiceRemoteDebuggingOff, appServiceVnetRouteAll,
 } from "../policy/rules/web";
 import { check } from "./harness/policyArgs";
-import { UNKNOWN } from "./harness/values";
+import { UNKNOWN } from "../lib/offline/values";
 
 type Props = Record<string, unknown>;
 interface Case { rule: ResourceValidationPolicy; type: string; pass: Props[]; fail: Props[] }

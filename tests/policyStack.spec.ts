@@ -11,9 +11,9 @@ import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
 import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
 import { appServiceBasicPublishingOff } from "../policy/rules/web";
 import { check, checkStack, policyResources, policyResourcesWith, resourceOptions } from "./harness/policyArgs";
-import { readPolicyConfig } from "./harness/policyHost";
-import { UNKNOWN as UNKNOWN_ID } from "./harness/values";
-import { ProgramRun, sharedProgramRun } from "./harness/run";
+import { readPolicyConfig } from "../lib/offline/policyHost";
+import { UNKNOWN as UNKNOWN_ID } from "../lib/offline/values";
+import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
 
 const policyConfig = (stack: string) => readPolicyConfig(stack) as Record<string, Record<string, unknown>>;
 const without = (rs: PolicyResource[], drop: (r: PolicyResource) => boolean) => rs.filter((r) => !drop(r)).map((r) => ({

@@ -5,9 +5,9 @@ import { expect } from "chai";
 import { NameKind, nameProblems } from "../components/shared/naming";
 import { NON_TAGGABLE_TYPES } from "../policy/rules/tags";
 import { azureTypeKey } from "../policy/rules/common";
-import { Graph, STACK_TYPE } from "./harness/graph";
-import { ProgramRun, runProgram, sharedProgramRun } from "./harness/run";
-import { UNKNOWN } from "./harness/values";
+import { Graph, STACK_TYPE } from "../lib/offline/graph";
+import { ProgramRun, runProgram, sharedProgramRun } from "../lib/offline/run";
+import { UNKNOWN } from "../lib/offline/values";
 
 /** Where each Azure-named resource type keeps its name, and which Azure rule applies. */
 const NAMED: Record<string, { kind: NameKind; key: string }> = {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { SpokeNetwork, SpokeNetworkArgs } from "../components/spokeNetwork";
-import { Graph } from "./harness/graph";
-import { MOCK_SUBSCRIPTION_ID } from "./harness/mocks";
-import { runInStack } from "./harness/run";
-import { Json } from "./harness/values";
+import { Graph } from "../lib/offline/graph";
+import { MOCK_SUBSCRIPTION_ID } from "../lib/offline/mocks";
+import { runInStack } from "../lib/offline/run";
+import { Json } from "../lib/offline/values";
 import { HUB_VNET, SPOKE_ARGS } from "./fixtures/spokeArgs";
 
 const SUB = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;

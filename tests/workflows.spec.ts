@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { PlanJson } from "../scripts/plan";
 import { planSummaryMarkdown, readPlan } from "../scripts/planSummary";
 import { parseDeployConfig } from "../deploy/config";
-import { loadStackConfig, PROJECT_DIR } from "./harness/stackConfig";
+import { loadStackConfig, PROJECT_DIR } from "../lib/offline/stackConfig";
 
 /**
  * .github/workflows: schema-valid (@action-validator/cli, offline), least privilege, the offline gate before anything

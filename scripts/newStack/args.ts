@@ -1,6 +1,6 @@
 /** new-stack's command line, read option by option; every problem is collected by the option's name. */
 import * as path from "path";
-import { PROJECT_DIR } from "../../tests/harness/stackConfig";
+import { PROJECT_DIR } from "../../lib/offline/stackConfig";
 
 /** Pulumi accepts alphanumerics, hyphens, underscores and periods in stack names; this also keeps the name usable in
  * file names (policy/config.<name>.json, which npm run policy:docs lists), in the ESC environment ahds/<name> and in the

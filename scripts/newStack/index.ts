@@ -16,7 +16,7 @@ import { ENVIRONMENTS, Environment, REGIONS, WORKLOAD_PATTERN } from "../../comp
 import { overlaps, parseCidr } from "../../components/shared/cidr";
 import { AddressPlan, deriveAddressPlan } from "../../lib/addressPlan";
 import { isConfigError, parseConfig } from "../../lib/config";
-import { PROJECT_DIR } from "../../tests/harness/stackConfig";
+import { PROJECT_DIR } from "../../lib/offline/stackConfig";
 import { NewStackArgs, Problem, STACK_NAME, parseNewStackArgs } from "./args";
 import { Json, profileFile } from "./profile";
 import { flatConfig, stackFileText } from "./stackFile";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Environment } from "../../components/shared/naming";
 import { policies } from "../../policy/policies";
-import { PROJECT_DIR } from "../../tests/harness/stackConfig";
+import { PROJECT_DIR } from "../../lib/offline/stackConfig";
 
 export const PROFILE_DIR = path.join(PROJECT_DIR, "policy", "profiles");
 export const profileFile = (environment: Environment): string => path.join(PROFILE_DIR, `${environment}.json`);

@@ -3,7 +3,7 @@ import * as YAML from "yaml";
 import { Environment } from "../../components/shared/naming";
 import { AddressPlan, HUB_ROLES, SPOKE_ROLES } from "../../lib/addressPlan";
 import { NO_ZONE_REGIONS } from "../../lib/crossChecks";
-import { PROJECT_DIR, readProject } from "../../tests/harness/stackConfig";
+import { PROJECT_DIR, readProject } from "../../lib/offline/stackConfig";
 import { Json, profileDemands } from "./profile";
 
 /** Per environment: sizing and features, as in Pulumi.dev.yaml and Pulumi.prod.yaml (test: dev's sizing, gated like prod). */

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ConfigError, ConfigProblem, closestMatch } from "../../lib/keyedConfig";
-import { missingStackFileProblem, shownPath } from "../../tests/harness/stackConfig";
+import { missingStackFileProblem, shownPath } from "../../lib/offline/stackConfig";
 import { OPTIONS } from "./options";
 
 export interface PlanArgs {

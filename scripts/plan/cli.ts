@@ -14,8 +14,8 @@ async function main(argv: string[]): Promise<number> {
     await early?.process.catch(() => undefined);
     const { USAGE, parseCommand } = await import("./args");
     const { isConfigError } = await import("../../lib/keyedConfig");
-    const { openPolicySession } = await import("../../tests/harness/policyHost");
-    const { stopPackProcess } = await import("../../tests/harness/packProcess");
+    const { openPolicySession } = await import("../../lib/offline/policyHost");
+    const { stopPackProcess } = await import("../../lib/offline/packProcess");
     const { plan } = await import("./index");
     let command: ReturnType<typeof parseCommand>;
     try {

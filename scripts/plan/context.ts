@@ -1,5 +1,5 @@
-import { Graph } from "../../tests/harness/graph";
-import { PolicySummary } from "../../tests/harness/policyHost";
+import { Graph } from "../../lib/offline/graph";
+import { PolicySummary } from "../../lib/offline/policyHost";
 import { PlanEstimates } from "./estimates";
 
 /** Wall-clock milliseconds of the plan's phases (`npm run bench` prints them). */
@@ -28,7 +28,7 @@ export interface PlanContext {
     policyConfig?: string;
     /**
      * The stack outputs as the engine records them (the root stack's RegisterResourceOutputs), in wire form: secrets
-     * and values unknown at preview keep their sentinels (tests/harness/values.ts; `sanitize` gives "[secret]"/"[unknown]").
+     * and values unknown at preview keep their sentinels (lib/offline/values.ts; `sanitize` gives "[secret]"/"[unknown]").
      */
     outputs: Record<string, unknown>;
     timings: PlanTimings;

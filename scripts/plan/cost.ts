@@ -3,8 +3,8 @@
  * table (prices.json: source and date on every entry), and usage-based items listed with their unit price only, never
  * a guessed quantity. Pure: the table is a parameter (tests pin the arithmetic with their own table).
  */
-import { Graph } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
+import { Graph } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
 import { azureTypeKey } from "../../policy/rules/common";
 
 export type Billing = "hourly" | "daily" | "monthly" | "usage";

@@ -5,8 +5,8 @@
  * least as long as the heaviest dependent chain. A child of a component does not wait for its parent component, only
  * for its own dependencies; depending on a component means waiting for everything the component contains.
  */
-import { Graph } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
+import { Graph } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
 import { azureTypeKey } from "../../policy/rules/common";
 
 export interface CreateTimesTable {

@@ -9,8 +9,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { transpiledPack } from "../../tests/harness/packBuild";
-import { PackProcess, startPackProcess } from "../../tests/harness/packProcess";
+import { transpiledPack } from "../../lib/offline/packBuild";
+import { PackProcess, startPackProcess } from "../../lib/offline/packProcess";
 import { OPTIONS } from "./options";
 
 export interface EarlyPack {

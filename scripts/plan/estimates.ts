@@ -3,7 +3,7 @@
  * (create-times.json), both from the captured graph. The tables are data files kept in the repo with their sources.
  */
 import { z } from "zod";
-import { Graph } from "../../tests/harness/graph";
+import { Graph } from "../../lib/offline/graph";
 import { CostProfile, PriceTable, costProfile } from "./cost";
 import { CreateTimesTable, CriticalPath, criticalPath, minutesByTypeKey } from "./criticalPath";
 import CREATE_TIMES from "./create-times.json";

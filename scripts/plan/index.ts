@@ -8,10 +8,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isConfigError } from "../../lib/config";
-import { policyConfigSource, readPolicyConfigFile, reconcilePolicyConfig } from "../../tests/harness/policyConfig";
-import { EvaluateOptions, PolicySession, knownAnalyzerInfo, openPolicySession, summarize } from "../../tests/harness/policyHost";
-import { loadProgramModule, runProgram } from "../../tests/harness/run";
-import { PROJECT_DIR, loadStackConfig } from "../../tests/harness/stackConfig";
+import { policyConfigSource, readPolicyConfigFile, reconcilePolicyConfig } from "../../lib/offline/policyConfig";
+import { EvaluateOptions, PolicySession, knownAnalyzerInfo, openPolicySession, summarize } from "../../lib/offline/policyHost";
+import { loadProgramModule, runProgram } from "../../lib/offline/run";
+import { PROJECT_DIR, loadStackConfig } from "../../lib/offline/stackConfig";
 import { loadReportExtras, renderReport } from "../report";
 import { PlanArgs } from "./args";
 import { planEstimates } from "./estimates";

@@ -1,5 +1,5 @@
-import { PolicyControls, PolicyInfo, PolicySeverity, Violation, deferredAtPreview } from "../../tests/harness/policyHost";
-import { Json, sanitize } from "../../tests/harness/values";
+import { PolicyControls, PolicyInfo, PolicySeverity, Violation, deferredAtPreview } from "../../lib/offline/policyHost";
+import { Json, sanitize } from "../../lib/offline/values";
 import { PlanContext } from "./context";
 import { CostProfile } from "./cost";
 import { CriticalPath } from "./criticalPath";

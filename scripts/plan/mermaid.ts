@@ -1,5 +1,5 @@
-import { Graph, STACK_TYPE } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
+import { Graph, STACK_TYPE } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
 
 /** Components, plus resources created directly by index.ts: the units the program wires together. */
 function topLevelUnits(graph: Graph): RecordedResource[] {

@@ -1,8 +1,8 @@
-import { shownPath } from "../../tests/harness/stackConfig";
-import { Graph } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
-import { PolicyInfo, PolicySeverity, Violation, deferredAtPreview } from "../../tests/harness/policyHost";
-import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN } from "../../tests/harness/values";
+import { shownPath } from "../../lib/offline/stackConfig";
+import { Graph } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
+import { PolicyInfo, PolicySeverity, Violation, deferredAtPreview } from "../../lib/offline/policyHost";
+import { OUTPUT_SIG, RESOURCE_SIG, SECRET_SIG, SPECIAL_SIG_KEY, UNKNOWN } from "../../lib/offline/values";
 import { PlanContext } from "./context";
 import { formatCostSummary } from "./cost";
 import { formatCriticalPath } from "./criticalPath";
@@ -124,7 +124,7 @@ function printViolations(graph: Graph, violations: Violation[], rules: ReadonlyM
 /** The human-readable plan report. */
 export function renderText(ctx: PlanContext): string {
     const { graph, policy } = ctx;
-    // What the offline load of the stack config did differently from the CLI (tests/harness/stackConfig.ts), first.
+    // What the offline load of the stack config did differently from the CLI (lib/offline/stackConfig.ts), first.
     const out: string[] = [...graph.notices.map((n) => `notice: ${n}`), `Plan for ${ctx.project}/${ctx.stack} (${ctx.mode}, offline)`, "", "Resources: (+ create; a component's resources are nested under it)"];
     printTree(graph, out);
     out.push("");

@@ -1,5 +1,5 @@
-import { Graph, STACK_TYPE } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
+import { Graph, STACK_TYPE } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
 
 /**
  * The program's wiring as data: its top-level units (components, plus resources index.ts creates directly), the unit

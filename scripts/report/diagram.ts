@@ -6,7 +6,7 @@
  */
 import { azureTypeKey } from "../../policy/rules/common";
 import { Wiring } from "../plan/wiring";
-import { Graph } from "../../tests/harness/graph";
+import { Graph } from "../../lib/offline/graph";
 import type { ReportData } from "./data";
 import { dataClassification, isPhiStore } from "./facts";
 import { esc, section, table } from "./html";

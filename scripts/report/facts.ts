@@ -2,9 +2,9 @@
  * Security-relevant facts about one resource, read from the captured graph: the settings a reviewer checks first, its
  * private endpoints, where its diagnostics go, and whether it is a PHI store.
  */
-import { Graph } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
-import { UNKNOWN, sanitize } from "../../tests/harness/values";
+import { Graph } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
+import { UNKNOWN, sanitize } from "../../lib/offline/values";
 import { azureTypeKey } from "../../policy/rules/common";
 
 /** Input keys that decide exposure, transport security, authentication and data protection (matched at any depth ≤ 4). */

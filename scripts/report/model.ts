@@ -3,9 +3,9 @@
  * resources it looked at and its verdict on each; per HITRUST control, the rules mapping it and their result.
  * Pure functions; the rules' metadata comes in as a parameter (the plan gets it from GetAnalyzerInfo).
  */
-import { Graph } from "../../tests/harness/graph";
-import { RecordedResource } from "../../tests/harness/mocks";
-import { EnforcementLevel, Violation, deferredAtPreview } from "../../tests/harness/policyHost";
+import { Graph } from "../../lib/offline/graph";
+import { RecordedResource } from "../../lib/offline/mocks";
+import { EnforcementLevel, Violation, deferredAtPreview } from "../../lib/offline/policyHost";
 import { azureTypeKey } from "../../policy/rules/common";
 
 /** A rule of the pack as the report needs it (GetAnalyzerInfo's fields plus the type keys it reads). */
@@ -21,7 +21,7 @@ export interface ReportRule {
     types: string[];
 }
 
-export { typesFromTags } from "../../tests/harness/policyHost";
+export { typesFromTags } from "../../lib/offline/policyHost";
 
 export interface Exemption { resourceName: string; justification: string }
 

@@ -3,7 +3,7 @@
  * evaluated it and their verdicts, and its security-relevant inputs (public access, TLS, identity, private endpoint,
  * diagnostics target).
  */
-import { RecordedResource } from "../../tests/harness/mocks";
+import { RecordedResource } from "../../lib/offline/mocks";
 import { azureTypeKey } from "../../policy/rules/common";
 import type { ReportData } from "./data";
 import { diagnosticsOf, isPhiStore, privateEndpointsOf, securitySettings } from "./facts";

@@ -1,6 +1,6 @@
 /** The summary view: what was planned, with which pack and config, and the headline counts. */
-import { deferredAtPreview } from "../../tests/harness/policyHost";
-import { shownPath } from "../../tests/harness/stackConfig";
+import { deferredAtPreview } from "../../lib/offline/policyHost";
+import { shownPath } from "../../lib/offline/stackConfig";
 import { formatUsd } from "../plan/cost";
 import type { ReportData } from "./data";
 import { badge, esc, section, table } from "./html";

@@ -2,7 +2,7 @@
  * Readers of what Ingress emits, shared by the Ingress suites: a minimal XML reader for API Management policy documents,
  * and evaluators of what the gateway does with a request (WAF custom rules, URL path map, per-URI WAF policies).
  */
-import { Json } from "./values";
+import { Json } from "../../lib/offline/values";
 
 type Obj = Record<string, Json>;
 const idOf = (ref: Json) => String((ref as Obj)["id"]);

@@ -1,7 +1,7 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_DIR } from "./stackConfig";
+import { PROJECT_DIR } from "../../lib/offline/stackConfig";
 
 export interface NpmRunResult {
     code: number;

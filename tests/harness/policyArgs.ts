@@ -1,5 +1,5 @@
 import { Policy, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, unknownCheckingProxy } from "@pulumi/policy";
-import { Graph } from "./graph";
+import { Graph } from "../../lib/offline/graph";
 
 class NotApplicable extends Error {}
 

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { NAMESPACE, SECRET_CONFIG_KEYS } from "../../lib/config";
-import { ConfigError, ConfigProblem, closestMatch } from "../../lib/keyedConfig";
+import { NAMESPACE, SECRET_CONFIG_KEYS } from "../config";
+import { ConfigError, ConfigProblem, closestMatch } from "../keyedConfig";
 
 /** Root of the repository (the Pulumi project directory). */
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");

@@ -324,7 +324,7 @@ export interface PolicySession {
 
 /** Starts the pack, then GetAnalyzerInfo → Configure (with the stack's config file) → ConfigureStack, as the engine does. */
 export async function openPolicySession(opts: EvaluateOptions): Promise<PolicySession> {
-    // The pack as JavaScript (tests/harness/packBuild.ts): the launcher would otherwise type-check it at every start.
+    // The pack as JavaScript (lib/offline/packBuild.ts): the launcher would otherwise type-check it at every start.
     const host = opts.process !== undefined ? await PolicyHost.connect(await opts.process)
         : await PolicyHost.start(opts.typeCheckAtStart === true ? opts.packDir : transpiledPack(opts.packDir));
     try {

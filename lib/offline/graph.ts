@@ -7,7 +7,7 @@ export const STACK_TYPE = "pulumi:pulumi:Stack";
 export class Graph {
     /**
      * @param notices What loading the run's stack config did differently from the Pulumi CLI, one line each (a secure
-     * value replaced by a placeholder, an ESC environment not resolved: tests/harness/stackConfig.ts); the plan prints them.
+     * value replaced by a placeholder, an ESC environment not resolved: lib/offline/stackConfig.ts); the plan prints them.
      */
     constructor(readonly resources: readonly RecordedResource[], readonly notices: readonly string[] = []) {}
 

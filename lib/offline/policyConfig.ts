@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import { ConfigError, ConfigProblem, closestMatch } from "../../lib/keyedConfig";
+import { ConfigError, ConfigProblem, closestMatch } from "../keyedConfig";
 import type { EnforcementLevel, PolicyInfo } from "./policyHost";
 import { shownPath } from "./stackConfig";
 

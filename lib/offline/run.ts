@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Graph } from "./graph";
 import { promiseOf } from "./outputs";
 import { AzureMocks, RecordingMonitor } from "./mocks";
-import { ConfigError, isConfigError } from "../../lib/keyedConfig";
+import { ConfigError, isConfigError } from "../keyedConfig";
 import { LoadedStackConfig, PROJECT_DIR, loadStackConfig, shownPath } from "./stackConfig";
 
 export interface RunInStackOptions {
@@ -82,7 +82,7 @@ export async function runInStack<T>(program: () => T | Promise<T>, opts: RunInSt
         await pulumi.runtime.disconnect();
         await new Promise((r) => setImmediate(r));
         await new Promise((r) => setImmediate(r));
-        const unmocked = mocks.unmocked.length > 0 ? new Error(`unmocked invoke ${mocks.unmocked.join(", ")}: add it to tests/harness/mocks.ts`) : undefined;
+        const unmocked = mocks.unmocked.length > 0 ? new Error(`unmocked invoke ${mocks.unmocked.join(", ")}: add it to lib/offline/mocks.ts`) : undefined;
         const failure = unmocked ?? error ?? monitor.errors[0] ?? unhandled.find((e) => e !== error);
         const graph = new Graph(monitor.recorded);
         const stackOutputs = monitor.stackOutputs;
