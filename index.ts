@@ -215,6 +215,9 @@ async function main() {
         },
         // Soft delete as long as the audit retention: a deleted import or export blob stays recoverable for review.
         storage: { softDeleteRetentionDays: cfg.environment === "prod" ? 365 : 30, versioning: true },
+        // The analytics jobs pull their images from this registry with a managed identity, which Container Apps does with
+        // an ARM-audience token (learn.microsoft.com/azure/container-apps/managed-identity-image-pull).
+        containerRegistry: { armAudienceTokens: cfg.analytics.enabled },
         dicom: { enabled: cfg.fhir.dicom },
         medtech: { enabled: cfg.fhir.medtech },
         roleAssignments: fhirRoles,

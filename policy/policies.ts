@@ -3,7 +3,8 @@ import { apimApiHttpsOnly, apimManagedIdentityRequiresJwt, apimMinApiVersion, ap
 import { cognitiveNetworkLocked, cognitiveNoLocalAuth, cognitivePrivateOnly } from "./rules/cognitive";
 import { diskNoPublicNetwork, vmEncryptionAtHost, vmSshKeyOnly } from "./rules/compute";
 import {
-    containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryIdentity,
+    containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppInternalIngress, containerAppNoInsecureIngress, containerAppRegistryAcceptsIdentityPull,
+    containerAppRegistryIdentity,
 } from "./rules/containerapps";
 import { eventGridIdentityDelivery, eventGridTopicIdentity } from "./rules/eventgrid";
 import { eventHubMinTls, eventHubNoLocalAuth } from "./rules/eventhub";
@@ -59,6 +60,7 @@ export const policies: Policies = [
     acrNoLocalAuth, acrPrivateOnly,
     // Container Apps
     containerAppInternalIngress, containerAppNoInsecureIngress, containerAppEnvInternal, containerAppEnvLogsNoSharedKey, containerAppRegistryIdentity,
+    containerAppRegistryAcceptsIdentityPull,
     // Compute
     vmEncryptionAtHost, vmSshKeyOnly, diskNoPublicNetwork,
     // Monitoring

@@ -44,6 +44,9 @@ for (const stack of ["dev", "prod"] as const) {
             const registry = one(g, "containerregistry:Registry");
             const job = inputsOf(g, "app:Job");
             expect((job["configuration"] as Obj)["registries"]).to.deep.equal([{ server: registry.outputs["loginServer"], identity: one(g, "managedidentity:UserAssignedIdentity", "analytics-export-id").id }]);
+            // That pull is an ARM-audience token, which the registry must accept (learn.microsoft.com/azure/container-apps/
+            // managed-identity-image-pull: "must allow ARM audience tokens ... to use managed identity to pull images").
+            expect((g.plainInputs(registry)["policies"] as Obj)["azureADAuthenticationAsArmPolicy"]).to.deep.equal({ status: "enabled" });
             const env = Object.fromEntries((((job["template"] as Obj)["containers"] as Obj[])[0]?.["env"] as Obj[]).map((e) => [e["name"], e["value"]]));
             expect(env).to.deep.include({ FHIR_URL: `https://hwahds${stack}a1b7c-fhir.fhir.azurehealthcareapis.com`, EXPORT_PATH: "$export", EXPORT_CONTAINER: "raw" });
             const id = one(g, "managedidentity:UserAssignedIdentity", "analytics-export-id");
@@ -75,7 +78,10 @@ for (const stack of ["dev", "prod"] as const) {
                 const sqlZone = g.byType("azure-native:network:PrivateDnsZoneGroup").find((z) => z.name === "analytics-synapse-pep-sqlondemand-dns") as RecordedResource;
                 expect((g.plainInputs(sqlZone)["privateDnsZoneConfigs"] as Obj[]).map((c) => c["privateDnsZoneId"])).to.deep.equal([zoneId(g, "privatelink.sql.azuresynapse.net")]);
                 const rules = ((inputsOf(g, "storage:StorageAccount", "analytics-lake")["networkRuleSet"] as Obj)["resourceAccessRules"] as Obj[]).map((r) => r["resourceId"]);
-                expect(rules).to.include(ws.id);
+                // ARM's ID with `resourcegroups` in lower case, the only spelling serverless SQL matches
+                // (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control).
+                expect(rules).to.include(String(ws.id).replace("/resourceGroups/", "/resourcegroups/"));
+                expect(rules).to.not.include(ws.id);
                 expect(run.outputs).to.deep.include({ synapseWorkspaceName: "synw-ahds-prod-a1b7c", synapseServerlessEndpoint: "synw-ahds-prod-a1b7c-ondemand.sql.azuresynapse.net" });
             });
 

@@ -248,9 +248,13 @@ describe("AnalyticsSync component", () => {
             expect(locks).to.have.deep.members([[lake(g).id, "CanNotDelete"], [g.one("azure-native:synapse:Workspace").id, "CanNotDelete"]]);
         });
 
-        it("admits the Synapse workspace, by the ID it will have, beside the FHIR instances", () => {
+        it("admits the Synapse workspace beside the FHIR instances, by its ID with `resourcegroups` in lower case", () => {
+            // Serverless SQL matches the resource-instance rule only with the segment in lower case
+            // (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control, "Firewall
+            // protected storage": "It's important to write resourcegroups in lower case"); ARM's ID has `resourceGroups`.
+            const ruleId = `${SUB}/resourcegroups/rg-data/providers/Microsoft.Synapse/workspaces/synw-ahds-prod-abc12`;
             expect((g.plainInputs(lake(g))["networkRuleSet"] as Obj)["resourceAccessRules"]).to.deep.equal([
-                { resourceId: WS_ID, tenantId: MOCK_TENANT_ID }, { resourceId: FHIR_ID, tenantId: MOCK_TENANT_ID }, { resourceId: SYNAPSE_ID, tenantId: MOCK_TENANT_ID },
+                { resourceId: WS_ID, tenantId: MOCK_TENANT_ID }, { resourceId: FHIR_ID, tenantId: MOCK_TENANT_ID }, { resourceId: ruleId, tenantId: MOCK_TENANT_ID },
             ]);
             expect(g.one("azure-native:synapse:Workspace").id).to.equal(SYNAPSE_ID);
         });

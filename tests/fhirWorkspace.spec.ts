@@ -323,7 +323,7 @@ describe("FhirWorkspace component", () => {
                 fhir: { name: "fhirr4", corsOrigins: ["https://portal.example.org", "https://app.example.org:8443"], corsAllowCredentials: false, resourceVersionPolicy: "versioned-update" },
                 importSettings: { initialImportMode: true },
                 exportSettings: { ...WAF.exportSettings, anonymizationConfigs: { "safe-harbor.json": SAFE_HARBOR, "research.json": custom } },
-                containerRegistry: { untaggedRetentionDays: 30 },
+                containerRegistry: { untaggedRetentionDays: 30, armAudienceTokens: true },
                 dicom: { enabled: true },
                 medtech: { enabled: true, eventHubPartitionCount: 4 },
             });
@@ -352,6 +352,16 @@ describe("FhirWorkspace component", () => {
                     { resourceId: `${WS_ID("hwahdsprodabc12")}/fhirservices/fhirr4`, tenantId: MOCK_TENANT_ID },
                 ]);
             }
+        });
+
+        it("keeps untagged manifests 30 days and accepts ARM-audience tokens, which Container Apps' managed-identity pulls need", () => {
+            // learn.microsoft.com/azure/container-apps/managed-identity-image-pull: "Your Azure Container Registry must
+            // allow ARM audience tokens for authentication in order to use managed identity to pull images."
+            expect(g.plainInputs(g.one("azure-native:containerregistry:Registry"))["policies"]).to.deep.equal({
+                exportPolicy: { status: "disabled" },
+                retentionPolicy: { status: "enabled", days: 30 },
+                azureADAuthenticationAsArmPolicy: { status: "enabled" },
+            });
         });
 
         it("uploads every anonymization config", () => {

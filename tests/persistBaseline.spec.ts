@@ -93,8 +93,9 @@ for (const stack of ["dev", "prod"]) {
             const ws = g.plainInputs(one(g, "healthcareapis:Workspace"));
             const wsId = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(ws["resourceGroupName"])}/providers/Microsoft.HealthcareApis/workspaces/${String(ws["workspaceName"])}`;
             const fhirRules = [{ resourceId: wsId, tenantId: MOCK_TENANT_ID }, { resourceId: `${wsId}/fhirservices/fhir`, tenantId: MOCK_TENANT_ID }];
-            // The lake also admits the Synapse workspace (prod), which serverless SQL reads it as.
-            const synapse = { resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${String(ws["resourceGroupName"])}/providers/Microsoft.Synapse/workspaces/synw-ahds-prod-a1b7c`, tenantId: MOCK_TENANT_ID };
+            // The lake also admits the Synapse workspace (prod), which serverless SQL reads it as, `resourcegroups` in lower
+            // case (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control).
+            const synapse = { resourceId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourcegroups/${String(ws["resourceGroupName"])}/providers/Microsoft.Synapse/workspaces/synw-ahds-prod-a1b7c`, tenantId: MOCK_TENANT_ID };
             for (const [name, rules] of [["fhir-st-imp", fhirRules], ["analytics-lake", stack === "prod" ? [...fhirRules, synapse] : fhirRules]] as const) {
                 const i = g.plainInputs(g.one("azure-native:storage:StorageAccount", name));
                 expect(i["publicNetworkAccess"], name).to.equal("Enabled");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
+import { PolicyResource } from "@pulumi/policy";
 import {
     cmkKeyInProtectedVault, defenderPlansEnabled, eventHubNetworkRestricted, phiDiagnosticsToLaw, phiPrivateEndpointRequired, publicIpOnlyAtEdge, statefulProtected,
     vnetFlowLogsCoverage,
@@ -10,7 +10,7 @@ import { storageBlobVersioning, storageLakePrivateEndpoints } from "../policy/ru
 import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
 import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
 import { appServiceBasicPublishingOff } from "../policy/rules/web";
-import { check, checkStack, policyResources, policyResourcesWith, resourceOptions } from "./harness/policyArgs";
+import { check, checkStack, policyResources, policyResourcesWith, stackResource } from "./harness/policyArgs";
 import { readPolicyConfig } from "../lib/offline/policyHost";
 import { UNKNOWN as UNKNOWN_ID } from "../lib/offline/values";
 import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
@@ -197,17 +197,8 @@ describe("stack-level rule exemptions", () => {
     });
 });
 
-/**
- * A synthetic stack for the stack rules' edge cases: resources linked by property dependencies, as at preview, with
- * props behind @pulumi/policy's unknown-checking proxy as the engine hands them over.
- */
-function res(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}): PolicyResource {
-    return {
-        type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props: unknownCheckingProxy(props) as Record<string, unknown>,
-        opts: resourceOptions(false),
-        dependencies: Object.values(deps).flat(), propertyDependencies: deps, isType: () => false, asType: () => undefined,
-    };
-}
+/** A synthetic stack resource for the stack rules' edge cases (tests/harness/policyArgs.ts). */
+const res = stackResource;
 
 describe("subnet-egress-via-firewall (edge cases)", () => {
     const via = (ip: string, bgpOff = true) => ({ disableBgpRoutePropagation: bgpOff, routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: ip }] });
@@ -474,7 +465,9 @@ describe("storage-lake-private-endpoints (edge cases)", () => {
 
 describe("synapse-lake-trusted-workspace (edge cases)", () => {
     const SUB = "/subscriptions/00000000-0000-0000-0000-00000000a0d5";
-    const SYN_ID = `${SUB}/resourceGroups/rg-analytics-dev/providers/Microsoft.Synapse/workspaces/synw-ahds-dev`;
+    // The rule's spelling (resourcegroups in lower case, as serverless SQL matches it) and ARM's ID of the workspace.
+    const SYN_ID = `${SUB}/resourcegroups/rg-analytics-dev/providers/Microsoft.Synapse/workspaces/synw-ahds-dev`;
+    const SYN_ARM_ID = `${SUB}/resourceGroups/rg-analytics-dev/providers/Microsoft.Synapse/workspaces/synw-ahds-dev`;
     const FHIR_ID = `${SUB}/resourceGroups/rg-fhir-dev/providers/Microsoft.HealthcareApis/workspaces/hwahdsdev/fhirservices/fhir`;
     const LAKE_ID = `${SUB}/resourceGroups/rg-analytics-dev/providers/Microsoft.Storage/storageAccounts/stlakeahdsdev`;
     const TENANT = "11111111-1111-1111-1111-11111111a0d5";
@@ -499,6 +492,13 @@ describe("synapse-lake-trusted-workspace (edge cases)", () => {
         const { bypass: _omitted, ...noBypass } = ruleSet(RULES);
         expect(v(lake({ networkRuleSet: noBypass }))).to.deep.equal([]);
     });
+    it("fails a rule that names the workspace with `resourceGroups` as ARM spells it (Learn: serverless SQL needs it in lower case)", () => {
+        const CASE = `${WHAT} names the workspace in a resource-instance rule spelled with "resourceGroups"; serverless SQL matches it only as "/subscriptions/<sub>/resourcegroups/<rg>/…" (lower case)`;
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: FHIR_ID, tenantId: TENANT }, { resourceId: SYN_ARM_ID, tenantId: TENANT }]) }))).to.deep.equal([CASE]);
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: SYN_ARM_ID.replace("resourceGroups", "RESOURCEGROUPS"), tenantId: TENANT }]) }))).to.deep.equal([CASE]);
+        // Both spellings present: the lower-case one admits serverless SQL.
+        expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: SYN_ARM_ID, tenantId: TENANT }, { resourceId: SYN_ID, tenantId: TENANT }]) }))).to.deep.equal([]);
+    });
     it("fails a lake without a rule for the workspace, or with one for another workspace or another service only", () => {
         expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: FHIR_ID, tenantId: TENANT }]) }))).to.deep.equal([NO_RULE]);
         expect(v(lake({ networkRuleSet: ruleSet([{ resourceId: SYN_ID.replace("synw-ahds-dev", "synw-ahds-prod"), tenantId: TENANT }]) }))).to.deep.equal([NO_RULE]);
@@ -517,9 +517,9 @@ describe("synapse-lake-trusted-workspace (edge cases)", () => {
         const elsewhere = workspace(undefined, { defaultDataLakeStorage: { accountUrl: "https://stelsewhere.dfs.core.windows.net", filesystem: "f", resourceId: LAKE_ID.replace("stlakeahdsdev", "stelsewhere") } });
         expect(checkStack(synapseLakeTrustedWorkspace, [rg, byName, elsewhere])).to.deep.equal([]);
     });
-    it("takes the workspace's name from its ID when workspaceName is unknown, and accepts the exact ID", () => {
+    it("takes the workspace's name from its ID when workspaceName is unknown", () => {
         const named = (id: string) => lake({ networkRuleSet: ruleSet([{ resourceId: id, tenantId: TENANT }]) });
-        const ws = (st: PolicyResource) => workspace(st, { workspaceName: UNKNOWN_ID, id: SYN_ID });
+        const ws = (st: PolicyResource) => workspace(st, { workspaceName: UNKNOWN_ID, id: SYN_ARM_ID });
         expect(v(named(SYN_ID), ws(named(SYN_ID)))).to.deep.equal([]);
         const other = named(SYN_ID.replace("synw-ahds-dev", "synw-other"));
         expect(v(other, ws(other))).to.deep.equal([`${WHAT} has no resource-instance rule for the workspace (…/providers/Microsoft.Synapse/workspaces/synw-ahds-dev); the storage firewall refuses serverless SQL`]);

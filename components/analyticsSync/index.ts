@@ -65,7 +65,7 @@ export class AnalyticsSync extends pulumi.ComponentResource {
         const synapseIdentity = s.synapse.enabled ? synapseWorkspaceIdentity(ctx) : undefined;
 
         // ---- the blocks, in creation order ----
-        const lake = createLake(this, name, ctx, s, synapseIdentity?.id);
+        const lake = createLake(this, name, ctx, s, synapseIdentity?.firewallResourceId);
         const env = createJobEnvironment(this, name, ctx, s);
         const job = s.mode === "export" ? createExportJob(this, name, ctx, s, env, lake) : undefined;
         const agent = s.mode === "agent" ? createSyncAgent(this, name, ctx, s, env, lake) : undefined;

@@ -18,12 +18,12 @@ import { AnalyticsSyncSettings } from "./defaults";
  * (serverless SQL reads a firewalled account as a resource instance, learn.microsoft.com/azure/synapse-analytics/sql/
  * develop-storage-files-storage-access-control). Both IDs follow from names, so the account can exist before either.
  */
-export function createLake(parent: pulumi.ComponentResource, name: string, ctx: AnalyticsSyncContext, s: AnalyticsSyncSettings, synapseWorkspaceId: pulumi.Input<string> | undefined): SecureStorageAccount {
+export function createLake(parent: pulumi.ComponentResource, name: string, ctx: AnalyticsSyncContext, s: AnalyticsSyncSettings, synapseFirewallResourceId: pulumi.Input<string> | undefined): SecureStorageAccount {
     const child: pulumi.CustomResourceOptions = { parent };
     const endpoint = (zone: string) => ({ subnetResourceId: ctx.peSubnet, privateDnsZoneResourceId: zoneId(ctx, zone) });
     const trusted: TrustedResourceInstance[] = [
         ...fhirTrustedInstances(s.fhir.workspaceResourceId, s.fhir.serviceName, ctx.tenantId),
-        ...(synapseWorkspaceId !== undefined ? [{ resourceId: synapseWorkspaceId, tenantId: ctx.tenantId }] : []),
+        ...(synapseFirewallResourceId !== undefined ? [{ resourceId: synapseFirewallResourceId, tenantId: ctx.tenantId }] : []),
     ];
     const agent = s.mode === "agent";
     const lake = createSecureStorageAccount(`${name}-lake`, {

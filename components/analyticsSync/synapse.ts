@@ -10,10 +10,15 @@ import { PARQUET_CONTAINER, RAW_CONTAINER, SYNAPSE_CONTAINER, SYNAPSE_DEV_ZONE, 
 import { AnalyticsSyncContext, statefulOptions, zoneId } from "./context";
 import { AnalyticsSyncSettings } from "./defaults";
 
-/** The Synapse workspace's Azure name and the resource ID it will have (the lake's firewall names it before it exists). */
-export function synapseWorkspaceIdentity(ctx: AnalyticsSyncContext): { name: pulumi.Output<string>; id: pulumi.Output<string> } {
+/**
+ * The Synapse workspace's Azure name and the ID the lake's resource-instance rule names it by, before it exists. The
+ * rule spells `resourcegroups` in lower case, unlike ARM's own ID: serverless SQL matches it only so
+ * (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control, "Firewall protected
+ * storage": "It's important to write resourcegroups in lower case").
+ */
+export function synapseWorkspaceIdentity(ctx: AnalyticsSyncContext): { name: pulumi.Output<string>; firewallResourceId: pulumi.Output<string> } {
     const name = resourceName("synapseWorkspace", ctx.naming);
-    return { name, id: pulumi.interpolate`/subscriptions/${ctx.subscriptionId}/resourceGroups/${ctx.rg}/providers/Microsoft.Synapse/workspaces/${name}` };
+    return { name, firewallResourceId: pulumi.interpolate`/subscriptions/${ctx.subscriptionId}/resourcegroups/${ctx.rg}/providers/Microsoft.Synapse/workspaces/${name}` };
 }
 
 /**

@@ -80,12 +80,20 @@ export interface FhirStorageArgs {
     versioning?: boolean;
 }
 
-/** Private Premium registry for `$convert-data` Liquid templates. */
+/** Private Premium registry for `$convert-data` Liquid templates (and the images other components mirror into it). */
 export interface FhirContainerRegistryArgs {
     /** Create the registry and wire it into the FHIR service's `acrConfiguration`. @default true */
     enabled?: boolean;
     /** Days untagged manifests are kept before the retention policy deletes them (0-365). @default 7 */
     untaggedRetentionDays?: number;
+    /**
+     * Accept Entra ID tokens with the ARM audience (`policies.azureADAuthenticationAsArmPolicy` enabled); still Entra ID
+     * only. Container Apps jobs and apps pulling from the registry with a managed identity need it: "Your Azure
+     * Container Registry must allow ARM audience tokens for authentication in order to use managed identity to pull
+     * images" (learn.microsoft.com/azure/container-apps/managed-identity-image-pull). Off, only registry-audience
+     * tokens are accepted. @default false
+     */
+    armAudienceTokens?: boolean;
 }
 
 /** DICOM service (imaging), private through the workspace's endpoint. */

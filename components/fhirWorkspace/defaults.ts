@@ -29,7 +29,7 @@ export interface FhirWorkspaceSettings {
     importSettings: { enabled: boolean; initialImportMode: boolean };
     exportSettings: { enabled: boolean; anonymizationConfigs: Record<string, string>; configNames: string[]; uploader: AnonymizationUploaderArgs | undefined; externalAccountName: pulumi.Input<string> | undefined };
     storage: { softDeleteRetentionDays: number; versioning: boolean };
-    containerRegistry: { enabled: boolean; untaggedRetentionDays: number };
+    containerRegistry: { enabled: boolean; untaggedRetentionDays: number; armAudienceTokens: boolean };
     dicom: { enabled: boolean; name: string };
     medtech: MedTechSettings;
     workspaceEndpoints: Record<string, PrivateEndpointArgs>;
@@ -74,7 +74,11 @@ export function fhirWorkspaceSettings(args: FhirWorkspaceArgs, ctx: FhirWorkspac
             externalAccountName: exportOn ? args.exportSettings?.storageAccountName : undefined,
         },
         storage: { softDeleteRetentionDays: args.storage?.softDeleteRetentionDays ?? 30, versioning: args.storage?.versioning ?? true },
-        containerRegistry: { enabled: args.containerRegistry?.enabled !== false, untaggedRetentionDays: args.containerRegistry?.untaggedRetentionDays ?? 7 },
+        containerRegistry: {
+            enabled: args.containerRegistry?.enabled !== false,
+            untaggedRetentionDays: args.containerRegistry?.untaggedRetentionDays ?? 7,
+            armAudienceTokens: args.containerRegistry?.armAudienceTokens === true,
+        },
         dicom: { enabled: args.dicom?.enabled === true, name: args.dicom?.name ?? "dicom" },
         medtech: {
             enabled: args.medtech?.enabled === true,

@@ -77,7 +77,7 @@ export class FhirWorkspace extends pulumi.ComponentResource {
         // ---- the blocks, in creation order ----
         const workspace = createWorkspace(this, name, ctx);
         const stores = createFhirStorage(this, name, ctx, { workspaceId: workspace.id, fhirServiceName: s.fhir.name, tenantId: client.tenantId }, s);
-        const registry = s.containerRegistry.enabled ? createTemplateRegistry(this, name, ctx, s.containerRegistry.untaggedRetentionDays) : undefined;
+        const registry = s.containerRegistry.enabled ? createTemplateRegistry(this, name, ctx, s.containerRegistry) : undefined;
         const fhir = createFhirService(this, name, ctx, workspace, stores, registry, s);
         const { uploader, anonymizationConfigs, configNames } = s.exportSettings;
         if (stores.exportStore !== undefined && uploader !== undefined) uploadAnonymizationConfigs(this, name, ctx, stores.exportStore, uploader, anonymizationConfigs, configNames);

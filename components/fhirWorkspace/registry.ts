@@ -5,9 +5,10 @@ import { resourceName } from "../shared/naming";
 import { createPrivateEndpoints } from "../shared/privateEndpoint";
 import { ACR_ZONE } from "./constants";
 import { FhirWorkspaceContext, lawDiagnostics, statefulOptions, zoneId } from "./context";
+import { FhirWorkspaceSettings } from "./defaults";
 
 /** The `$convert-data` template registry: private Premium registry, its diagnostics, private endpoint and lock. */
-export function createTemplateRegistry(parent: pulumi.ComponentResource, name: string, ctx: FhirWorkspaceContext, untaggedRetentionDays: number): containerregistry.Registry {
+export function createTemplateRegistry(parent: pulumi.ComponentResource, name: string, ctx: FhirWorkspaceContext, settings: FhirWorkspaceSettings["containerRegistry"]): containerregistry.Registry {
     const child: pulumi.CustomResourceOptions = { parent };
     const { rg, location, tags } = ctx;
     const registry = new containerregistry.Registry(`${name}-acr`, {
@@ -27,9 +28,10 @@ export function createTemplateRegistry(parent: pulumi.ComponentResource, name: s
         policies: {
             // No `az acr import/export` of PHI-adjacent artifacts to other registries (needs public access off).
             exportPolicy: { status: "disabled" },
-            retentionPolicy: { status: "enabled", days: untaggedRetentionDays },
-            // Entra ID tokens for the registry audience only; ARM-audience tokens are refused.
-            azureADAuthenticationAsArmPolicy: { status: "disabled" },
+            retentionPolicy: { status: "enabled", days: settings.untaggedRetentionDays },
+            // Entra ID tokens for the registry audience only, unless a Container Apps workload pulls from it with a
+            // managed identity, which needs ARM-audience tokens (learn.microsoft.com/azure/container-apps/managed-identity-image-pull).
+            azureADAuthenticationAsArmPolicy: { status: settings.armAudienceTokens ? "enabled" : "disabled" },
         },
         tags,
     }, statefulOptions(parent, ctx));

@@ -1,5 +1,6 @@
-import { UNKNOWN, enumEquals, objects, peek, present, prop } from "./common";
-import { resourceRule } from "./define";
+import { PolicyResource } from "@pulumi/policy";
+import { UNKNOWN, dependsOn, enumEquals, objects, peek, present, prop, resourceKey } from "./common";
+import { resourceRule, stackRule } from "./define";
 
 /** Container Apps (the FHIR-to-Data-Lake sync and loader jobs run here): private environments, HTTPS-only ingress. */
 const AREA = "container-apps";
@@ -111,3 +112,50 @@ function secretProblems(what: string, secret: Record<string, unknown>, i: number
     if (!given(peek(secret, "keyVaultUrl"))) report(`${what} secret ${label} references no Key Vault secret (keyVaultUrl unset)`);
     else if (!given(peek(secret, "identity"))) report(`${what} secret ${label} names no identity to read its Key Vault secret with (identity unset)`);
 }
+
+/** The registry of the stack a `registries[].server` names: by login server (`<name>.azurecr.io`), or, while the server is unknown, the one it is built from. */
+function registryOf(server: unknown, app: PolicyResource, registries: PolicyResource[]): PolicyResource | undefined {
+    if (typeof server === "string") {
+        const host = server.trim().toLowerCase();
+        return registries.find((g) => [g.props["loginServer"], typeof g.props["registryName"] === "string" ? `${g.props["registryName"]}.azurecr.io` : undefined]
+            .some((s) => typeof s === "string" && s.toLowerCase() === host));
+    }
+    const built = registries.filter((g) => dependsOn(app, g, "configuration"));
+    return built.length === 1 ? built[0] : undefined;
+}
+
+/**
+ * Container Apps pulls with a managed identity (registries[].identity) using an Entra ID token with the ARM audience:
+ * "Your Azure Container Registry must allow ARM audience tokens for authentication in order to use managed identity to
+ * pull images" (learn.microsoft.com/azure/container-apps/managed-identity-image-pull). A registry with
+ * `policies.azureADAuthenticationAsArmPolicy` disabled accepts registry-audience tokens only
+ * (learn.microsoft.com/azure/container-registry/container-registry-disable-authentication-as-arm), so every pull fails
+ * with 401 and a job never starts; the tempting fix, an admin-user password, is what containerapp-registry-identity
+ * forbids. Judged for registries of the stack; an external registry's policy is not visible here.
+ */
+export const containerAppRegistryAcceptsIdentityPull = stackRule({
+    name: "containerapp-registry-arm-tokens",
+    area: AREA,
+    description: "A container registry of the stack that container apps or jobs pull from with a managed identity accepts ARM-audience Entra ID tokens (policies.azureADAuthenticationAsArmPolicy not disabled), which Container Apps' identity pulls use.",
+    severity: "high",
+    enforcementLevel: "mandatory",
+    controls: { hitrust: ["01.q", "09.ab"], azurePolicy: [], checkov: [] },
+    types: ["app:ContainerApp", "app:Job", "containerregistry:Registry"],
+    remediation: "On the registry set policies.azureADAuthenticationAsArmPolicy: { status: \"enabled\" } (still Entra ID only: no admin user, no anonymous pull); FhirWorkspace does with containerRegistry.armAudienceTokens: true.",
+    check: (resources, _c, report, exempt) => {
+        const registries = resources.filter((r) => resourceKey(r) === "containerregistry:Registry");
+        for (const app of resources.filter((r) => ["app:ContainerApp", "app:Job"].includes(resourceKey(r)))) {
+            if (exempt(app)) continue;
+            const what = `${resourceKey(app) === "app:Job" ? "Container Apps job" : "container app"} "${app.name}"`;
+            for (const reg of objects(prop(app.props, "configuration.registries"))) {
+                const identity = peek(reg, "identity");
+                if (identity === undefined || identity === null || identity === "") continue;
+                const registry = registryOf(peek(reg, "server"), app, registries);
+                if (registry === undefined || exempt(registry)) continue;
+                if (enumEquals(prop(registry.props, "policies.azureADAuthenticationAsArmPolicy.status"), "disabled")) {
+                    report(`${what} pulls from registry "${registry.name}" with a managed identity, but the registry refuses ARM-audience tokens (policies.azureADAuthenticationAsArmPolicy disabled), the only kind Container Apps pulls with`, registry.urn);
+                }
+            }
+        }
+    },
+});

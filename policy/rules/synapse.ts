@@ -67,22 +67,25 @@ function firewallFromWorkspace(account: PolicyResource, ws: PolicyResource): boo
  * Synapse serverless SQL pools (and the workspace's own identity) read the workspace's default Data Lake from outside
  * every VNet: a lake behind a storage firewall admits them only as a trusted resource instance, i.e. with
  * `bypass` keeping AzureServices and a resource-instance rule naming the workspace
- * (`/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>`), and not with public
+ * (`/subscriptions/<sub>/resourcegroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>`, `resourcegroups` in lower
+ * case), and not with public
  * network access Disabled, which closes the public endpoint those exceptions apply to
  * (learn.microsoft.com/azure/synapse-analytics/sql/develop-storage-files-storage-access-control, "Access a storage
  * account with a firewall"; learn.microsoft.com/azure/synapse-analytics/security/connectivity-settings;
  * learn.microsoft.com/azure/storage/common/storage-network-security-resource-instances). Managed private endpoints
  * serve Spark and pipelines only; serverless SQL does not use the managed VNet.
  */
+const LOWER_CASE_RG = /^\/subscriptions\/[^/]+\/resourcegroups\//;
+
 export const synapseLakeTrustedWorkspace = stackRule({
     name: "synapse-lake-trusted-workspace",
     area: AREA,
-    description: "A storage account of the stack that is a Synapse workspace's default Data Lake admits that workspace as a trusted resource instance: public network access is not Disabled, the firewall bypasses AzureServices, and a resource-instance rule names the workspace (its ID, or …/providers/Microsoft.Synapse/workspaces/<name>).",
+    description: "A storage account of the stack that is a Synapse workspace's default Data Lake admits that workspace as a trusted resource instance: public network access is not Disabled, the firewall bypasses AzureServices, and a resource-instance rule names the workspace (…/providers/Microsoft.Synapse/workspaces/<name>) with the resource group segment spelled in lower case (/subscriptions/<sub>/resourcegroups/<rg>/…).",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.m", "01.n", "09.ab"], azurePolicy: [], checkov: [] },
     types: ["synapse:Workspace", "storage:StorageAccount"],
-    remediation: "On the lake account: publicNetworkAccess \"Enabled\" with networkRuleSet { defaultAction: \"Deny\", bypass: \"AzureServices\", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: \"/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>\", tenantId }] }, plus private endpoints (blob, dfs) for everything inside the VNet.",
+    remediation: "On the lake account: publicNetworkAccess \"Enabled\" with networkRuleSet { defaultAction: \"Deny\", bypass: \"AzureServices\", ipRules: [], virtualNetworkRules: [], resourceAccessRules: [{ resourceId: \"/subscriptions/<sub>/resourcegroups/<rg>/providers/Microsoft.Synapse/workspaces/<name>\", tenantId }] } (resourcegroups in lower case, as serverless SQL matches it), plus private endpoints (blob, dfs) for everything inside the VNet.",
     check: (resources, _c, report, exempt) => {
         const accounts = resources.filter((r) => resourceKey(r) === "storage:StorageAccount");
         for (const ws of resources.filter((r) => resourceKey(r) === "synapse:Workspace")) {
@@ -97,13 +100,20 @@ export const synapseLakeTrustedWorkspace = stackRule({
             // a name still unknown at a first preview (and no ID yet) matches any workspace.
             const tail = new RegExp(`/providers/Microsoft\\.Synapse/workspaces/${wsName !== undefined ? escapeRegExp(wsName) : "[^/]+"}$`, "i");
             const names = (id: string) => (typeof wsId === "string" && enumEquals(id, wsId)) || tail.test(id);
+            // Serverless SQL matches the rule's ID with `resourcegroups` in lower case (Learn, develop-storage-files-
+            // storage-access-control, "Firewall protected storage": "It's important to write resourcegroups in lower
+            // case"), which ARM's own IDs (`/resourceGroups/`) are not.
+            const spelled = (id: string) => names(id) && LOWER_CASE_RG.test(id);
             for (const a of lakes) {
                 if (exempt(a)) continue;
                 const what = `Data Lake account "${a.name}" of Synapse workspace "${ws.name}"`;
-                for (const refusal of instanceRefusals(a.props, names, firewallFromWorkspace(a, ws))) {
+                const derived = firewallFromWorkspace(a, ws);
+                const anyCase = instanceRefusals(a.props, names, derived).every((r) => r.kind !== "no-rule");
+                for (const refusal of instanceRefusals(a.props, spelled, derived)) {
                     if (refusal.kind === "disabled") report(`${what} has public network access Disabled, which refuses the resource-instance access Synapse serverless SQL comes through`, a.urn);
                     else if (refusal.kind === "not-derived") report(`${what} has a firewall not derived from the Synapse workspace`, a.urn);
                     else if (refusal.kind === "no-bypass") report(`${what} does not bypass the firewall for trusted Azure services (bypass ${refusal.bypass})`, a.urn);
+                    else if (anyCase) report(`${what} names the workspace in a resource-instance rule spelled with "resourceGroups"; serverless SQL matches it only as "/subscriptions/<sub>/resourcegroups/<rg>/…" (lower case)`, a.urn);
                     else report(`${what} has no resource-instance rule for the workspace (…/providers/Microsoft.Synapse/workspaces/${wsName ?? "<workspace>"}); the storage firewall refuses serverless SQL`, a.urn);
                 }
             }

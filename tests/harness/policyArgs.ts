@@ -19,6 +19,18 @@ export function resourceOptions(protect: boolean, additionalSecretOutputs: strin
 }
 
 /**
+ * A synthetic stack resource for the stack rules' edge cases: linked to others by property dependencies, as at preview,
+ * with props behind @pulumi/policy's unknown-checking proxy as the engine hands them over.
+ */
+export function stackResource(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, PolicyResource[]> = {}): PolicyResource {
+    return {
+        type: `azure-native:${type}`, name, urn: `urn:pulumi:t::p::azure-native:${type}::${name}`, props: unknownCheckingProxy(props) as Record<string, unknown>,
+        opts: resourceOptions(false),
+        dependencies: Object.values(deps).flat(), propertyDependencies: deps, isType: () => false, asType: () => undefined,
+    };
+}
+
+/**
  * Calls a resource policy the way @pulumi/policy 1.21 does: props behind its unknown-checking proxy (reading an unknown
  * value, the sentinel in values.ts, throws UnknownValueError, which the engine turns into "can't run during preview"),
  * config defaults filled in as the engine would.
