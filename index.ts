@@ -314,6 +314,7 @@ async function main() {
         },
         containerRegistry: { resourceId: persist.containerRegistryId, loginServer: persist.containerRegistryLoginServer },
         mode: cfg.analytics.mode,
+        ...(cfg.analytics.mode === "agent" ? { agent: { image: cfg.analytics.agentImage } } : {}),
         ...(cfg.analytics.mode === "export" ? {
             exportJob: {
                 schedule: cfg.analytics.schedule,

@@ -6,7 +6,7 @@ import { parseCidr } from "../components/shared/cidr";
 import { CORS_ORIGIN } from "../components/shared/cors";
 import { PACKAGE_SOURCE_URL } from "../components/shared/blobUpload";
 import { PLAN_SKU_NAMES } from "../components/bulkLoader/constants";
-import { EXPORT_SCOPES, MODES } from "../components/analyticsSync/constants";
+import { EXPORT_SCOPES, MODES, REGISTRY_IMAGE } from "../components/analyticsSync/constants";
 import { cronProblems } from "../components/shared/cron";
 import { EXPRESSROUTE_GATEWAY_SKUS, HYBRID_TYPES, VPN_GATEWAY_SKUS } from "../components/hubSecurity/hybridRules";
 import { crossFieldProblems, secretConfigProblems } from "./crossChecks";
@@ -169,7 +169,10 @@ const schema = z.strictObject({
         dataContributorGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
         dataReaderGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
         dicom: bool,
-        medtech: bool,
+        // Microsoft stopped new MedTech service instances on 2025-05-03 (deprecated; existing instances supported until
+        // 2028-05-03): learn.microsoft.com/azure/healthcare-apis/iot/get-started, microsoft/iomt-fhir-client README
+        // ("prevention of new instance creation"). ARM would refuse the IoT connector on the first `pulumi up`.
+        medtech: bool.refine((v) => !v, "must be false: Azure creates no new MedTech service instances since 2025-05-03 (deprecated; existing instances are supported until 2028-05-03). A program adopting an existing instance can still use FhirWorkspace's medtech args"),
         uploadAnonymizationConfig: bool,
     }),
     bulkLoader: z.strictObject({
@@ -200,6 +203,8 @@ const schema = z.strictObject({
         exportTypes: z.string().transform((v) => v.split(",").map((t) => t.trim()).filter((t) => t !== "")).superRefine((types, ctx) => {
             for (const t of types) if (!/^[A-Z][A-Za-z]{1,63}$/.test(t)) ctx.addIssue({ code: "custom", message: `has the entry "${t}", which is not a FHIR resource type name` });
         }),
+        // Mode agent's image, imported into the platform registry (AnalyticsSyncArgs agent.image).
+        agentImage: z.string().refine((v) => v === "" || REGISTRY_IMAGE.test(v), "must be <registry>.azurecr.io/<repository>:<tag> (or empty)"),
         synapse: bool,
         synapseAdminGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
         readerGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),

@@ -2,6 +2,7 @@ import { Cidr, overlaps, parseCidr, usableAddresses } from "../components/shared
 import { WORKLOAD_PATTERN, worstCaseNames } from "../components/shared/naming";
 import { PlannedSubnet, SubnetPurpose, addressPlanProblems } from "../components/shared/subnets";
 import { PLAN_SKUS } from "../components/bulkLoader/constants";
+import { AGENT_SOURCE_IMAGE } from "../components/analyticsSync/constants";
 import {
     AZURE_GATEWAY_ASN, DNS_RESOLVER_RESERVED_RANGE, asnProblem, gatewaySkuProblem, isIpv4Address, isPublicIpv4Address, overlapsDnsResolverReservedRange, sharedKeyProblem,
 } from "../components/hubSecurity/hybridRules";
@@ -142,6 +143,15 @@ export function crossFieldProblems(getRaw: (key: string) => string | undefined):
     if (analyticsOn && getRaw("analytics.synapse") === "true" && (getRaw("analytics.synapseAdminGroupObjectId") ?? "") === "") {
         // Entra-only authentication: without an initial Synapse Administrator nobody can administer the workspace.
         add("analytics.synapseAdminGroupObjectId", "must be set with analytics.synapse (the workspace is Entra ID only; its first administrator is this group)");
+    }
+    const agentImage = getRaw("analytics.agentImage") ?? "";
+    if (analyticsOn && getRaw("analytics.mode") === "agent" && agentImage === "") {
+        // The agent's image lives in another Azure Container Registry, which artifact cache cannot mirror without an
+        // identity holding pull rights there (learn.microsoft.com/azure/container-registry/artifact-cache-acr-to-acr-cli).
+        add("analytics.agentImage", `must be set with analytics.mode agent: import ${AGENT_SOURCE_IMAGE} into the platform registry (az acr import, README) and name the copy here`);
+    }
+    if (getRaw("analytics.mode") !== "agent" && agentImage !== "") {
+        add("analytics.agentImage", `is set but analytics.mode is "${getRaw("analytics.mode") ?? "export"}" (only the sync agent reads it)`);
     }
     if (getRaw("analytics.enabled") === "false" && getRaw("analytics.synapse") === "true") {
         add("analytics.synapse", `"true" needs analytics.enabled (Synapse reads the analytics lake)`);

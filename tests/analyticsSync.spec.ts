@@ -323,7 +323,7 @@ describe("AnalyticsSync component", () => {
                 mode: "agent",
                 fhir: { ...BASE.fhir, audience: "https://fhir.example.org", serviceName: "fhirr4" },
                 lake: { accountName: "stcustomlake01", softDeleteRetentionDays: 90 },
-                agent: { schedule: "0 */30 * * * *", startTime: "2020-01-01 00:00:00 +00:00", maxReplicas: 5 },
+                agent: { schedule: "0 */30 * * * *", startTime: "2020-01-01 00:00:00 +00:00", maxReplicas: 5, image: `${ACR}/mirror/healthdatatodatalaketool:v0.6.2.1` },
                 synapse: { enabled: true, adminGroupObjectId: ADMINS, allowedTenantIdsForLinking: [MOCK_TENANT_ID], writeParquet: true },
                 diagnosticSettings: { law: { workspaceResourceId: LAW, logCategoryGroups: ["audit"] } },
                 roleAssignments: { readers: { roleDefinitionIdOrName: "Storage Blob Data Reader", principalId: READERS, principalType: "Group" } },
@@ -333,7 +333,7 @@ describe("AnalyticsSync component", () => {
             out = r.outputs;
         });
 
-        it("runs the sync agent as a Container App without ingress, its image mirrored and pulled by a user-assigned identity", () => {
+        it("runs the sync agent as a Container App without ingress, its imported image pulled by a user-assigned identity", () => {
             const id = identity(g, "analytics-agent-id");
             expect(g.plainInputs(id)["resourceName"]).to.equal("id-ahds-prod-weu-sync");
             const app = inputs(g, "azure-native:app:ContainerApp");
@@ -341,9 +341,12 @@ describe("AnalyticsSync component", () => {
                 containerAppName: "ca-ahds-prod-weu-sync", workloadProfileName: "Consumption", identity: { type: "UserAssigned", userAssignedIdentities: [id.id] },
                 configuration: { activeRevisionsMode: "Single", registries: [{ server: ACR, identity: id.id }] },
             });
-            expect(inputs(g, "azure-native:containerregistry:CacheRule")).to.deep.include({
-                cacheRuleName: "fhir-sync-agent", sourceRepository: "healthplatformregistry.azurecr.io/healthdatatodatalaketool", targetRepository: "mirror/healthdatatodatalaketool",
-            });
+            // No cache rule: artifact cache does not mirror another Azure Container Registry without an identity holding
+            // pull rights there (learn.microsoft.com/azure/container-registry/artifact-cache-acr-to-acr-cli); the image
+            // was imported beforehand and is named as given.
+            expect(g.byType("azure-native:containerregistry:CacheRule")).to.have.length(0);
+            const [container] = (app["template"] as Obj)["containers"] as Obj[];
+            expect(container?.["image"]).to.equal("crahdsdevabc12.azurecr.io/mirror/healthdatatodatalaketool:v0.6.2.1");
             expect(g.byType("azure-native:app:Job")).to.have.length(0);
         });
 
@@ -439,6 +442,9 @@ describe("AnalyticsSync component", () => {
             ["a lowercase resource type", { ...BASE, exportJob: { resourceTypes: ["patient"] } }, 'exportJob.resourceTypes: "patient" is not a FHIR resource type name'],
             ["a timeout over a day", { ...BASE, exportJob: { timeoutSeconds: 90000 } }, "exportJob.timeoutSeconds must be an integer 300-86400"],
             ["agent settings in mode export", { ...BASE, agent: { maxReplicas: 2 } }, "agent applies only to mode agent"],
+            ["mode agent without its imported image", { ...BASE, mode: "agent" }, "agent.image is required in mode agent: import healthplatformregistry.azurecr.io/healthdatatodatalaketool:v0.6.2.1 into the private registry first"],
+            ["an agent image that is not a registry reference", { ...BASE, mode: "agent", agent: { image: "healthdatatodatalaketool:latest" } }, 'agent.image "healthdatatodatalaketool:latest" must be <registry>.azurecr.io/<repository>:<tag>'],
+            ["an agent image in another registry", { ...BASE, mode: "agent", agent: { image: "crother12345.azurecr.io/agent:1" } }, 'agent.image "crother12345.azurecr.io/agent:1" must be in containerRegistry crahdsdevabc12.azurecr.io'],
             ["Synapse without an admin group", { ...BASE, synapse: { enabled: true } }, "synapse.adminGroupObjectId must be an Entra ID group object ID (GUID) when synapse.enabled"],
             ["Synapse without its zones", { ...BASE, network: { ...BASE.network, privateDnsZoneResourceIds: Object.fromEntries(ZONES.slice(0, 4).map((z) => [z, ZONE(z)])) }, synapse: { enabled: true, adminGroupObjectId: ADMINS } }, "network.privateDnsZoneResourceIds must include privatelink.sql.azuresynapse.net"],
             ["a bad lake name", { ...BASE, lake: { accountName: "Lake-1" } }, 'lake.accountName "Lake-1" must be 3-24 lowercase letters and digits'],

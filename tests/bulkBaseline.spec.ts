@@ -74,6 +74,22 @@ for (const stack of ["dev", "prod"] as const) {
             expect(grants).to.include(`${ROLE.fhirDataContributor} on ${String(fhir.id)}`);
         });
 
+        it("gives the app's identity exactly host storage, the queue and table roles and Storage Account Contributor on its own account, and nothing wider", () => {
+            const account = one(g, "storage:StorageAccount", "bulk-st");
+            const grants = rolesOf(g, principalOf(one(g, "web:WebApp"))).map((r) => [roleGuid(r), r["scope"]]);
+            expect(grants.filter(([, scope]) => String(scope).startsWith(String(account.id)))).to.have.deep.members([
+                [ROLE.storageBlobDataOwner, account.id],
+                [ROLE.storageQueueDataContributor, account.id],
+                [ROLE.storageTableDataContributor, account.id],
+                // Storage Account Contributor (built-in-roles), for the zip/{name} blob trigger's Set Blob Service Properties
+                // (functions-reference, "Connecting to host storage with an identity": Azure Blobs, trigger only).
+                ["17d1049b-9a84-46fb-8f53-869881c3d3ab", account.id],
+            ]);
+            // Never above the account: not on its resource group or the subscription.
+            for (const [guid, scope] of grants) expect(String(scope), String(guid)).to.match(/\/providers\/Microsoft\.[A-Za-z]+\/[A-Za-z]+\/[^/]+/);
+            expect(grants.filter(([guid]) => guid === "17d1049b-9a84-46fb-8f53-869881c3d3ab").map(([, scope]) => scope)).to.deep.equal([account.id]);
+        });
+
         it("names its account once in index.ts and reports it, with its blob host, as stack outputs", () => {
             expect(g.plainInputs(one(g, "storage:StorageAccount", "bulk-st"))["accountName"]).to.equal(expected.account);
             expect(run.outputs?.["bulkStorageAccountName"]).to.equal(expected.account);

@@ -279,6 +279,11 @@ describe("BulkLoader component", () => {
                 [ROLE.storageBlobDataOwner, st, "app"],
                 [ROLE.storageQueueDataContributor, st, "app"],
                 [ROLE.storageTableDataContributor, st, "app"],
+                // Storage Account Contributor (built-in-roles: 17d1049b-9a84-46fb-8f53-869881c3d3ab) on the loader's account
+                // only: the zip/{name} blob trigger's listener calls Set Blob Service Properties (blobServices/write,
+                // rest/api/storageservices/authorize-with-azure-active-directory); functions-reference lists the role for
+                // "Azure Blobs (trigger only)", and fhir-loader's scripts/roleAssignment.bicep grants it.
+                ["17d1049b-9a84-46fb-8f53-869881c3d3ab", st, "app"],
                 [ROLE.fhirDataContributor, FHIR_ID, "app"],
                 // azure-ad-authentication: Monitoring Metrics Publisher on the Application Insights resource.
                 [ROLE.monitoringMetricsPublisher, `${RG}/Microsoft.Insights/components/appi-ahds-dev-weu-blk`, "app"],

@@ -53,6 +53,10 @@ describe("stack config", () => {
             expect(JSON.stringify(c)).to.not.include(psk);
             expect(parseConfig(dev()).hybrid).to.deep.include({ type: "none", sku: "", onPremisesPrefixes: [] });
         });
+        it("refuses MedTech: Azure creates no new MedTech service instances since 2025-05-03 (learn.microsoft.com/azure/healthcare-apis/iot/get-started)", () => {
+            expect(() => parseConfig({ ...dev(), "ahds:fhir.medtech": "true" })).to.throw(/ahds:fhir\.medtech.*must be false: Azure creates no new MedTech service instances since 2025-05-03/);
+            expect(parseConfig({ ...dev(), "ahds:fhir.medtech": "false" }).fhir.medtech).to.equal(false);
+        });
         it("ignores keys of other namespaces (provider config)", () => {
             expect(() => parseConfig({ ...dev(), "azure-native:location": "westeurope" })).not.to.throw();
         });

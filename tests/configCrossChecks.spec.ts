@@ -172,6 +172,20 @@ const CHECKS: CrossCheck[] = [
         passing: { "analytics.exportScope": "patient" },
     },
     {
+        // The agent's image is in another ACR, which artifact cache cannot mirror without pull rights there
+        // (learn.microsoft.com/azure/container-registry/artifact-cache-acr-to-acr-cli): the operator imports it.
+        rule: "the sync agent names its imported image", stack: "dev",
+        failing: { "analytics.mode": "agent" },
+        problem: "ahds:analytics.agentImage: must be set with analytics.mode agent: import healthplatformregistry.azurecr.io/healthdatatodatalaketool:v0.6.2.1 into the platform registry (az acr import, README) and name the copy here",
+        passing: { "analytics.mode": "agent", "analytics.agentImage": "crahdsdeva1b7c.azurecr.io/mirror/healthdatatodatalaketool:v0.6.2.1" },
+    },
+    {
+        rule: "an agent image only with mode agent", stack: "dev",
+        failing: { "analytics.agentImage": "crahdsdeva1b7c.azurecr.io/mirror/healthdatatodatalaketool:v0.6.2.1" },
+        problem: 'ahds:analytics.agentImage: is set but analytics.mode is "export" (only the sync agent reads it)',
+        passing: { "analytics.agentImage": "" },
+    },
+    {
         // Entra-only authentication: the initial Synapse Administrator is the only way in.
         rule: "Synapse needs an admin group", stack: "prod",
         failing: { "analytics.synapseAdminGroupObjectId": "" },

@@ -31,7 +31,13 @@ describe("example consumer (examples/fhir-only)", () => {
         expect(run.graph.byType("azure-native:network:AzureFirewall")).to.deep.equal([]);
         const peering = run.graph.plainInputs(run.graph.one("azure-native:network:VirtualNetworkPeering", "spoke-peer-spoke-to-hub"));
         expect(peering["remoteVirtualNetwork"]).to.deep.equal({ id: "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-hub-prod/providers/Microsoft.Network/virtualNetworks/vnet-hub-prod" });
-        const routes = run.graph.byType("azure-native:network:RouteTable").map((t) => (run.graph.plainInputs(t)["routes"] as Array<Record<string, unknown>>)[0]);
+        // Every spoke table sends 0.0.0.0/0 to the hub's firewall, except the App Gateway subnet's: no routes (v2 takes
+        // no default route to an appliance), only BGP propagation off (application-gateway/configuration-infrastructure).
+        const tables = run.graph.byType("azure-native:network:RouteTable");
+        const appGateway = run.graph.plainInputs(run.graph.one("azure-native:network:RouteTable", "spoke-rt-appGateway"));
+        expect(appGateway).to.deep.include({ routes: [], disableBgpRoutePropagation: true });
+        const routes = tables.filter((t) => t.name !== "spoke-rt-appGateway").map((t) => (run.graph.plainInputs(t)["routes"] as Array<Record<string, unknown>>)[0]);
+        expect(routes).to.have.length(tables.length - 1);
         for (const r of routes) expect(r).to.deep.include({ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.30.0.4" });
         expect(run.outputs?.["fhirBaseUrl"]).to.equal("https://fhir.example.org/fhir");
     });

@@ -55,7 +55,8 @@ describe("HubSecurity component", () => {
 
         it("builds the hub VNet with Azure's reserved subnet names, an NSG on every subnet that may carry one, and no implicit outbound access", () => {
             expect(subnets(g).map((s) => s["name"])).to.deep.equal(["AzureFirewallSubnet", "AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]);
-            // Azure forbids an NSG or route table on AzureFirewallSubnet, and a route table on AzureBastionSubnet (bastion-faq).
+            // No NSG on AzureFirewallSubnet (firewall-faq), and, without a hybrid gateway, no route table: its system route
+            // 0.0.0.0/0 → Internet is what the firewall needs. No route table on AzureBastionSubnet (bastion-faq).
             expect(subnet(g, "AzureFirewallSubnet")).to.not.have.any.keys("networkSecurityGroup", "routeTable");
             expect(subnet(g, "AzureBastionSubnet")).to.not.have.key("routeTable");
             for (const n of ["AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]) expect(subnet(g, n)["networkSecurityGroup"], n).to.be.an("object");
@@ -157,6 +158,19 @@ describe("HubSecurity component", () => {
             expect(g.byType("azure-native:privatedns:PrivateZone").map((r) => g.plainInputs(r)["privateZoneName"])).to.deep.equal(PRIVATE_DNS_ZONES);
             expect(g.byType("azure-native:privatedns:VirtualNetworkLink")).to.have.length(16);
             expect(Object.keys(out["privateDnsZoneIds"] as object)).to.deep.equal(PRIVATE_DNS_ZONES);
+        });
+
+        it("links each zone to the hub VNet with fallback to internet, so names the zone has no record for resolve publicly", () => {
+            // learn.microsoft.com/azure/dns/private-dns-fallback: NxDomainRedirect on the link; without it, a vault or account
+            // whose private endpoint is registered in another zone answers NXDOMAIN here.
+            const links = g.byType("azure-native:privatedns:VirtualNetworkLink").map((l) => g.plainInputs(l));
+            expect(links.map((l) => l["privateZoneName"])).to.deep.equal(PRIVATE_DNS_ZONES);
+            for (const l of links) {
+                expect(l, String(l["privateZoneName"])).to.deep.include({
+                    virtualNetworkLinkName: "link-vnet-ahds-dev-weu-hub", location: "global", registrationEnabled: false, resolutionPolicy: "NxDomainRedirect",
+                    virtualNetwork: { id: g.one("azure-native:network:VirtualNetwork").id },
+                });
+            }
         });
 
         it("allows SSH to the jumpbox only from Bastion and denies everything else inbound", () => {
@@ -310,6 +324,9 @@ describe("HubSecurity component", () => {
 
         it("adds AzureFirewallManagementSubnet with a management public IP and IP configuration", () => {
             expect(subnet(g, "AzureFirewallManagementSubnet")).to.deep.equal({ name: "AzureFirewallManagementSubnet", addressPrefix: "10.0.2.0/26" });
+            // Without a hybrid gateway, AzureFirewallSubnet keeps its system routes.
+            expect(subnet(g, "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26" });
+            expect(g.byType("azure-native:network:RouteTable").map((t) => t.name)).to.deep.equal(["hub-rt-jumpbox", "hub-rt-pe"]);
             const fw = g.one("azure-native:network:AzureFirewall");
             expect(g.plainInputs(fw)["managementIpConfiguration"]).to.be.an("object");
             expect(fw.propertyDependencies["managementIpConfiguration"]).to.include(g.one("azure-native:network:PublicIPAddress", "hub-pip-afw-mgmt").urn);

@@ -109,7 +109,22 @@ describe("HubSecurity hybrid connectivity", () => {
 
         it("adds GatewaySubnet without NSG (Azure does not support one) and, without spokes, without a route table", () => {
             expect(subnet(g, "GatewaySubnet")).to.deep.equal({ name: "GatewaySubnet", addressPrefix: "10.0.2.0/27" });
-            expect(g.byType("azure-native:network:RouteTable").map((t) => t.name)).to.deep.equal(["hub-rt-jumpbox", "hub-rt-pe"]);
+            expect(g.byType("azure-native:network:RouteTable").map((t) => t.name)).to.deep.equal(["hub-rt-firewall", "hub-rt-jumpbox", "hub-rt-pe"]);
+        });
+
+        it("overrides a default route learned over BGP on AzureFirewallSubnet: 0.0.0.0/0 → Internet, BGP propagation on", () => {
+            // learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy: "If your AzureFirewallSubnet subnet learns a
+            // default route to your on-premises network via BGP, you must override it by using a 0.0.0.0/0 UDR with the
+            // NextHopType value set as Internet"; the firewall still learns the on-premises routes ("No UDR is required on
+            // the Azure Firewall subnet, because it learns routes from BGP"), so propagation stays on.
+            const rt = g.one("azure-native:network:RouteTable", "hub-rt-firewall");
+            expect(g.plainInputs(rt)).to.deep.include({
+                routeTableName: "rt-ahds-dev-weu-afw", disableBgpRoutePropagation: false,
+                routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }],
+            });
+            // Still no NSG on AzureFirewallSubnet (firewall-faq).
+            expect(subnet(g, "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26", routeTable: { id: rt.id } });
+            expect(g.one("azure-native:network:VirtualNetwork").propertyDependencies["subnets"]).to.include(rt.urn);
         });
 
         it("creates no site, connection, resolver or on-premises firewall rule until they are given", () => {
@@ -164,6 +179,12 @@ describe("HubSecurity hybrid connectivity", () => {
             expect(g.plainInputs(con)["sharedKey"]).to.equal("[secret]");
             expect(con.additionalSecretOutputs).to.deep.equal(["sharedKey"]);
             noPlainKey(g, PSK);
+        });
+
+        it("gives AzureFirewallSubnet its 0.0.0.0/0 → Internet override, BGP propagation on (BGP runs here)", () => {
+            const rt = g.one("azure-native:network:RouteTable", "hub-rt-firewall");
+            expect(g.plainInputs(rt)).to.deep.include({ disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+            expect(subnet(g, "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26", routeTable: { id: rt.id } });
         });
 
         it("routes the spoke's address space from GatewaySubnet to the firewall, BGP propagation on, no default route", () => {
@@ -266,6 +287,22 @@ describe("HubSecurity hybrid connectivity", () => {
             ]);
             const rule = ((inputs(g, "azure-native:network:FirewallPolicyRuleCollectionGroup", "hub-rcg-on-premises")["ruleCollections"] as Array<Record<string, Json>>)[0]?.["rules"] as Array<Record<string, Json>>)[0];
             expect(rule).to.deep.include({ name: "on-premises-to-fhir", sourceAddresses: ["172.16.0.0/12", "192.168.0.0/16"] });
+        });
+
+        it("gives AzureFirewallSubnet the 0.0.0.0/0 → Internet override with ExpressRoute too (its routes are always BGP)", () => {
+            const rt = g.one("azure-native:network:RouteTable", "hub-rt-firewall");
+            expect(g.plainInputs(rt)).to.deep.include({ disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+            expect(subnet(g, "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26", routeTable: { id: rt.id } });
+        });
+
+        it("leaves AzureFirewallSubnet without a table when the firewall has a management NIC (forced-tunnelling mode)", async () => {
+            // learn.microsoft.com/azure/firewall/forced-tunneling: with a management NIC, AzureFirewallSubnet may take a
+            // default route to on-premises; the management subnet keeps the internet path.
+            const r = await run(hybrid({ type: "expressroute" }, { ...HYBRID_NETWORK, firewallManagementSubnet: "10.0.3.0/26" }));
+            expect(r.error).to.equal(undefined);
+            expect(subnet(r.graph, "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26" });
+            expect(subnet(r.graph, "AzureFirewallManagementSubnet")).to.deep.equal({ name: "AzureFirewallManagementSubnet", addressPrefix: "10.0.3.0/26" });
+            expect(r.graph.byType("azure-native:network:RouteTable").map((t) => t.name)).to.deep.equal(["hub-rt-jumpbox", "hub-rt-pe"]);
         });
 
         it("forwards only the zones it creates", async () => {
@@ -389,5 +426,11 @@ describe("SpokeNetwork gateway transit", () => {
         expect(peSubnet(r.graph)).to.deep.include({ privateEndpointNetworkPolicies: "Enabled" });
         // Spoke route tables keep BGP propagation off: on-premises-bound traffic follows 0.0.0.0/0 to the firewall.
         for (const t of r.graph.byType("azure-native:network:RouteTable")) expect(r.graph.plainInputs(t)["disableBgpRoutePropagation"], t.name).to.equal(true);
+        // The App Gateway subnet learns no gateway route either, a default route from on-premises included: its own table,
+        // no routes, propagation off (application-gateway/configuration-infrastructure#supported-user-defined-routes, Scenario 1).
+        const agw = r.graph.one("azure-native:network:RouteTable", "spoke-rt-appGateway");
+        expect(r.graph.plainInputs(agw)).to.deep.include({ disableBgpRoutePropagation: true, routes: [] });
+        const agwSubnet = (r.graph.plainInputs(r.graph.one("azure-native:network:VirtualNetwork"))["subnets"] as Array<Record<string, Json>>).find((s) => s["name"] === "snet-appgw");
+        expect(agwSubnet?.["routeTable"]).to.deep.equal({ id: agw.id });
     });
 });

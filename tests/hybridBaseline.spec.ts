@@ -37,6 +37,9 @@ describe("hybrid connectivity baseline (dev: off)", () => {
         expect(subnetOf(run.graph, "hub-vnet", "GatewaySubnet")).to.equal(undefined);
         expect(subnetOf(run.graph, "hub-vnet", "snet-dns-inbound")).to.equal(undefined);
         expect(run.graph.byType("azure-native:network:RouteTable").map((t) => t.name)).to.not.include("hub-rt-gateway");
+        // Nothing to override without a gateway: AzureFirewallSubnet keeps its system routes.
+        expect(run.graph.byType("azure-native:network:RouteTable").map((t) => t.name)).to.not.include("hub-rt-firewall");
+        expect(subnetOf(run.graph, "hub-vnet", "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26" });
     });
     it("peers without gateway transit either way and keeps the endpoints' route policies off", () => {
         expect(peering(run.graph, "spoke-to-hub")).to.deep.include({ useRemoteGateways: false, allowGatewayTransit: false });
@@ -86,6 +89,20 @@ describe("hybrid connectivity baseline (prod: site-to-site VPN)", () => {
         expect(g.plainInputs(g.one("azure-native:network:RouteTable", "hub-rt-gateway"))).to.deep.include({
             disableBgpRoutePropagation: false, routes: [{ name: "spoke-via-firewall", addressPrefix: "10.21.0.0/20", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.20.0.4" }],
         });
+    });
+
+    it("keeps a default route learned from on-premises off the firewall's and the App Gateway's subnets", () => {
+        // AzureFirewallSubnet: 0.0.0.0/0 → Internet overrides a BGP-learned default, propagation on so the firewall keeps
+        // the on-premises routes (learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy). Prod has no
+        // ahds:hub.firewallManagementSubnet, so the firewall is not in forced-tunnelling mode.
+        const fw = g.one("azure-native:network:RouteTable", "hub-rt-firewall");
+        expect(g.plainInputs(fw)).to.deep.include({ routeTableName: "rt-ahds-prod-weu-afw", disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+        expect(subnetOf(g, "hub-vnet", "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.20.0.0/26", routeTable: { id: fw.id } });
+        expect(g.plainInputs(g.one("azure-native:network:AzureFirewall"))).to.not.have.key("managementIpConfiguration");
+        // snet-appgw: no routes, propagation off (application-gateway/configuration-infrastructure#supported-user-defined-routes, Scenario 1).
+        const agw = g.one("azure-native:network:RouteTable", "spoke-rt-appGateway");
+        expect(g.plainInputs(agw)).to.deep.include({ routeTableName: "rt-ahds-prod-weu-agw", disableBgpRoutePropagation: true, routes: [] });
+        expect(subnetOf(g, "spoke-vnet", "snet-appgw")).to.deep.include({ addressPrefix: "10.21.0.0/24", routeTable: { id: agw.id } });
     });
 
     it("peers with gateway transit (the spoke side waits for the gateway) and turns on the spoke endpoints' route policies", () => {

@@ -10,7 +10,7 @@ import { Graph } from "../lib/offline/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, mockRsaKeyPem, selfSignedPem } from "../lib/offline/mocks";
 import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "../lib/offline/run";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
-import { kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
+import { apimMatchingOperations, kid, kids, parseXml, routedPool, templateShape, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
 import { Json } from "../lib/offline/values";
 
 type Obj = Record<string, Json>;
@@ -81,6 +81,11 @@ const GATEWAY_CASES: Array<[string, string, Record<string, string>, string, stri
     ["POST", "/fhir/Patient/_search", { "Content-Type": "application/x-www-form-urlencoded" }, "pass", "apim"],
     ["PUT", "/fhir/Patient/123", { "Content-Type": "application/fhir+json; charset=utf-8" }, "pass", "apim"],
     ["GET", "/FHIR/metadata", {}, "pass", "apim"],
+    // `$`-operations (learn.microsoft.com/azure/healthcare-apis/fhir/purge-history, tutorial-member-match, how-to-run-a-reindex).
+    ["DELETE", "/fhir/Patient/123/$purge-history", {}, "pass", "apim"],
+    ["POST", "/fhir/Patient/$member-match", FHIR_JSON, "pass", "apim"],
+    ["POST", "/fhir/Patient/123/$reindex", FHIR_JSON, "pass", "apim"],
+    ["DELETE", "/fhir/Patient/$bulk-delete?_lastUpdated=lt2020-01-01", {}, "pass", "apim"],
     ["OPTIONS", "/fhir/Patient", { "Origin": "https://app.example.org", "Access-Control-Request-Method": "PUT", "Access-Control-Request-Headers": "authorization,content-type" }, "pass", "apim"],
     ["OPTIONS", "/fhir", { "Origin": "https://app.example.org", "Access-Control-Request-Method": "POST" }, "pass", "apim"],
     ["GET", "/fhirx", {}, "Block:BlockUnpublishedPaths", "unpublished"],
@@ -243,12 +248,47 @@ describe("Ingress component", () => {
             has("POST", "/{type}/_search");
             has("GET", "/{type}/{id}/_history/{vid}");
             for (const op of ["/$export", "/$import", "/$convert-data", "/{type}/$validate", "/{type}/{id}/$everything", "/{type}/{id}/$export"]) expect(ops.some((o) => o["urlTemplate"] === op), op).to.equal(true);
-            expect(ops).to.have.length(29);
+            // Type- and instance-level operations the FHIR service documents beyond the named ones: without these
+            // templates APIM answers 404 OperationNotFound and never forwards them.
+            has("DELETE", "/{type}/{id}/{operation}");
+            has("POST", "/{type}/{operation}");
+            has("POST", "/{type}/{id}/{operation}");
+            expect(ops).to.have.length(32);
+            // APIM refuses a second operation with the same method and URL template; none differs from another of its
+            // method only in a parameter's name (so no GET /{type}/{id}/{operation} beside /{type}/{id}/{compartment}).
+            const signatures = ops.map((o) => `${String(o["method"])} ${templateShape(String(o["urlTemplate"]))}`);
+            expect(signatures.filter((x, i) => signatures.indexOf(x) !== i)).to.deep.equal([]);
             // Every {placeholder} of a URL template is a required template parameter, in order (APIM rejects an
             // operation whose template names a parameter it does not declare).
             for (const o of ops) expect((o["templateParameters"] as Obj[]).map((p) => ({ name: p["name"], required: p["required"] }))).to.deep.equal([...String(o["urlTemplate"]).matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], required: true })));
             // Learn (cors-policy): an OPTIONS operation would take the preflight away from the cors policy.
             expect(ops.filter((o) => o["method"] === "OPTIONS")).to.deep.equal([]);
+        });
+
+        it("reaches an operation with every FHIR interaction and $-operation the FHIR service documents", () => {
+            const ops = g.byType("azure-native:apimanagement:ApiOperation").map((r) => g.plainInputs(r)).filter((o) => o["apiId"] === "fhir");
+            // [method, path below /fhir]: FHIR R4 http.html and the FHIR service's Learn pages (fhir-features-supported,
+            // purge-history, fhir-bulk-delete, tutorial-member-match, how-to-run-a-reindex, export-data, import-data).
+            const requests: Array<[string, string]> = [
+                ["POST", "/"], ["GET", "/?_type=Patient"], ["GET", "/metadata"], ["POST", "/_search"], ["GET", "/_history"],
+                ["GET", "/$export"], ["POST", "/$import"], ["POST", "/$convert-data"], ["POST", "/$reindex"], ["GET", "/$versions"],
+                ["DELETE", "/$bulk-delete"], ["GET", "/_operations/export/1"], ["DELETE", "/_operations/bulk-delete/1"],
+                ["GET", "/Patient?family=Smith"], ["POST", "/Patient"], ["PUT", "/Patient?identifier=x|1"], ["PATCH", "/Patient?identifier=x|1"], ["DELETE", "/Patient?identifier=x|1"],
+                ["POST", "/Patient/_search"], ["GET", "/Patient/_history"], ["GET", "/Patient/$export"], ["POST", "/Patient/$validate"],
+                ["POST", "/Patient/$member-match"], ["DELETE", "/Patient/$bulk-delete"],
+                ["GET", "/Patient/1"], ["PUT", "/Patient/1"], ["PATCH", "/Patient/1"], ["DELETE", "/Patient/1?_hardDelete=true"],
+                ["GET", "/Patient/1/_history"], ["GET", "/Patient/1/_history/2"], ["GET", "/Patient/1/Observation"], ["GET", "/Group/1/$export"],
+                ["GET", "/Patient/1/$everything"], ["POST", "/Patient/1/$validate"], ["GET", "/Patient/1/$validate"],
+                ["DELETE", "/Patient/1/$purge-history"], ["POST", "/Patient/1/$reindex"],
+            ];
+            const unmatched = requests.filter(([method, path]) => apimMatchingOperations(ops, method, path).length === 0);
+            expect(unmatched, "404 OperationNotFound").to.deep.equal([]);
+            expect(apimMatchingOperations(ops, "DELETE", "/Patient/1/$purge-history")).to.deep.equal(["DELETE /{type}/{id}/{operation}"]);
+            expect(apimMatchingOperations(ops, "POST", "/Patient/$member-match")).to.deep.equal(["POST /{type}/{operation}"]);
+            expect(apimMatchingOperations(ops, "POST", "/Patient/1/$reindex")).to.deep.equal(["POST /{type}/{id}/{operation}"]);
+            // No operation has a policy of its own, so whichever of two matching operations APIM picks, the API policy
+            // (validate-jwt, throttling) applies and the request is forwarded with its own path.
+            expect(g.byType("azure-native:apimanagement:ApiOperationPolicy").map((r) => g.plainInputs(r)).filter((p) => p["apiId"] === "fhir")).to.deep.equal([]);
         });
 
         it("validates the Entra ID token for the FHIR audience, throttles per caller and forwards the caller's token", () => {
@@ -292,6 +332,21 @@ describe("Ingress component", () => {
                 backendHttpSettings: { id: `${SUB}/resourceGroups/rg-spoke/providers/Microsoft.Network/applicationGateways/agw-ahds-dev-weu/backendHttpSettingsCollection/apim-https` },
             }]);
             assertGatewayTable(g);
+        });
+
+        it("exempts FHIR narratives (text.div) from exactly the DRS 2.1 XSS rules a narrative matches, in both WAF policies", async () => {
+            // CRS 3.3.2 REQUEST-941 (DRS 2.1's baseline, PL1 and PL2 on by default, Learn application-gateway-crs-rulegroups-rules):
+            // `<div xmlns="http://www.w3.org/1999/xhtml">` trips 941100, 941130 (xmlns/xhtml) and 941320 (<div ); a link
+            // 941150 (href=) and 941160. 941170 and 941180 match no narrative and stay on.
+            const narrative = { matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div", exclusionManagedRuleSets: [{ ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1", ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941130" }, { ruleId: "941150" }, { ruleId: "941160" }, { ruleId: "941320" }] }] }] };
+            const bulk = await run({ ...BASE, bulkUpload: { blobEndpoint: "https://stahdsdevloadabc12.blob.core.windows.net", audiences: ["api://ahds-bulk-upload"] } });
+            expect(bulk.error).to.equal(undefined);
+            const policies: Array<[Graph, string]> = [[g, "ingress-waf"], [bulk.graph, "ingress-waf"], [bulk.graph, "ingress-waf-bulk"]];
+            for (const [graph, name] of policies) {
+                const exclusions = (inputs(graph, "network:WebApplicationFirewallPolicy", name)["managedRules"] as Obj)["exclusions"] as Obj[];
+                expect(exclusions.filter((e) => JSON.stringify(e).includes("\"XSS\"")), name).to.deep.equal([narrative]);
+                expect(JSON.stringify(exclusions), name).to.not.match(/"94117\d"|"94118\d"/);
+            }
         });
 
         it("targets APIM by its private host name and does not wait for any APIM output", () => {

@@ -292,13 +292,16 @@ describe("Ingress bulk upload API", () => {
                 ["contentLength", "@(context.Request.Headers.GetValueOrDefault(\"Content-Length\", \"\"))"],
             ]);
             expect(policy.checks.slice(0, 4)).to.deep.equal(COMMON_CHECKS);
-            expect(policy.checks.map((c) => c.status)).to.deep.equal(["403", "400", "400", "411", "413", "400", "415", "400", "415", "400", "415", "400"]);
+            expect(policy.checks.map((c) => c.status)).to.deep.equal(["403", "400", "400", "411", "413", "413", "413", "400", "415", "400", "415", "400", "415", "400"]);
             expect(policy.checksOtherwise).to.equal(0);
         });
 
-        it("answers 413 above 256 MiB (268435456 bytes) and 400 for an empty file, from Content-Length, without reading the body", () => {
-            expect(policy.checks[4]).to.deep.equal({ status: "413", reason: "Payload Too Large", contentType: JSON_TYPE, body: "{\"error\":\"files are limited to 256 MiB\"}", condition: "@(long.Parse((string)context.Variables[\"contentLength\"]) > 268435456L)" });
-            expect(policy.checks[5]).to.deep.include({ status: "400", body: "{\"error\":\"the file is empty\"}", condition: "@(long.Parse((string)context.Variables[\"contentLength\"]) == 0L)" });
+        it("answers 413 per container above 256 MiB (268435456 bytes) and 400 for an empty file, from Content-Length, without reading the body", () => {
+            expect(policy.checks.slice(4, 7)).to.deep.equal(["bundles", "ndjson", "zip"].map((c) => ({
+                status: "413", reason: "Payload Too Large", contentType: JSON_TYPE, body: `{"error":"files in ${c} are limited to 256 MiB"}`,
+                condition: `@(context.Operation.Id == "put-${c}" && long.Parse((string)context.Variables["contentLength"]) > 268435456L)`,
+            })));
+            expect(policy.checks[7]).to.deep.include({ status: "400", body: "{\"error\":\"the file is empty\"}", condition: "@(long.Parse((string)context.Variables[\"contentLength\"]) == 0L)" });
             expect(policy.forwardRequest).to.deep.equal({ timeout: "600", "buffer-request-body": "false" });
         });
 
@@ -420,8 +423,10 @@ describe("Ingress bulk upload API", () => {
             expect(p.jwt.audiences).to.deep.equal(["44444444-4444-4444-8444-444444444444"]);
             expect(p.jwt.openIdConfig).to.deep.equal(["https://login.microsoftonline.com/77777777-7777-4777-8777-777777777777/v2.0/.well-known/openid-configuration"]);
             expect(p.jwt.attrs?.["failed-validation-error-message"]).to.equal("A valid Entra ID bearer token for the bulk upload API with the app role Loader.Write is required.");
-            // 4000 MiB = 4194304000 bytes.
-            expect(p.checks[4]).to.deep.include({ status: "413", condition: "@(long.Parse((string)context.Variables[\"contentLength\"]) > 4194304000L)" });
+            // A .json (bundle) container stays at 256 MiB = 268435456 bytes whatever maxUploadSizeMb says: the loader reads a
+            // bundle into one string and parses it whole (fhir-loader ImportUtils.ImportBundle).
+            expect(p.checks[4]).to.deep.include({ status: "413", body: "{\"error\":\"files in fhir-bundles are limited to 256 MiB\"}",
+                condition: "@(context.Operation.Id == \"put-fhir-bundles\" && long.Parse((string)context.Variables[\"contentLength\"]) > 268435456L)" });
             expect(p.checks.map((c) => c.status)).to.deep.equal(["403", "400", "400", "411", "413", "400", "415", "400"]);
             expect(acceptedTypes(p, "fhir-bundles")).to.deep.equal(["application/fhir+json"]);
             expect(nameVerdicts(p, "fhir-bundles", ["a.json", "a.ndjson"])).to.deep.equal(["accepted", "400"]);
@@ -436,6 +441,23 @@ describe("Ingress bulk upload API", () => {
             const main = inputs(r.graph, "network:WebApplicationFirewallPolicy", "ingress-waf");
             expect(((byName(main["customRules"] as Json, "BlockUnpublishedPaths")["matchConditions"] as Obj[])[2] as Obj)["matchValues"]).to.deep.equal(["/bulk/fhir-bundles/"]);
             expect(byName(agw(r.graph)["backendHttpSettingsCollection"] as Json, "apim-https-bulk")["requestTimeout"]).to.equal(1800);
+        });
+
+        it("limits each container by what the loader does with it: NDJSON and zips to maxUploadSizeMb (at most 2047 MiB with a zip container), bundles to 256 MiB", async () => {
+            const r = await run({ ...BASE, bulkUpload: { ...BULK, maxUploadSizeMb: 2047 } });
+            expect(r.error).to.equal(undefined);
+            const p = readBulkPolicy(policyOf(r.graph, "bulk"));
+            // 2047 MiB = 2146435072 bytes, below a .NET MemoryStream's 2 GiB (ImportCompressedFiles); 256 MiB = 268435456 bytes.
+            expect(p.checks.filter((c) => c.status === "413").map((c) => [c.condition, c.body])).to.deep.equal([
+                ["@(context.Operation.Id == \"put-bundles\" && long.Parse((string)context.Variables[\"contentLength\"]) > 268435456L)", "{\"error\":\"files in bundles are limited to 256 MiB\"}"],
+                ["@(context.Operation.Id == \"put-ndjson\" && long.Parse((string)context.Variables[\"contentLength\"]) > 2146435072L)", "{\"error\":\"files in ndjson are limited to 2047 MiB\"}"],
+                ["@(context.Operation.Id == \"put-zip\" && long.Parse((string)context.Variables[\"contentLength\"]) > 2146435072L)", "{\"error\":\"files in zip are limited to 2047 MiB\"}"],
+            ]);
+            // Without a zip container, NDJSON takes up to 4000 MiB (4194304000 bytes), the gateway's limit.
+            const ndjsonOnly = await run({ ...BASE, bulkUpload: { ...BULK, maxUploadSizeMb: 4000, containers: [{ name: "ndjson", contentTypes: ["application/fhir+ndjson"], extension: "ndjson" }] } });
+            expect(ndjsonOnly.error).to.equal(undefined);
+            expect(readBulkPolicy(policyOf(ndjsonOnly.graph, "bulk")).checks.filter((c) => c.status === "413").map((c) => c.condition))
+                .to.deep.equal(["@(context.Operation.Id == \"put-ndjson\" && long.Parse((string)context.Variables[\"contentLength\"]) > 4194304000L)"]);
         });
 
         it("normalises the deploy-time endpoint and refuses one that is not a blob endpoint", () => {
@@ -475,6 +497,17 @@ describe("Ingress bulk upload API", () => {
                 "bulkUpload.containers \"ndjson\": contentTypes must list 1-10 media types",
             ]) expect(msg, needle).to.include(needle);
             expect(r.graph.custom).to.have.length(0);
+        });
+
+        it("refuses a size limit above 2047 MiB while a .zip container is published (the loader unpacks a zip in one MemoryStream)", async () => {
+            const r = await run({ ...BASE, bulkUpload: { ...BULK, maxUploadSizeMb: 2048 } });
+            expect(r.error).to.be.instanceOf(Error);
+            expect(String((r.error as Error).message)).to.include("bulkUpload.maxUploadSizeMb 2048 is above 2047 MiB, the largest zip the FHIR Loader can unpack")
+                .and.include("MemoryStream").and.include("zip takes .zip files");
+            expect(r.graph.custom).to.have.length(0);
+            // A custom container with the .zip extension counts too.
+            const custom = await run({ ...BASE, bulkUpload: { ...BULK, maxUploadSizeMb: 3000, containers: [{ name: "archives", contentTypes: ["application/zip"], extension: "zip" }] } });
+            expect(String((custom.error as Error).message)).to.include("bulkUpload.maxUploadSizeMb 3000 is above 2047 MiB").and.include("archives takes .zip files");
         });
 
         it("needs an audience and 1-10 containers (one WAF condition lists them all)", async () => {

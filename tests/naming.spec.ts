@@ -112,7 +112,6 @@ describe("globally and regionally unique names carry the stack's suffix", () => 
             "apimanagement:ApiManagementService apim-ahds-prod-a1b7c",
             "cognitiveservices:Account lang-ahds-prod-a1b7c",
             "containerregistry:Registry crahdsproda1b7c",
-            "eventhub:Namespace evhns-ahds-prod-mt-a1b7c",
             "healthcareapis:Workspace hwahdsproda1b7c",
             "keyvault:Vault kvahdsprodhuba1b7c",
             "network:PublicIPAddress agw-ahds-prod-a1b7c",

@@ -28,7 +28,7 @@ const PLAN = {
     },
     prod: {
         fwIp: "10.20.0.4", firewall: "10.20.0.0/26", bastion: "10.20.0.64/26", jumpbox: "10.20.1.0/27", hubPe: "10.20.1.32/27",
-        agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: true, synapse: true,
+        agw: "10.21.0.0/24", apim: "10.21.1.0/27", pe: "10.21.2.0/24", func: "10.21.3.0/26", cae: "10.21.4.0/26", medtech: false, synapse: true,
         // Pulumi.prod.yaml's package is a GitHub release asset: github.com redirects downloads to these hosts.
         loaderPackageHosts: ["github.com", "objects.githubusercontent.com", "release-assets.githubusercontent.com"],
         // Pulumi.prod.yaml's site-to-site VPN: GatewaySubnet, the resolver's subnet, the on-premises prefix, and the FHIR and
@@ -239,17 +239,17 @@ for (const stack of ["dev", "prod"] as const) {
             }
         });
 
-        it("attaches each NSG and route table to its subnet, and gives every subnet except the platform ones and App Gateway a route table", () => {
+        it("attaches each NSG and route table to its subnet: every subnet but Bastion, the resolver's and (without a gateway) the firewall's and GatewaySubnet has a table", () => {
             const attached = g.byType("azure-native:network:VirtualNetwork").flatMap((v) => (g.plainInputs(v)["subnets"] as Obj[]).map((s) => {
                 const nsg = g.byType("azure-native:network:NetworkSecurityGroup").find((n) => n.id === (s["networkSecurityGroup"] as Obj | undefined)?.["id"]);
                 const rt = g.byType("azure-native:network:RouteTable").find((t) => t.id === (s["routeTable"] as Obj | undefined)?.["id"]);
                 return [v.name, s["name"], s["addressPrefix"], nsg?.name ?? null, rt?.name ?? null];
             }));
             expect(attached).to.deep.equal([
-                // Azure forbids an NSG or custom route table on AzureFirewallSubnet (firewall-faq) and a route table on
-                // AzureBastionSubnet (bastion-faq); App Gateway v2 does not support 0.0.0.0/0 to a virtual appliance
-                // (application-gateway/configuration-infrastructure#supported-user-defined-routes).
-                ["hub-vnet", "AzureFirewallSubnet", p.firewall, null, null],
+                // No NSG on AzureFirewallSubnet (firewall-faq); with a hybrid gateway (prod) its 0.0.0.0/0 → Internet table,
+                // which overrides a default route learned from on-premises (firewall/tutorial-hybrid-portal-policy). No route
+                // table on AzureBastionSubnet (bastion-faq).
+                ["hub-vnet", "AzureFirewallSubnet", p.firewall, null, p.hybrid !== undefined ? "hub-rt-firewall" : null],
                 ["hub-vnet", "AzureBastionSubnet", p.bastion, "hub-nsg-bastion", null],
                 ["hub-vnet", "snet-jumpbox", p.jumpbox, "hub-nsg-jumpbox", "hub-rt-jumpbox"],
                 ["hub-vnet", "snet-private-endpoints", p.hubPe, "hub-nsg-pe", "hub-rt-pe"],
@@ -259,7 +259,8 @@ for (const stack of ["dev", "prod"] as const) {
                     ["hub-vnet", "GatewaySubnet", p.hybrid.gateway, null, "hub-rt-gateway"],
                     ["hub-vnet", "snet-dns-inbound", p.hybrid.dns, "hub-nsg-dns", null],
                 ] : []),
-                ["spoke-vnet", "snet-appgw", p.agw, "spoke-nsg-appGateway", null],
+                // App Gateway v2: its own table that only turns BGP propagation off (configuration-infrastructure#supported-user-defined-routes, Scenario 1).
+                ["spoke-vnet", "snet-appgw", p.agw, "spoke-nsg-appGateway", "spoke-rt-appGateway"],
                 ["spoke-vnet", "snet-apim", p.apim, "spoke-nsg-apim", "spoke-rt-apim"],
                 ["spoke-vnet", "snet-private-endpoints", p.pe, "spoke-nsg-privateEndpoints", "spoke-rt-privateEndpoints"],
                 ["spoke-vnet", "snet-func-integration", p.func, "spoke-nsg-functionIntegration", "spoke-rt-functionIntegration"],
@@ -278,7 +279,14 @@ for (const stack of ["dev", "prod"] as const) {
             const gateway = p.hybrid !== undefined ? { "hub-rt-gateway": { disableBgpRoutePropagation: false, routes: [
                 { name: "spoke-via-firewall", addressPrefix: p.hybrid.spoke, nextHopType: "VirtualAppliance", nextHopIpAddress: p.fwIp },
             ] } } : {};
+            // AzureFirewallSubnet (prod's VPN): "If your AzureFirewallSubnet subnet learns a default route to your on-premises
+            // network via BGP, you must override it by using a 0.0.0.0/0 UDR with the NextHopType value set as Internet"; BGP
+            // propagation ON, so the firewall keeps learning the on-premises routes (firewall/tutorial-hybrid-portal-policy).
+            const firewall = p.hybrid !== undefined ? { "hub-rt-firewall": { disableBgpRoutePropagation: false, routes: [
+                { name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" },
+            ] } } : {};
             expect(tables).to.deep.equal({
+                ...firewall,
                 ...gateway,
                 "hub-rt-jumpbox": { disableBgpRoutePropagation: true, routes: [def] },
                 "hub-rt-pe": { disableBgpRoutePropagation: true, routes: [def] },
@@ -288,9 +296,28 @@ for (const stack of ["dev", "prod"] as const) {
                 "spoke-rt-privateEndpoints": { disableBgpRoutePropagation: true, routes: [def] },
                 "spoke-rt-functionIntegration": { disableBgpRoutePropagation: true, routes: [def] },
                 "spoke-rt-containerApps": { disableBgpRoutePropagation: true, routes: [def] },
+                // App Gateway v2: no routes (no 0.0.0.0/0 to an appliance: unsupported on v2), BGP propagation off, so a
+                // default route advertised from on-premises never replaces its control plane's internet path
+                // (application-gateway/configuration-infrastructure#supported-user-defined-routes, Scenario 1).
+                "spoke-rt-appGateway": { disableBgpRoutePropagation: true, routes: [] },
             });
             // The spoke resolves through the firewall's DNS proxy.
             expect(g.plainInputs(g.one("azure-native:network:VirtualNetwork", "spoke-vnet"))["dhcpOptions"]).to.deep.equal({ dnsServers: [p.fwIp] });
+        });
+
+        it("links every privatelink zone to the hub and the spoke with fallback to internet (NxDomainRedirect), and no other zone", () => {
+            // learn.microsoft.com/azure/dns/private-dns-fallback: a name with no record in a linked privatelink zone (a vault
+            // or account whose private endpoint is registered in another zone, such as prod's kv-pki-prod) resolves publicly
+            // instead of NXDOMAIN. Azure applies the policy to privatelink zones only, so APIM's per-host zones keep none.
+            const links = g.byType("azure-native:privatedns:VirtualNetworkLink").map((l) => ({ name: l.name, inputs: g.plainInputs(l) }));
+            const zone = (l: { inputs: Obj }) => String(l.inputs["privateZoneName"]);
+            const privatelink = links.filter((l) => zone(l).startsWith("privatelink."));
+            const others = links.filter((l) => !zone(l).startsWith("privatelink."));
+            for (const l of privatelink) expect(l.inputs, l.name).to.deep.include({ resolutionPolicy: "NxDomainRedirect", registrationEnabled: false });
+            for (const l of others) expect(l.inputs, l.name).to.not.have.key("resolutionPolicy");
+            expect(others.length, "APIM's per-host zones").to.be.greaterThan(0);
+            const vault = privatelink.filter((l) => zone(l) === "privatelink.vaultcore.azure.net").map((l) => l.name);
+            expect(vault).to.deep.equal(["hub-pdns-privatelink.vaultcore.azure.net-link-hub", "spoke-pdns-privatelink.vaultcore.azure.net-link-spoke"]);
         });
 
         it("allows exactly the documented egress through the firewall, group by group, rule by rule", () => {

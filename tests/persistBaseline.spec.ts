@@ -112,11 +112,13 @@ for (const stack of ["dev", "prod"]) {
             for (const svc of services) expect(pe.dependencies, svc.name).to.include(svc.urn);
         });
 
-        it(stack === "prod" ? "runs DICOM and MedTech and protects every PHI store" : "runs neither DICOM nor MedTech and protects nothing", () => {
+        it(stack === "prod" ? "runs DICOM, no MedTech (Azure takes no new instances), and protects every PHI store" : "runs neither DICOM nor MedTech and protects nothing", () => {
             const persist = ["healthcareapis:Workspace", "healthcareapis:FhirService", "healthcareapis:DicomService", "healthcareapis:IotConnector", "containerregistry:Registry"];
             const present = persist.filter((t) => g.byType(`azure-native:${t}`).length > 0);
             expect(present.includes("healthcareapis:DicomService")).to.equal(stack === "prod");
-            expect(present.includes("healthcareapis:IotConnector")).to.equal(stack === "prod");
+            // MedTech is deprecated: no new instances since 2025-05-03 (learn.microsoft.com/azure/healthcare-apis/iot/get-started).
+            expect(present.includes("healthcareapis:IotConnector")).to.equal(false);
+            expect(g.byType("azure-native:eventhub:Namespace")).to.have.length(0);
             const stores = [...present.flatMap((t) => g.byType(`azure-native:${t}`)), ...g.byType("azure-native:storage:StorageAccount").filter((a) => a.name.startsWith("fhir-"))];
             for (const r of stores) expect({ protect: r.protect, retain: r.retainOnDelete }, r.name).to.deep.equal({ protect: stack === "prod", retain: stack === "prod" });
         });

@@ -44,6 +44,15 @@ describe("waf-admits-routed-paths", () => {
         expect(checkStack(wafAdmitsRoutedPaths, unknownPool)).to.deep.equal(expected("(unknown at preview)"));
     });
 
+    it("judges the FHIR $-operations below /fhir/* as admitted by the dev gateway's WAF (DELETE $purge-history, POST $member-match, POST $reindex)", () => {
+        const waf = policyResources(dev.graph).find((r) => r.name === "ingress-waf");
+        const verdict = (method: string, uri: string) => wafCustomRuleVerdict(waf?.props["customRules"], { method, uri });
+        expect(verdict("DELETE", "/fhir/Patient/123/$purge-history")).to.deep.equal({ action: "pass" });
+        expect(verdict("POST", "/fhir/Patient/$member-match")).to.deep.equal({ action: "pass" });
+        expect(verdict("POST", "/fhir/Patient/123/$reindex")).to.deep.equal({ action: "pass" });
+        expect(verdict("DELETE", "/fhirx/Patient/123/$purge-history")).to.deep.equal({ action: "Block", rule: "BlockUnpublishedPaths" });
+    });
+
     it("fails for a WAF that blocks everything below a published /* pattern", () => {
         const blockAll = (p: Props) => ({ ...p, customRules: [{ name: "NoFhir", priority: 5, ruleType: "MatchRule", action: "Block", matchConditions: [{ matchVariables: [{ variableName: "RequestUri" }], operator: "Contains", matchValues: ["/fhir/"] }] }] });
         expect(checkStack(wafAdmitsRoutedPaths, withProps(dev, "ingress-waf", blockAll))).to.deep.equal([

@@ -129,8 +129,21 @@ const CASES: Case[] = [
     { rule: nicNoPublicIp, type: "compute:VirtualMachine", pass: [{ networkProfile: { networkInterfaces: [{ id: "n" }] } }], fail: [{ networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "ip", publicIPAddressConfiguration: { name: "p" } }] }] } }] },
     { rule: nicNoPublicIp, type: "compute:VirtualMachineScaleSet", pass: [{ virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "ip", subnet: { id: "s" } }] }] } } }],
         fail: [{ virtualMachineProfile: { networkProfile: { networkInterfaceConfigurations: [{ name: "n", ipConfigurations: [{ name: "ip", publicIPAddressConfiguration: { name: "p" } }] }] } } }] },
-    { rule: routeDefaultViaFirewall, type: "network:RouteTable", pass: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { name: "apim", addressPrefix: "ApiManagement", nextHopType: "Internet" }] }],
+    { rule: routeDefaultViaFirewall, type: "network:RouteTable", pass: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { name: "apim", addressPrefix: "ApiManagement", nextHopType: "Internet" }] },
+            // AzureFirewallSubnet's override of a BGP-learned default in a hybrid hub (firewall/tutorial-hybrid-portal-policy):
+            // exactly one route, 0.0.0.0/0 → Internet, BGP propagation on (given or omitted). The rule leaves it to
+            // subnet-egress-via-firewall, which admits it on AzureFirewallSubnet only (tests/policyStack.spec.ts).
+            { disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] },
+            { routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "internet" }] },
+            // A table without routes (the App Gateway subnet's, only turning BGP propagation off) has no default to judge.
+            { disableBgpRoutePropagation: true, routes: [] }],
         fail: [{ disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] }, { routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }] },
+            // Not the firewall subnet's exact shape: a second route, an IPv6 or split default, another spelling of the prefix.
+            { disableBgpRoutePropagation: false, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { name: "onprem", addressPrefix: "192.168.0.0/16", nextHopType: "VirtualNetworkGateway" }] },
+            { disableBgpRoutePropagation: false, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }, { name: "d6", addressPrefix: "::/0", nextHopType: "Internet" }] },
+            { disableBgpRoutePropagation: false, routes: [{ name: "lo", addressPrefix: "0.0.0.0/1", nextHopType: "Internet" }] },
+            { disableBgpRoutePropagation: false, routes: [{ name: "d", addressPrefix: "0.0.0.00/0", nextHopType: "Internet" }] },
+            { disableBgpRoutePropagation: false, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualNetworkGateway" }] },
             // A dual-stack table: the IPv4 default goes to the firewall, the IPv6 one around it.
             { disableBgpRoutePropagation: true, routes: [{ name: "d", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }, { name: "d6", addressPrefix: "::/0", nextHopType: "Internet" }] }] },
     { rule: routeDefaultViaFirewall, type: "network:Route", pass: [{ addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance" }, { addressPrefix: "203.0.113.0/24", nextHopType: "Internet" },

@@ -77,7 +77,8 @@ for (const stack of ["dev", "prod"]) {
             expect(checkStack(synapseLakeTrustedWorkspace, rs)).to.deep.equal([]);
             // The App Gateway subnet passes because the gateway's IP configuration names it (no stack exemption): without
             // that recognition the rule flags it, so it is doing real work.
-            expect(checkStack(subnetEgressViaFirewall, rs, { exemptApplicationGatewaySubnets: false })).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+            // (Its table only turns BGP propagation off: no default route to the firewall.)
+            expect(checkStack(subnetEgressViaFirewall, rs, { exemptApplicationGatewaySubnets: false })).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" routes 0.0.0.0/0 elsewhere than the firewall (${stack === "prod" ? "10.20.0.4" : "10.0.0.4"})`]);
             // In update mode the gateway's subnet ID is known, so the name fallback plays no part.
             expect(checkStack(subnetEgressViaFirewall, rs, { applicationGatewaySubnetNames: [] })).to.deep.equal([]);
         });
@@ -176,10 +177,14 @@ describe("stack-level hybrid connectivity rules (gateway-subnet-via-firewall, ga
         expect(checkStack(subnetEgressViaFirewall, policyResources(prod.graph), egress)).to.deep.equal([]);
         const undelegated = policyResourcesWith(prod.graph, "hub-vnet", (v) => ({ ...v, subnets: (v["subnets"] as Props[]).map((x) => (x["name"] === "snet-dns-inbound" ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== "delegations")) : x)) }));
         expect(checkStack(subnetEgressViaFirewall, undelegated, egress)).to.deep.equal([`subnet "snet-dns-inbound" of "hub-vnet" has no route table: its traffic bypasses the firewall`]);
-        // At preview (table IDs unknown) GatewaySubnet's default-less table is not taken for the jumpbox's or the endpoints'.
+        // At preview (table IDs unknown) GatewaySubnet's default-less table and AzureFirewallSubnet's 0.0.0.0/0 → Internet
+        // table are not taken for the jumpbox's or the endpoints', nor the App Gateway subnet's empty one for the spoke's.
         expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), egress)).to.deep.equal([]);
-        // At preview the gateway's subnet ID is unknown: its VNet is known by the dependency, the subnet by its name.
-        expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), { ...egress, applicationGatewaySubnetNames: [] })).to.deep.equal([`subnet "snet-appgw" of "spoke-vnet" has no route table: its traffic bypasses the firewall`]);
+        // At preview the gateway's subnet ID is unknown: its VNet is known by the dependency, the subnet by its name. Without
+        // the name, snet-appgw is checked like any other subnet, and its empty table can no longer be set aside, so at
+        // preview every spoke subnet may be using it.
+        expect(checkStack(subnetEgressViaFirewall, policyResources(preview.graph), { ...egress, applicationGatewaySubnetNames: [] })).to.deep.equal(
+            ["snet-appgw", "snet-apim", "snet-private-endpoints", "snet-func-integration", "snet-container-apps"].map((n) => `subnet "${n}" of "spoke-vnet" routes 0.0.0.0/0 elsewhere than the firewall`));
     });
     it("no-public-ip-except-edge admits the VPN gateway's public IPs, and phi-diagnostics-to-law requires the gateway's logs", () => {
         expect(checkStack(publicIpOnlyAtEdge, policyResources(prod.graph))).to.deep.equal([]);
@@ -333,6 +338,69 @@ describe("subnet-egress-via-firewall: Application Gateway subnets (0.6.0), recog
     it("checks gateway subnets too with exemptApplicationGatewaySubnets false (a gateway deployed with network isolation)", () => {
         const v = spoke(["snet-appgw"]);
         expect(checkStack(subnetEgressViaFirewall, [fw, v, gateway(`${VNET_ID}/subnets/snet-appgw`, [v])], { exemptApplicationGatewaySubnets: false })).to.deep.equal([noRoute("snet-appgw")]);
+    });
+});
+
+/**
+ * AzureFirewallSubnet's 0.0.0.0/0 → Internet table (HubSecurity with a hybrid gateway; learn.microsoft.com/azure/firewall/
+ * tutorial-hybrid-portal-policy): route-default-via-firewall sees the table alone and leaves it to this rule, which
+ * admits it on AzureFirewallSubnet only.
+ */
+describe("subnet-egress-via-firewall: AzureFirewallSubnet's 0.0.0.0/0 → Internet table", () => {
+    const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const RT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables";
+    const fw = res("network:AzureFirewall", "fw", { ipConfigurations: [{ name: "ip", privateIPAddress: "10.0.0.4" }] });
+    const internet = (id: string) => res("network:RouteTable", "rt-afw", { id, disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
+    const viaFw = (id: string) => res("network:RouteTable", "rt-jump", { id, disableBgpRoutePropagation: true, routes: [{ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }] });
+    const hub = (subnets: Array<Record<string, unknown>>, tables: PolicyResource[]) => res("network:VirtualNetwork", "hub", { subnets }, { subnets: tables });
+    const orphan = `route table "rt-afw" sends 0.0.0.0/0 to the Internet, which only AzureFirewallSubnet's table may, and no AzureFirewallSubnet of the stack uses it`;
+
+    it("passes the table on AzureFirewallSubnet, matched by ID or, at preview, by the VNet's dependency", () => {
+        const [afw, jump] = [internet(`${RT}/rt-afw`), viaFw(`${RT}/rt-jump`)];
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, jump, hub([{ name: "AzureFirewallSubnet", routeTable: { id: `${RT}/rt-afw` } }, { name: "snet-jumpbox", routeTable: { id: `${RT}/rt-jump` } }], [afw, jump])])).to.deep.equal([]);
+        // Preview: every ID unknown. The Internet table is set aside as AzureFirewallSubnet's, so the jumpbox is judged on its own.
+        const [afwNew, jumpNew] = [internet(UNKNOWN), viaFw(UNKNOWN)];
+        expect(checkStack(subnetEgressViaFirewall, [fw, afwNew, jumpNew, hub([{ name: "AzureFirewallSubnet", routeTable: { id: UNKNOWN } }, { name: "snet-jumpbox", routeTable: { id: UNKNOWN } }], [afwNew, jumpNew])])).to.deep.equal([]);
+    });
+    it("fails the table on any other subnet: a workload subnet, the App Gateway's, a platform subnet", () => {
+        const afw = internet(`${RT}/rt-afw`);
+        const use = (name: string, extra: Record<string, unknown> = {}) => ({ name, routeTable: { id: `${RT}/rt-afw` }, ...extra });
+        const both = (other: Record<string, unknown>) => hub([use("AzureFirewallSubnet"), other], [afw]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, both(use("snet-jumpbox"))])).to.deep.equal([`subnet "snet-jumpbox" of "hub" routes 0.0.0.0/0 elsewhere than the firewall (10.0.0.4)`]);
+        // Exempt subnets may not use it either: the App Gateway subnet (by its name at preview, or by the gateway's
+        // reference), the resolver's (by delegation), GatewaySubnet (by name).
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, both(use("snet-appgw")), res("network:ApplicationGateway", "agw", { gatewayIPConfigurations: [{ name: "g", subnet: { id: UNKNOWN } }] }, { gatewayIPConfigurations: [both(use("snet-appgw"))] })]))
+            .to.deep.include(`subnet "snet-appgw" of "hub" uses route table "rt-afw", which sends 0.0.0.0/0 to the Internet: only AzureFirewallSubnet may`);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, both(use("snet-dns", { delegations: [{ name: "d", serviceName: "Microsoft.Network/dnsResolvers" }] }))]))
+            .to.deep.equal([`subnet "snet-dns" of "hub" uses route table "rt-afw", which sends 0.0.0.0/0 to the Internet: only AzureFirewallSubnet may`]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, both(use("GatewaySubnet"))]))
+            .to.deep.equal([`subnet "GatewaySubnet" of "hub" uses route table "rt-afw", which sends 0.0.0.0/0 to the Internet: only AzureFirewallSubnet may`]);
+    });
+    it("fails the table when no AzureFirewallSubnet of the stack uses it (an orphan, or one meant for a subnet elsewhere)", () => {
+        const afw = internet(`${RT}/rt-afw`);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, hub([{ name: "AzureFirewallSubnet" }], [])])).to.deep.equal([orphan]);
+        // AzureFirewallSubnet with another table (by ID), and at preview a VNet that does not depend on it.
+        const other = res("network:RouteTable", "rt-other", { id: `${RT}/rt-other`, disableBgpRoutePropagation: false, routes: [] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, other, hub([{ name: "AzureFirewallSubnet", routeTable: { id: `${RT}/rt-other` } }], [afw, other])])).to.deep.equal([orphan]);
+        const afwNew = internet(UNKNOWN);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afwNew, hub([{ name: "AzureFirewallSubnet", routeTable: { id: UNKNOWN } }], [])])).to.deep.equal([orphan]);
+        // A standalone AzureFirewallSubnet that names it (by ID, or at preview by dependency) uses it.
+        const vnet = res("network:VirtualNetwork", "hub", { subnets: [] });
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, vnet, res("network:Subnet", "afw-subnet", { subnetName: "AzureFirewallSubnet", routeTable: { id: `${RT}/rt-afw` } }, { virtualNetworkName: [vnet] })])).to.deep.equal([]);
+        expect(checkStack(subnetEgressViaFirewall, [fw, afwNew, vnet, res("network:Subnet", "afw-subnet", { subnetName: "AzureFirewallSubnet", routeTable: { id: UNKNOWN } }, { virtualNetworkName: [vnet], routeTable: [afwNew] })])).to.deep.equal([]);
+        // A <table name> exemption, with a justification, silences it.
+        expect(checkStack(subnetEgressViaFirewall, [fw, afw, hub([{ name: "AzureFirewallSubnet" }], [])], { exemptions: [{ resourceName: "rt-afw", justification: "test: the firewall subnet is in another stack" }] })).to.deep.equal([]);
+    });
+    it("on prod's graph: passes with hub-rt-firewall on AzureFirewallSubnet, and fails once the subnet drops it", async () => {
+        const prod = await sharedProgramRun("prod");
+        const egress = policyConfig("prod")["subnet-egress-via-firewall"] ?? {};
+        expect(checkStack(subnetEgressViaFirewall, policyResources(prod.graph), egress)).to.deep.equal([]);
+        const detached = policyResourcesWith(prod.graph, "hub-vnet", (v) => ({ ...v, subnets: (v["subnets"] as Array<Record<string, unknown>>).map((x) => (x["name"] === "AzureFirewallSubnet" ? { name: x["name"], addressPrefix: x["addressPrefix"] } : x)) }));
+        expect(checkStack(subnetEgressViaFirewall, detached, egress)).to.deep.equal([`route table "hub-rt-firewall" sends 0.0.0.0/0 to the Internet, which only AzureFirewallSubnet's table may, and no AzureFirewallSubnet of the stack uses it`]);
+        // The jumpbox given the firewall subnet's table routes around the firewall.
+        const fwTable = prod.graph.one("azure-native:network:RouteTable", "hub-rt-firewall").id;
+        const misused = policyResourcesWith(prod.graph, "hub-vnet", (v) => ({ ...v, subnets: (v["subnets"] as Array<Record<string, unknown>>).map((x) => (x["name"] === "snet-jumpbox" ? { ...x, routeTable: { id: fwTable } } : x)) }));
+        expect(checkStack(subnetEgressViaFirewall, misused, egress)).to.deep.equal([`subnet "snet-jumpbox" of "hub-vnet" routes 0.0.0.0/0 elsewhere than the firewall (10.20.0.4)`]);
     });
 });
 

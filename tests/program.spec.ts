@@ -229,7 +229,7 @@ describe("program (index.ts) on the captured graph", () => {
             // Deleting any of these loses PHI, its audit trail or its keys; everything else can be re-created.
             expect(prod.graph.custom.filter((r) => r.protect || r.retainOnDelete).map((r) => `${r.name} ${r.protect} ${r.retainOnDelete}`)).to.have.members([
                 "rg-hub true true", "rg-spoke true true", "rg-data true true", "law true true", "hub-kv true true", "hub-st-flowlogs true true",
-                "fhir-ws true true", "fhir-fhir true true", "fhir-dicom true true", "fhir-medtech true true", "fhir-acr true true",
+                "fhir-ws true true", "fhir-fhir true true", "fhir-dicom true true", "fhir-acr true true",
                 "fhir-st-imp true true", "bulk-st true true",
                 // The analytics lake is the FHIR service's export account; the Synapse workspace holds its SQL metadata.
                 "analytics-lake true true", "analytics-synapse true true",

@@ -42,16 +42,28 @@ describe("SpokeNetwork component", () => {
         });
 
         it("routes 0.0.0.0/0 to the firewall from every subnet except the documented App Gateway exception, BGP propagation off", () => {
-            // App Gateway v2 does not support 0.0.0.0/0 to a virtual appliance (application-gateway/configuration-infrastructure#supported-user-defined-routes).
-            expect(subnet(g, "snet-appgw")).to.not.have.key("routeTable");
             const tables = g.byType("azure-native:network:RouteTable");
-            expect(tables.map((t) => t.name).sort()).to.deep.equal(["spoke-rt-apim", "spoke-rt-containerApps", "spoke-rt-functionIntegration", "spoke-rt-privateEndpoints"]);
-            for (const t of tables) {
+            expect(tables.map((t) => t.name).sort()).to.deep.equal(["spoke-rt-apim", "spoke-rt-appGateway", "spoke-rt-containerApps", "spoke-rt-functionIntegration", "spoke-rt-privateEndpoints"]);
+            for (const t of tables.filter((x) => x.name !== "spoke-rt-appGateway")) {
                 const i = g.plainInputs(t);
                 expect(i["disableBgpRoutePropagation"], t.name).to.equal(true);
                 expect(i["routes"], t.name).to.deep.include({ name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" });
             }
-            for (const n of ["snet-apim", "snet-private-endpoints", "snet-func-integration", "snet-container-apps"]) expect(subnet(g, n)["routeTable"], n).to.be.an("object");
+            for (const [n, t] of [["snet-apim", "spoke-rt-apim"], ["snet-private-endpoints", "spoke-rt-privateEndpoints"], ["snet-func-integration", "spoke-rt-functionIntegration"], ["snet-container-apps", "spoke-rt-containerApps"]] as const) {
+                expect(subnet(g, n)["routeTable"], n).to.deep.equal({ id: g.one("azure-native:network:RouteTable", t).id });
+            }
+        });
+
+        it("gives the App Gateway subnet a table without routes that turns BGP propagation off, even without gateway transit", () => {
+            // App Gateway v2 does not support 0.0.0.0/0 to a virtual appliance, and a 0.0.0.0/0 advertised by a VPN or
+            // ExpressRoute gateway breaks its management plane: Learn's Scenario 1 is a UDR that disables BGP route
+            // propagation (application-gateway/configuration-infrastructure#supported-user-defined-routes).
+            const rt = g.one("azure-native:network:RouteTable", "spoke-rt-appGateway");
+            expect(g.plainInputs(rt)).to.deep.include({ routeTableName: "rt-ahds-dev-weu-agw", disableBgpRoutePropagation: true, routes: [] });
+            expect(subnet(g, "snet-appgw")["routeTable"]).to.deep.equal({ id: rt.id });
+            expect(g.one("azure-native:network:VirtualNetwork").propertyDependencies["subnets"]).to.include(rt.urn);
+            // The gateway keeps Azure's default outbound path (no defaultOutboundAccess: false): its control plane needs it.
+            expect(subnet(g, "snet-appgw")).to.not.have.key("defaultOutboundAccess");
         });
 
         it("sends APIM control-plane replies to the internet, as forced tunnelling on stv2 requires, with service endpoints for its dependencies", () => {
@@ -132,6 +144,9 @@ describe("SpokeNetwork component", () => {
             const links = g.byType("azure-native:privatedns:VirtualNetworkLink").map((r) => g.plainInputs(r));
             expect(links.map((l) => l["privateZoneName"])).to.deep.equal(["privatelink.vaultcore.azure.net", "privatelink.fhir.azurehealthcareapis.com"]);
             for (const l of links) expect(l).to.include({ resourceGroupName: "rg-dns", registrationEnabled: false, location: "global" });
+            // Fallback to internet: a name without a record in the zone (a vault whose endpoint is registered in another
+            // zone) resolves publicly instead of NXDOMAIN (learn.microsoft.com/azure/dns/private-dns-fallback).
+            for (const l of links) expect(l).to.include({ resolutionPolicy: "NxDomainRedirect" });
         });
 
         it("records spoke flow logs with traffic analytics, written by the given identity", () => {

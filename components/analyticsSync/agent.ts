@@ -6,16 +6,15 @@ import { keepInputShape } from "../shared/inputShape";
 import { resourceName } from "../shared/naming";
 import { createRoleAssignments } from "../shared/roleAssignment";
 import { SecureStorageAccount } from "../shared/storageAccount";
-import { AGENT_IMAGE, CONSUMPTION_PROFILE, PARQUET_CONTAINER } from "./constants";
+import { CONSUMPTION_PROFILE, PARQUET_CONTAINER } from "./constants";
 import { AnalyticsSyncContext } from "./context";
 import { AnalyticsSyncSettings } from "./defaults";
-import { mirrorImage } from "./registry";
 
 /**
  * Mode `agent`: microsoft/FHIR-Analytics-Pipelines' FHIR-to-DataLake agent (v0.6.2, the last release; unmaintained
  * since 2023 on .NET 6, which is out of support) as seed 001 draws it, with the upstream Container App template's
  * settings (architecture-reference.md §11.1) changed where the template is not private or key-less: VNet-injected
- * environment, image mirrored into the private registry and pulled by identity, a user-assigned identity for FHIR
+ * environment, image imported into the private registry beforehand and pulled by identity, a user-assigned identity for FHIR
  * and storage (`fhirServer__authentication=ManagedIdentity`; `AZURE_CLIENT_ID` selects the identity for
  * DefaultAzureCredential), no ingress. Roles: FHIR Data Reader (the agent reads through the search API; upstream
  * leaves it to the operator, FHIR-Analytics-Pipelines#199), and Blob, Queue and Table Data Contributor on the lake
@@ -38,7 +37,6 @@ export function createSyncAgent(parent: pulumi.ComponentResource, name: string, 
         ...grant("table", lake.account.id, "Storage Table Data Contributor", "The sync agent's job and metadata tables"),
         ...grant("acr", s.registry.resourceId, "AcrPull", "Pulls the sync agent's mirrored image"),
     ];
-    const image = mirrorImage(parent, name, "fhir-sync-agent", s, AGENT_IMAGE);
     const account = lake.account.name;
     const setting = (n: string, value: pulumi.Input<string>) => ({ name: n, value });
     // No ingress: the agent only calls out (to FHIR and the lake, both over private endpoints).
@@ -54,7 +52,9 @@ export function createSyncAgent(parent: pulumi.ComponentResource, name: string, 
         template: {
             containers: [{
                 name: "fhir-to-datalake",
-                image: image.ref,
+                // Imported beforehand (agent.image): artifact cache cannot mirror from another registry without an
+                // identity holding pull rights there.
+                image: s.agent.image,
                 env: [
                     setting("AZURE_CLIENT_ID", identity.clientId),
                     setting("configVersion", "1"),
@@ -84,7 +84,7 @@ export function createSyncAgent(parent: pulumi.ComponentResource, name: string, 
         tags: ctx.tags,
     }, {
         parent,
-        dependsOn: [...grants, image.rule],
+        dependsOn: grants,
         // Every field the provider's defaults fill in (activeRevisionsMode) is set, so the pack sees the registries at preview.
         transformations: [keepInputShape("configuration", configuration)],
     });

@@ -71,6 +71,14 @@ export interface AnalyticsAgentArgs {
     startTime?: string;
     /** Replicas at most (1-30). @default 3 */
     maxReplicas?: number;
+    /**
+     * The agent's image in the private registry, `<loginServer>/<repository>:<tag>`; required in mode agent. Upstream
+     * publishes it in another Azure Container Registry (healthplatformregistry.azurecr.io/healthdatatodatalaketool),
+     * which artifact cache does not list as an upstream and can mirror ACR-to-ACR only with a managed identity holding
+     * pull rights there (learn.microsoft.com/azure/container-registry/artifact-cache-overview, artifact-cache-acr-to-acr-cli),
+     * so it is imported once (`az acr import`, README) before mode agent is deployed. @default none
+     */
+    image?: string;
 }
 
 /** Synapse serverless over the lake (no dedicated pool). */

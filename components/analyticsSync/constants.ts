@@ -37,10 +37,15 @@ export const EXPORT_SCOPES = ["system", "patient", "group"] as const;
 export const EXPORT_IMAGE = { sourceRepository: "mcr.microsoft.com/azure-cli", targetRepository: "mirror/azure-cli", tag: "2.67.0" } as const;
 
 /**
- * The FHIR-to-DataLake sync agent's image (microsoft/FHIR-Analytics-Pipelines v0.6.2, the last release: unmaintained
- * since 2023, .NET 6 base). Mirrored into the private registry by its artifact cache.
+ * The FHIR-to-DataLake sync agent's published image (microsoft/FHIR-Analytics-Pipelines v0.6.2, the last release:
+ * unmaintained since 2023, .NET 6 base). It lives in another Azure Container Registry, which the artifact cache cannot
+ * mirror without an identity holding pull rights there, so the operator imports it (`az acr import`) and names the
+ * copy in agent.image.
  */
-export const AGENT_IMAGE = { sourceRepository: "healthplatformregistry.azurecr.io/healthdatatodatalaketool", targetRepository: "mirror/healthdatatodatalaketool", tag: "v0.6.2.1" } as const;
+export const AGENT_SOURCE_IMAGE = "healthplatformregistry.azurecr.io/healthdatatodatalaketool:v0.6.2.1";
+
+/** An image reference in an Azure Container Registry: `<registry>.azurecr.io/<repository>:<tag>` (lowercase repository, docker tag rules). */
+export const REGISTRY_IMAGE = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9]+(?:[._\/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /** The Container Apps workload profile every environment has; jobs and apps run on it (serverless billing). */
 export const CONSUMPTION_PROFILE = "Consumption";

@@ -14,7 +14,7 @@ export interface AnalyticsSyncSettings {
     registry: { resourceId: pulumi.Input<string>; loginServer: pulumi.Input<string> };
     lake: { accountName: pulumi.Input<string>; softDeleteRetentionDays: number };
     exportJob: { schedule: string; scope: string; groupId: string; resourceTypes: string[]; timeoutSeconds: number; pollSeconds: number };
-    agent: { schedule: string; startTime: string; maxReplicas: number };
+    agent: { schedule: string; startTime: string; maxReplicas: number; image: string };
     synapse: { enabled: boolean; adminGroupObjectId: string; allowedTenantIdsForLinking: string[]; writeParquet: boolean };
     deidentification: { configs: Record<string, string>; uploader: InNetworkUploader | undefined };
     diagnostics: Record<string, DiagnosticSettingArgs>;
@@ -67,7 +67,7 @@ export function analyticsSyncSettings(args: AnalyticsSyncArgs, ctx: AnalyticsSyn
             timeoutSeconds: e.timeoutSeconds ?? 14400,
             pollSeconds: e.pollSeconds ?? 30,
         },
-        agent: { schedule: a.schedule ?? "0 0 * * * *", startTime: a.startTime ?? "1970-01-01 00:00:00 +00:00", maxReplicas: a.maxReplicas ?? 3 },
+        agent: { schedule: a.schedule ?? "0 0 * * * *", startTime: a.startTime ?? "1970-01-01 00:00:00 +00:00", maxReplicas: a.maxReplicas ?? 3, image: a.image ?? "" },
         synapse: { enabled: syn.enabled === true, adminGroupObjectId: syn.adminGroupObjectId ?? "", allowedTenantIdsForLinking: syn.allowedTenantIdsForLinking ?? [], writeParquet: syn.writeParquet === true },
         deidentification: { configs: args.deidentification?.configs ?? {}, uploader: args.deidentification?.uploader },
         diagnostics: args.diagnosticSettings ?? { law: { workspaceResourceId: ctx.law } },

@@ -12,7 +12,7 @@ import { createSynapse, synapseWorkspaceIdentity } from "./synapse";
 import { analyticsSyncProblems } from "./validate";
 
 export * from "./args";
-export { AGENT_IMAGE, ANONYMIZATION_CONTAINER, EXPORT_IMAGE, EXPORT_SCOPES, EXPORT_STATE_BLOB, LAKE_CONTAINERS, MODES, PARQUET_CONTAINER, RAW_CONTAINER, SYNAPSE_CONTAINER } from "./constants";
+export { AGENT_SOURCE_IMAGE, ANONYMIZATION_CONTAINER, EXPORT_IMAGE, EXPORT_SCOPES, EXPORT_STATE_BLOB, LAKE_CONTAINERS, MODES, PARQUET_CONTAINER, RAW_CONTAINER, SYNAPSE_CONTAINER } from "./constants";
 export { defaultLakeAccountName } from "./defaults";
 export { EXPORT_SCRIPT } from "./exportScript";
 export { cronProblems } from "../shared/cron";

@@ -5,7 +5,9 @@ import { lockProblems } from "../shared/lock";
 import { roleAssignmentProblems } from "../shared/roleAssignment";
 import { intRangeProblems } from "../shared/validation";
 import { AnalyticsSyncArgs } from "./args";
-import { BLOB_ZONE, DFS_ZONE, EXPORT_SCOPES, MODES, QUEUE_ZONE, SYNAPSE_DEV_ZONE, SYNAPSE_SQL_ZONE, SYNAPSE_WEB_ZONE, TABLE_ZONE } from "./constants";
+import {
+    AGENT_SOURCE_IMAGE, BLOB_ZONE, DFS_ZONE, EXPORT_SCOPES, MODES, QUEUE_ZONE, REGISTRY_IMAGE, SYNAPSE_DEV_ZONE, SYNAPSE_SQL_ZONE, SYNAPSE_WEB_ZONE, TABLE_ZONE,
+} from "./constants";
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STORAGE_ACCOUNT = /^[a-z0-9]{3,24}$/;
@@ -52,6 +54,12 @@ export function analyticsSyncProblems(args: AnalyticsSyncArgs): string[] {
     if (a.schedule !== undefined && !/^\S+( \S+){5}$/.test(a.schedule)) p.push(`agent.schedule "${a.schedule}" must be an NCRONTAB expression with six fields (seconds first)`);
     if (a.startTime !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} [+-]\d{2}:\d{2}$/.test(a.startTime)) p.push(`agent.startTime "${a.startTime}" must look like 1970-01-01 00:00:00 +00:00`);
     p.push(...intRangeProblems("agent.maxReplicas", a.maxReplicas, 1, 30));
+    if (mode === "agent") {
+        const loginServer = args.containerRegistry.loginServer;
+        if (a.image === undefined) p.push(`agent.image is required in mode agent: import ${AGENT_SOURCE_IMAGE} into the private registry first (az acr import, README) and name it here`);
+        else if (!REGISTRY_IMAGE.test(a.image)) p.push(`agent.image "${a.image}" must be <registry>.azurecr.io/<repository>:<tag>`);
+        else if (typeof loginServer === "string" && !a.image.startsWith(`${loginServer}/`)) p.push(`agent.image "${a.image}" must be in containerRegistry ${loginServer} (the agent pulls by identity from that registry only)`);
+    }
     if (mode !== "agent" && args.agent !== undefined) p.push("agent applies only to mode agent");
 
     // ---- synapse ----

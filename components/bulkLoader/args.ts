@@ -72,7 +72,13 @@ export interface BulkLoaderSettingsArgs {
     maxBundleSize?: number;
     /** `FBI-MAXRESOURCESPERBUNDLE`: NDJSON lines per generated bundle (1-500). @default 500 */
     maxResourcesPerBundle?: number;
-    /** `FBI-MAXFILESIZEMB`: largest bundle file processed, in MB; -1 for no limit. @default -1 */
+    /**
+     * `FBI-MAXFILESIZEMB`: size at which the `$alt-export` writer rolls over to a new NDJSON file, in units of 1,024,000
+     * bytes; -1 for no rollover. Not an import limit: the loader reads it only in ExportOrchestrator.cs (fhir-loader at
+     * ff87ad5), and the export functions are disabled by default; nothing limits the size of an imported bundle, NDJSON
+     * file or zip. The upload size cap is the gateway's: `Ingress` `bulkUpload.maxUploadSizeMb` (API Management answers
+     * 413 above it). @default -1
+     */
     maxFileSizeMb?: number;
     /** `FBI-POLLY-MAXRETRIES`: retries of a FHIR call on 408/429/5xx (0-10). @default 3 */
     maxRetries?: number;

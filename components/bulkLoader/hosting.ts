@@ -47,8 +47,9 @@ function createInsights(parent: pulumi.ComponentResource, name: string, ctx: Bul
  * site and its SCM endpoint, FTP and basic-auth publishing off, no public network access (a `sites` private
  * endpoint), regional VNet integration routing all outbound traffic through the spoke (so through the firewall),
  * diagnostics, and its identity's roles: Storage Blob Data Owner, Queue and Table Data Contributor on its account
- * (host storage, triggers, Durable Functions; the loader moves blobs and creates its output containers), FHIR Data
- * Contributor on the FHIR service, Monitoring Metrics Publisher on the Application Insights resource.
+ * (host storage, triggers, Durable Functions; the loader moves blobs and creates its output containers), Storage
+ * Account Contributor on its account (the `zip/{name}` blob trigger's log listener), FHIR Data Contributor on the FHIR
+ * service, Monitoring Metrics Publisher on the Application Insights resource.
  */
 export function createLoaderHosting(
     parent: pulumi.ComponentResource,
@@ -124,6 +125,21 @@ export function createLoaderHosting(
     grant("blob", store.account.id, "Storage Blob Data Owner", "FHIR Loader: host storage, blob triggers, moves and creates its containers' blobs, reads its code package");
     grant("queue", store.account.id, "Storage Queue Data Contributor", "FHIR Loader: host storage, queue triggers, poison-queue retries");
     grant("table", store.account.id, "Storage Table Data Contributor", "FHIR Loader: Durable Functions task hub");
+    // `ImportCompressedFiles` is a polling blob trigger (`[BlobTrigger("zip/{name}", Connection =
+    // "FBI-STORAGEACCT-IDENTITY")]`, fhir-loader ImportCompressedFiles.cs). Its listener starts by turning on classic
+    // analytics write logging (Azure/azure-sdk-for-net, Microsoft.Azure.WebJobs.Extensions.Storage.Blobs
+    // BlobLogListener.EnableLoggingAsync: Get, then Set Blob Service Properties), which is authorized by
+    // `Microsoft.Storage/storageAccounts/blobServices/read` and `.../blobServices/write`, control-plane actions that no
+    // Blob Data role holds (learn.microsoft.com/rest/api/storageservices/authorize-with-azure-active-directory,
+    // "Permissions for calling data operations"). Without it the listener fails with 403 and zips are never unpacked.
+    // Learn names the role for "Azure Blobs (trigger only)": Storage Account Contributor, with Blob Data Owner and
+    // Queue Data Contributor (learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity),
+    // and upstream grants it too (fhir-loader scripts/roleAssignment.bicep, 17d1049b-9a84-46fb-8f53-869881c3d3ab).
+    // Not a narrower custom role: a role definition can be made assignable only down to a resource group, not to this
+    // account (learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes), the deploying
+    // identity would need roleDefinitions/write, and only Learn's built-in role is documented to start the trigger.
+    // Scoped to the loader's own account only.
+    grant("account", store.account.id, "Storage Account Contributor", "FHIR Loader: the zip blob trigger enables the account's blob analytics logging (Set Blob Service Properties)");
     grant("fhir", s.fhirServiceResourceId, "FHIR Data Contributor", "FHIR Loader posts bundles and NDJSON as batches");
     grant("appi", insights.id, "Monitoring Metrics Publisher", "FHIR Loader sends telemetry with Entra ID (local authentication is off)");
     return { app, principalId };

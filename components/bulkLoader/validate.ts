@@ -55,7 +55,7 @@ export function bulkLoaderProblems(args: BulkLoaderArgs): string[] {
     // The FHIR service accepts at most 500 entries in a bundle (learn.microsoft.com/azure/healthcare-apis/fhir/fhir-features-supported).
     p.push(...intRangeProblems("loader.maxBundleSize", l.maxBundleSize, 1, 500, " (the FHIR service's bundle limit is 500 entries)"));
     p.push(...intRangeProblems("loader.maxResourcesPerBundle", l.maxResourcesPerBundle, 1, 500, " (the FHIR service's bundle limit is 500 entries)"));
-    if (l.maxFileSizeMb !== undefined && !(l.maxFileSizeMb === -1 || (Number.isInteger(l.maxFileSizeMb) && l.maxFileSizeMb >= 1 && l.maxFileSizeMb <= 5000))) p.push("loader.maxFileSizeMb must be -1 (no limit) or an integer 1-5000");
+    if (l.maxFileSizeMb !== undefined && !(l.maxFileSizeMb === -1 || (Number.isInteger(l.maxFileSizeMb) && l.maxFileSizeMb >= 1 && l.maxFileSizeMb <= 5000))) p.push("loader.maxFileSizeMb must be -1 (no export file rollover) or an integer 1-5000 (the $alt-export file rollover size; it limits no import)");
     p.push(...intRangeProblems("loader.maxRetries", l.maxRetries, 0, 10));
     p.push(...intRangeProblems("loader.retryMilliseconds", l.retryMilliseconds, 100, 60000));
     p.push(...intRangeProblems("loader.maxConnections", l.maxConnections, 1, 100));

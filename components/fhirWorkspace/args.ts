@@ -104,9 +104,14 @@ export interface DicomArgs {
     name?: string;
 }
 
-/** MedTech service (device data → FHIR Observations) with a private Event Hubs namespace. */
+/**
+ * MedTech service (device data → FHIR Observations) with a private Event Hubs namespace. Deprecated by Microsoft: no
+ * new instances since 2025-05-03, existing ones supported until 2028-05-03
+ * (learn.microsoft.com/azure/healthcare-apis/iot/get-started). For a program that adopts an instance created before
+ * then (`pulumi import`); a new deployment fails at the IoT connector.
+ */
 export interface MedTechArgs {
-    /** Deploy the MedTech service and its Event Hubs namespace. @default false */
+    /** Deploy the MedTech service and its Event Hubs namespace (an existing instance only: see MedTechArgs). @default false */
     enabled?: boolean;
     /** Service name (3-24 lowercase letters and digits). @default "medtech" */
     name?: string;

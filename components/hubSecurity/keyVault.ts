@@ -4,11 +4,15 @@ import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { createLock } from "../shared/lock";
 import { resourceName } from "../shared/naming";
+import { privateLinkResolutionPolicy } from "../shared/privateDns";
 import { createPrivateEndpoints } from "../shared/privateEndpoint";
 import { HubContext, HubSettings, hubDiagnostics } from "./context";
 import { HubNetwork } from "./network";
 
-/** Private DNS zones, linked to the hub VNet (the spoke links itself). Returns the zones by name. */
+/**
+ * Private DNS zones, linked to the hub VNet (the spoke links itself) with fallback to internet for privatelink zones.
+ * Returns the zones by name.
+ */
 export function createPrivateDnsZones(parent: pulumi.ComponentResource, name: string, ctx: HubContext, zones: string[], vnet: network.VirtualNetwork): Record<string, privatedns.PrivateZone> {
     const { rg, tags } = ctx;
     const zoneResources: Record<string, privatedns.PrivateZone> = {};
@@ -20,6 +24,9 @@ export function createPrivateDnsZones(parent: pulumi.ComponentResource, name: st
             resourceGroupName: rg,
             location: "global",
             registrationEnabled: false,
+            // Names without a record here (a resource whose endpoint is registered in another zone) resolve publicly
+            // instead of NXDOMAIN (shared/privateDns.ts).
+            ...privateLinkResolutionPolicy(zone),
             virtualNetwork: { id: vnet.id },
             tags,
         }, { parent });

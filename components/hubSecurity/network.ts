@@ -121,6 +121,30 @@ export function createHubNetwork(parent: pulumi.ComponentResource, name: string,
         tags,
     }, { parent }) : undefined;
 
+    // AzureFirewallSubnet with a hybrid gateway: "Azure Firewall must have direct internet connectivity. If your
+    // AzureFirewallSubnet subnet learns a default route to your on-premises network via BGP, you must override it by
+    // using a 0.0.0.0/0 UDR with the NextHopType value set as Internet" (learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy;
+    // the same in firewall-faq, "Is forced tunneling/chaining to a Network Virtual Appliance supported?"). Whether the
+    // on-premises peer advertises a default route is not known here, and the table is harmless when it does not: the
+    // UDR is the same 0.0.0.0/0 → Internet as the system route it replaces, and a UDR wins over a BGP route of the same
+    // prefix (learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route).
+    // BGP propagation stays ON: the firewall reaches on-premises (and answers on-premises callers) only through the
+    // routes it learns from the gateway ("No UDR is required on the Azure Firewall subnet, because it learns routes
+    // from BGP", same tutorial); with propagation off it would send on-premises traffic to the internet. Not with a
+    // management subnet: that firewall runs in forced-tunnelling mode, where AzureFirewallSubnet may take a default
+    // route to on-premises and the management NIC keeps the internet path (learn.microsoft.com/azure/firewall/forced-tunneling).
+    // route-default-via-firewall and subnet-egress-via-firewall admit this table on AzureFirewallSubnet only
+    // (policy/rules/common.ts, isFirewallSubnetInternetTable). A learned split default (0.0.0.0/1 + 128.0.0.0/1) would
+    // still win by longest prefix: docs/after-deploy-checks.md, check 28.
+    const firewallRouteTable = hybrid !== undefined && n.firewallManagementSubnet === undefined ? new network.RouteTable(`${name}-rt-firewall`, {
+        routeTableName: resourceName("routeTable", naming, "afw"),
+        resourceGroupName: rg,
+        location,
+        disableBgpRoutePropagation: false,
+        routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }],
+        tags,
+    }, { parent }) : undefined;
+
     const vnetName = resourceName("virtualNetwork", naming, "hub");
     const vnet = new network.VirtualNetwork(`${name}-vnet`, {
         virtualNetworkName: vnetName,
@@ -128,9 +152,11 @@ export function createHubNetwork(parent: pulumi.ComponentResource, name: string,
         location,
         addressSpace: { addressPrefixes: [n.addressSpace] },
         subnets: [
-            // Azure-reserved names; neither AzureFirewallSubnet nor AzureFirewallManagementSubnet may carry an NSG or a
-            // custom route table (learn.microsoft.com/azure/firewall/firewall-faq).
-            { name: "AzureFirewallSubnet", addressPrefix: n.firewallSubnet },
+            // Azure-reserved names. Neither AzureFirewallSubnet nor AzureFirewallManagementSubnet carries an NSG
+            // (learn.microsoft.com/azure/firewall/firewall-faq). A route table is allowed on AzureFirewallSubnet, and with
+            // a hybrid gateway it gets the 0.0.0.0/0 → Internet override above; the management subnet's own default
+            // route must stay Internet (forced-tunneling), so it gets none.
+            { name: "AzureFirewallSubnet", addressPrefix: n.firewallSubnet, ...(firewallRouteTable !== undefined ? { routeTable: { id: firewallRouteTable.id } } : {}) },
             ...(n.firewallManagementSubnet !== undefined ? [{ name: "AzureFirewallManagementSubnet", addressPrefix: n.firewallManagementSubnet }] : []),
             // Bastion: NSG with the documented rules; a route table is not supported (bastion-faq).
             { name: "AzureBastionSubnet", addressPrefix: n.bastionSubnet, networkSecurityGroup: { id: nsgs.bastion.id } },

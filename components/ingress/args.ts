@@ -92,7 +92,13 @@ export interface IngressBulkUploadArgs {
     requiredRole?: string;
     /** Upload containers, 1-10. @default bundles (application/fhir+json, application/json; .json), ndjson (application/fhir+ndjson, application/x-ndjson, application/ndjson; .ndjson), zip (application/zip; .zip) */
     containers?: IngressBulkUploadContainerArgs[];
-    /** Largest file accepted, in MiB (1-4000: the gateway's 4 GB request limit and Put Blob's 5000 MiB are above it); API Management answers 413 above it. @default 256 */
+    /**
+     * Largest file accepted, in MiB (1-4000: the gateway's 4 GB request limit and Put Blob's 5000 MiB are above it; at
+     * most 2047 while a `.zip` container is published, because the loader unpacks a zip in one .NET MemoryStream of at
+     * most 2 GiB). API Management answers 413 above each container's limit: this value for NDJSON (which the loader
+     * streams line by line) and zips, but at most 256 MiB for `.json` bundle containers, because the loader reads a
+     * bundle into one string and parses it whole (components/ingress/bulkApi.ts, MAX_BUNDLE_UPLOAD_MB). @default 256
+     */
     maxUploadSizeMb?: number;
     /** Seconds the gateway and API Management wait for Blob storage's answer to one upload (30-3600). @default 600 */
     requestTimeoutSeconds?: number;

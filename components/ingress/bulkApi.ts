@@ -30,7 +30,7 @@ export interface BulkUploadSettings {
     /** App role the `roles` claim must contain. */
     requiredRole: string;
     containers: BulkContainer[];
-    /** Largest body accepted, in MiB. */
+    /** Largest body accepted, in MiB, in every container; bundle and zip containers are capped lower (bulkUploadLimitMb). */
     maxUploadSizeMb: number;
     /** Seconds the gateway and API Management wait for Blob storage's answer. */
     requestTimeoutSeconds: number;
@@ -60,6 +60,35 @@ export const DEFAULT_BULK_CONTAINERS: BulkContainer[] = [
 ];
 
 export const DEFAULT_BULK_ROLE = "Bulk.Upload";
+
+/**
+ * The largest zip the FHIR Loader can unpack, in MiB: `ImportCompressedFiles` copies the whole blob into one .NET
+ * `MemoryStream` before opening it as a `ZipArchive` (microsoft/fhir-loader ImportCompressedFiles.cs at ff87ad5), and a
+ * MemoryStream holds at most 2 GiB (its capacity is an `int`, learn.microsoft.com/dotnet/api/system.io.memorystream.capacity).
+ * A larger zip throws, the loader only logs it, and the zip stays in `zip/` unprocessed. Ingress validation refuses a
+ * `maxUploadSizeMb` above it when a `.zip` container is published.
+ */
+export const MAX_ZIP_UPLOAD_MB = 2047;
+
+/**
+ * The largest FHIR bundle (`.json`) file accepted, in MiB, whatever `maxUploadSizeMb` says: `ImportUtils.ImportBundle`
+ * reads the whole file into one string (`ReadToEndAsync`, two bytes per character) and parses it whole two or three
+ * times (bundle type, transaction-to-batch transform, split), so its memory is several times the file's size on a plan
+ * of 1.75 GB (B1) to 8 GB (P1v3) per instance. Bundles are seldom more than a few MB; large loads belong in NDJSON,
+ * which the loader streams line by line (ImportNDJSONQueue.cs) and which only `maxUploadSizeMb` limits.
+ */
+export const MAX_BUNDLE_UPLOAD_MB = 256;
+
+/**
+ * The size limit API Management enforces for one container, in MiB, by what the loader does with its files (the
+ * container's extension): `.zip` at most MAX_ZIP_UPLOAD_MB, `.json` (bundles) at most MAX_BUNDLE_UPLOAD_MB, anything
+ * else (`.ndjson`) `maxUploadSizeMb`.
+ */
+export function bulkUploadLimitMb(c: BulkContainer, maxUploadSizeMb: number): number {
+    if (c.extension === "zip") return Math.min(maxUploadSizeMb, MAX_ZIP_UPLOAD_MB);
+    if (c.extension === "json") return Math.min(maxUploadSizeMb, MAX_BUNDLE_UPLOAD_MB);
+    return maxUploadSizeMb;
+}
 
 /** `/bulk/<container>/` of each container: what the gateway routes to the upload API and its WAF rules admit. */
 export function bulkContainerPrefixes(containers: BulkContainer[]): string[] {
@@ -143,8 +172,8 @@ function reject(condition: string, code: number, reason: string, message: string
  * 2. The checks, each ending the request (the first that matches wins): the token has a GUID `oid` (403); no caller
  *    header in the storage namespace `x-ms-*` (it could turn Put Blob into a copy from a URL, change the blob type or
  *    tier, or set metadata) and no query string (`?comp=...` selects another storage operation) (400); a
- *    Content-Length (411), not above the limit (413) and not zero (400); per container, an allowed media type (415)
- *    and a plain file name with the container's extension (400).
+ *    Content-Length (411), not above the container's limit (413, bulkUploadLimitMb) and not zero (400); per
+ *    container, an allowed media type (415) and a plain file name with the container's extension (400).
  * 3. The backend: the loader's blob endpoint, the path `/<container>/<oid>/<file>` with no query string copied, the
  *    caller's Authorization removed and APIM's own token for Storage in its place, Put Blob's block-blob type, the
  *    REST version, and `If-None-Match: *`, so an existing blob is never overwritten: Blob storage refuses with 409
@@ -154,7 +183,11 @@ function reject(condition: string, code: number, reason: string, message: string
 export function bulkApiPolicy(s: BulkUploadSettings, target: BulkUploadTarget): string {
     const tenant = xmlEscape(target.tenantId);
     const v = (name: string) => `(string)context.Variables[${cs(name)}]`;
-    const maxBytes = s.maxUploadSizeMb * MIB;
+    // One 413 per container, each with its own limit (bulkUploadLimitMb); the operation identifies the container.
+    const sizeLimits = s.containers.flatMap((c) => {
+        const limit = bulkUploadLimitMb(c, s.maxUploadSizeMb);
+        return reject(`context.Operation.Id == ${cs(`put-${c.name}`)} && long.Parse(${v("contentLength")}) > ${limit * MIB}L`, 413, "Payload Too Large", `files in ${c.name} are limited to ${limit} MiB`);
+    });
     const perContainer = s.containers.flatMap((c) => {
         const op = `context.Operation.Id == ${cs(`put-${c.name}`)}`;
         const typeOk = c.contentTypes.map((t) => `${v("contentType")} == ${cs(t)}`).join(" || ");
@@ -190,7 +223,7 @@ export function bulkApiPolicy(s: BulkUploadSettings, target: BulkUploadTarget): 
         ...reject(`context.Request.Headers.Keys.Any(h => h.ToLowerInvariant().StartsWith("x-ms-") && h.ToLowerInvariant() != ${cs(ALLOWED_MS_HEADER)})`, 400, "Bad Request", "x-ms-* request headers are not accepted"),
         ...reject("context.Request.OriginalUrl.Query.Count > 0", 400, "Bad Request", "the upload URL takes no query string"),
         ...reject(`!System.Text.RegularExpressions.Regex.IsMatch(${v("contentLength")}, "^[0-9]{1,12}$")`, 411, "Length Required", "send the file with a Content-Length header"),
-        ...reject(`long.Parse(${v("contentLength")}) > ${maxBytes}L`, 413, "Payload Too Large", `files are limited to ${s.maxUploadSizeMb} MiB`),
+        ...sizeLimits,
         ...reject(`long.Parse(${v("contentLength")}) == 0L`, 400, "Bad Request", "the file is empty"),
         ...perContainer,
         "    </choose>",

@@ -18,7 +18,25 @@ export interface FhirOperation {
     level: "system" | "type" | "instance";
 }
 
-/** Every interaction and `$`-operation clients reach through the gateway. */
+/**
+ * Every interaction and `$`-operation clients reach through the gateway. APIM answers a request no operation template
+ * matches with 404 `OperationNotFound` and never forwards it (learn.microsoft.com/azure/api-management/api-management-error-handling-policies),
+ * so besides the named operations each method has a template with parameters in every segment it can take:
+ *  - GET: `/{type}`, `/{type}/{id}` and `/{type}/{id}/{compartment}` also take `GET [base]/$op`, `[base]/{type}/$op` and
+ *    `[base]/{type}/{id}/$op` (`$versions`, `$validate` by GET). No GET `/{type}/{id}/{operation}`: it would only
+ *    rename `{compartment}` (same method, same segments), which APIM refuses ("Operation with the same method and URL
+ *    template already exists") or at best matches ambiguously.
+ *  - POST: `/{type}` takes `POST [base]/$op` (`$reindex`); `/{type}/{operation}` and `/{type}/{id}/{operation}` take
+ *    type- and instance-level operations (`POST /Patient/$member-match`, learn.microsoft.com/azure/healthcare-apis/fhir/tutorial-member-match;
+ *    `POST /{type}/{id}/$reindex`, learn.microsoft.com/azure/healthcare-apis/fhir/how-to-run-a-reindex).
+ *  - DELETE: `/{type}` and `/{type}/{id}` take `DELETE [base]/$bulk-delete` and `[base]/{type}/$bulk-delete`
+ *    (learn.microsoft.com/azure/healthcare-apis/fhir/fhir-bulk-delete); `/{type}/{id}/{operation}` takes
+ *    `DELETE /{type}/{id}/$purge-history` (learn.microsoft.com/azure/healthcare-apis/fhir/purge-history).
+ * Where a named operation and a generic one both match (`POST /Patient/$validate`), which one APIM picks changes
+ * nothing: no operation has a policy of its own or rewrites the URL, so every request gets the API policy (token
+ * validation, throttling) and is forwarded to the FHIR service with its own path; the FHIR service answers anything it
+ * does not support. Templates with the same method never differ only in a parameter's name.
+ */
 export const FHIR_OPERATIONS: FhirOperation[] = [
     // ---- system level ----
     { id: "batch-transaction", method: "POST", urlTemplate: "/", displayName: "Batch or transaction bundle", level: "system" },
@@ -41,6 +59,7 @@ export const FHIR_OPERATIONS: FhirOperation[] = [
     { id: "history-type", method: "GET", urlTemplate: "/{type}/_history", displayName: "History of a resource type", level: "type" },
     { id: "export-type", method: "GET", urlTemplate: "/{type}/$export", displayName: "$export (Patient)", level: "type" },
     { id: "validate-type", method: "POST", urlTemplate: "/{type}/$validate", displayName: "$validate", level: "type" },
+    { id: "operation-type-post", method: "POST", urlTemplate: "/{type}/{operation}", displayName: "Type-level operation (POST $member-match, ...)", level: "type" },
     // ---- instance level ----
     { id: "read", method: "GET", urlTemplate: "/{type}/{id}", displayName: "Read", level: "instance" },
     { id: "update", method: "PUT", urlTemplate: "/{type}/{id}", displayName: "Update (or create with client id)", level: "instance" },
@@ -52,6 +71,8 @@ export const FHIR_OPERATIONS: FhirOperation[] = [
     { id: "export-group", method: "GET", urlTemplate: "/{type}/{id}/$export", displayName: "$export (Group)", level: "instance" },
     { id: "everything", method: "GET", urlTemplate: "/{type}/{id}/$everything", displayName: "$everything (Patient)", level: "instance" },
     { id: "validate-instance", method: "POST", urlTemplate: "/{type}/{id}/$validate", displayName: "$validate (instance)", level: "instance" },
+    { id: "operation-instance-post", method: "POST", urlTemplate: "/{type}/{id}/{operation}", displayName: "Instance-level operation (POST $reindex, ...)", level: "instance" },
+    { id: "operation-instance-delete", method: "DELETE", urlTemplate: "/{type}/{id}/{operation}", displayName: "Instance-level operation (DELETE $purge-history)", level: "instance" },
 ];
 
 /** Template parameters of a URL template, in order (`/{type}/{id}` → type, id). */

@@ -1,7 +1,7 @@
 import { CORS_HEADER, CORS_HTTP_METHODS, CORS_ORIGIN } from "../shared/cors";
 import { intRangeProblems } from "../shared/validation";
 import { IngressArgs, IngressBulkUploadArgs } from "./args";
-import { BLOB_ENDPOINT, DEFAULT_BULK_CONTAINERS } from "./bulkApi";
+import { BLOB_ENDPOINT, DEFAULT_BULK_CONTAINERS, MAX_ZIP_UPLOAD_MB } from "./bulkApi";
 import { containerRuleSuffix } from "./waf";
 
 const APIM_SKUS = ["Developer", "Premium"];
@@ -77,6 +77,12 @@ function bulkUploadProblems(b: IngressBulkUploadArgs, fhirUrl: unknown): string[
     p.push(...intRangeProblems("bulkUpload.maxUploadSizeMb", b.maxUploadSizeMb, 1, 4000, " (Application Gateway v2 takes requests up to 4 GB)"));
     p.push(...intRangeProblems("bulkUpload.requestTimeoutSeconds", b.requestTimeoutSeconds, 30, 3600));
     const containers = b.containers ?? DEFAULT_BULK_CONTAINERS;
+    // The loader unpacks a zip in one MemoryStream (at most 2 GiB, fhir-loader ImportCompressedFiles.cs): a zip the
+    // gateway accepted above that would sit in zip/ unprocessed.
+    const zips = containers.filter((c) => c.extension === "zip").map((c) => c.name);
+    if (b.maxUploadSizeMb !== undefined && b.maxUploadSizeMb > MAX_ZIP_UPLOAD_MB && zips.length > 0) {
+        p.push(`bulkUpload.maxUploadSizeMb ${b.maxUploadSizeMb} is above ${MAX_ZIP_UPLOAD_MB} MiB, the largest zip the FHIR Loader can unpack (ImportCompressedFiles copies the whole zip into one .NET MemoryStream, at most 2 GiB), and ${zips.join(", ")} takes .zip files; lower it, or publish no .zip container to accept larger NDJSON files`);
+    }
     if (containers.length === 0 || containers.length > MAX_WAF_MATCH_VALUES) p.push(`bulkUpload.containers must list 1-${MAX_WAF_MATCH_VALUES} containers (one WAF condition lists them all)`);
     const seen = new Set<string>();
     for (const c of containers) {

@@ -19,6 +19,12 @@ export const ALLOWED_CONTENT_TYPES = ["application/fhir+json", "application/json
 
 const DRS = { ruleSetType: "Microsoft_DefaultRuleSet", ruleSetVersion: "2.1" };
 
+/**
+ * DRS 2.1 XSS rules a FHIR narrative (`text.div`, XHTML) matches, excluded for JSON fields named `div` only (see the
+ * exclusion in fhirManagedRules for the rule each one is and why a narrative trips it).
+ */
+const NARRATIVE_XSS_RULES = ["941100", "941130", "941150", "941160", "941320"];
+
 /** WAF logs go to Log Analytics; request values there could be PHI, so every matched value is masked. */
 function logScrubbing() {
     return {
@@ -108,12 +114,21 @@ function fhirManagedRules() {
                 exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "SQLI", rules: [{ ruleId: "942440" }, { ruleId: "942450" }] }] }],
             },
             {
-                // FHIR Narrative `text.div` is XHTML by definition (hl7.org/fhir/R4/narrative.html), which 941100
-                // (libinjection XSS) and 941160 (HTML injection) flag on every resource with a narrative. Only JSON
-                // fields named `div`, only those two rules; the FHIR service itself rejects active content in
+                // FHIR Narrative `text.div` is XHTML by definition, always `<div xmlns="http://www.w3.org/1999/xhtml">…</div>`
+                // (hl7.org/fhir/R4/narrative.html). DRS 2.1 is baselined on CRS 3.3.2 and runs paranoia levels 1 and 2 by
+                // default, every XSS rule at Critical (5, enough to block alone)
+                // (learn.microsoft.com/azure/web-application-firewall/ag/application-gateway-crs-rulegroups-rules, DRS 2.1).
+                // The rules of CRS 3.3.2 rules/REQUEST-941-APPLICATION-ATTACK-XSS.conf a narrative matches:
+                //  - 941100 (PL1, libinjection XSS) and 941130 (PL1, "Attribute Vector": `x(?:link:href|html|mlns)`):
+                //    the `xmlns` attribute and the `xhtml` namespace of every narrative;
+                //  - 941320 (PL2, "HTML Tag Handler": `<(?:…|div|…|p|…|table|…)\W`): the `<div ` every narrative opens with;
+                //  - 941150 (PL2, "Disallowed HTML Attributes": `\b(?:s(?:tyle|rc)|href)\b…=`) and 941160 (PL1, HTML
+                //    injection): narratives with links, images or styles (`<a href=`, as in every Synthea Patient).
+                // 941170 (javascript:/data: URIs) and 941180 (document.cookie, `<!--` …) match no such narrative and stay on.
+                // Only JSON fields named `div`, only these XSS rules; the FHIR service itself rejects active content in
                 // narratives (script, event attributes) per the specification's XHTML rules.
                 matchVariable: "RequestArgNames", selectorMatchOperator: "EndsWith", selector: "div",
-                exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "XSS", rules: [{ ruleId: "941100" }, { ruleId: "941160" }] }] }],
+                exclusionManagedRuleSets: [{ ...DRS, ruleGroups: [{ ruleGroupName: "XSS", rules: NARRATIVE_XSS_RULES.map((ruleId) => ({ ruleId })) }] }],
             },
         ],
     };

@@ -13,9 +13,10 @@ export { spokeNetworkProblems } from "./validate";
 
 /**
  * The spoke VNet: one subnet per service, each with its own NSG (deny-by-default, the service's documented rules)
- * and, except for documented exceptions, a route table that sends 0.0.0.0/0 to the hub firewall with BGP propagation
- * off (reference defect 2: the RI left the workload subnets without routes). DNS goes to the firewall's DNS proxy;
- * the VNet is peered with the hub both ways and linked to the hub's private DNS zones; flow logs are optional.
+ * and a route table with BGP propagation off that sends 0.0.0.0/0 to the hub firewall (reference defect 2: the RI left
+ * the workload subnets without routes), except for documented exceptions (the App Gateway's), whose table has no
+ * routes. DNS goes to the firewall's DNS proxy; the VNet is peered with the hub both ways and linked to the hub's
+ * private DNS zones (fallback to internet for privatelink zones); flow logs are optional.
  */
 export class SpokeNetwork extends pulumi.ComponentResource {
     /** Resource ID of the spoke VNet. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import * as privatedns from "@pulumi/azure-native/privatedns";
 import { createFlowLog, flowLogArgs } from "../shared/flowLogs";
+import { privateLinkResolutionPolicy } from "../shared/privateDns";
 import { parseResourceId } from "../shared/workspace";
 import { SpokeNetworkArgs } from "./args";
 import { SpokeContext } from "./context";
@@ -45,7 +46,7 @@ export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx:
     }
 }
 
-/** Private DNS: link the hub's zones (by zone name) to the spoke too. */
+/** Private DNS: link the hub's zones (by zone name) to the spoke too, with fallback to internet for privatelink zones. */
 export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, zoneIds: Record<string, pulumi.Input<string>>): void {
     for (const [zone, zoneId] of Object.entries(zoneIds)) {
         const zoneRg = pulumi.output(zoneId).apply((id) => parseResourceId(id).resourceGroupName);
@@ -55,6 +56,8 @@ export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: stri
             resourceGroupName: zoneRg,
             location: "global",
             registrationEnabled: false,
+            // Names without a record in the zone resolve publicly instead of NXDOMAIN (shared/privateDns.ts).
+            ...privateLinkResolutionPolicy(zone),
             virtualNetwork: { id: vnet.id },
             tags: ctx.tags,
         }, { parent });

@@ -10,8 +10,9 @@ import { ROUTE_EXCEPTIONS, SUBNETS, SpokeSubnetKey } from "./nsgRules";
 const KEYS = Object.keys(SUBNETS) as SpokeSubnetKey[];
 
 /**
- * One NSG per subnet and, except for ROUTE_EXCEPTIONS, one route table sending 0.0.0.0/0 to the hub firewall; then
- * the spoke VNet with its subnets inline, so a subnet never exists without its NSG and route table.
+ * One NSG and one route table (BGP propagation off) per subnet, each table sending 0.0.0.0/0 to the hub firewall except
+ * for ROUTE_EXCEPTIONS, whose table has no routes; then the spoke VNet with its subnets inline, so a subnet never exists
+ * without its NSG and route table.
  */
 export function createSpokeNetwork(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, s: SpokeSettings, args: SpokeNetworkArgs): network.VirtualNetwork {
     const { naming, rg, location, tags } = ctx;
@@ -22,14 +23,26 @@ export function createSpokeNetwork(parent: pulumi.ComponentResource, name: strin
             name: resourceName("networkSecurityGroup", naming, SUBNETS[k].instance), resourceGroupName: rg, location, tags, workspaceResourceId: ctx.workspace.resourceId,
         }, { parent });
         nsgs.set(k, g);
-        if (ROUTE_EXCEPTIONS[k] !== undefined) continue;
+        // A ROUTE_EXCEPTIONS subnet (the App Gateway's) gets a table without routes. Learn, "Supported user-defined
+        // routes", Scenario 1 (learn.microsoft.com/azure/application-gateway/configuration-infrastructure#supported-user-defined-routes):
+        // a 0.0.0.0/0 advertised by the ExpressRoute or VPN gateway "breaks management plane traffic, which requires a
+        // direct path to the Internet", and "a UDR can be used to disable BGP route propagation". With propagation off and
+        // no routes, the subnet keeps Azure's system routes only (0.0.0.0/0 → Internet, the VNet, the peered hub), so
+        // nothing on-premises advertises can reach it. No 0.0.0.0/0 → Internet route either (Scenario 2): the system route
+        // is already that once BGP is off, and route-default-via-firewall admits no default to the Internet. Created
+        // always, not only with gateway transit: an empty table changes no effective route while the hub has no gateway
+        // (there is nothing to propagate), costs nothing, and is in place before a gateway is ever added, so turning on
+        // hybrid connectivity later never changes this subnet. The gateway has only a public frontend, so no on-premises
+        // client needs a learned route back from it (docs/after-deploy-checks.md, check 28).
+        const exception = ROUTE_EXCEPTIONS[k] !== undefined;
         routeTables.set(k, new network.RouteTable(`${name}-rt-${k}`, {
             routeTableName: resourceName("routeTable", naming, SUBNETS[k].instance),
             resourceGroupName: rg,
             location,
-            // Routes learned from gateways must not bypass the firewall.
+            // Routes learned from gateways must not bypass the firewall (or, on the App Gateway subnet, replace the
+            // internet path its control plane needs).
             disableBgpRoutePropagation: true,
-            routes: [
+            routes: exception ? [] : [
                 { name: "default-via-firewall", addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: args.firewallPrivateIp },
                 // APIM stv2 with forced tunnelling: control-plane responses to the ApiManagement service tag must
                 // go straight to the internet (api-management/virtual-network-reference, force tunnelling).
@@ -59,7 +72,8 @@ export function createSpokeNetwork(parent: pulumi.ComponentResource, name: strin
         dhcpOptions: { dnsServers: [args.firewallPrivateIp] },
         // Subnets inline: a subnet never exists without its NSG and route table, and no later VNet update drops them.
         subnets: [
-            // App Gateway v2 keeps default outbound access: its control plane needs the internet (see ROUTE_EXCEPTIONS).
+            // App Gateway v2 keeps default outbound access: its control plane needs the internet (see ROUTE_EXCEPTIONS); its
+            // route table only turns BGP propagation off.
             subnet("appGateway"),
             {
                 ...subnet("apim"),

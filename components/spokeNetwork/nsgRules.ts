@@ -12,7 +12,8 @@ export const SUBNETS = {
 export type SpokeSubnetKey = keyof typeof SUBNETS;
 
 /**
- * Subnets that do NOT get a 0.0.0.0/0 → firewall route, with the reason. Every other subnet does.
+ * Subnets that do NOT get a 0.0.0.0/0 → firewall route, with the reason. Every other subnet does. They still get a
+ * route table, without routes and with BGP propagation off (network.ts), so no gateway-learned route reaches them.
  * Application Gateway v2: "Any scenario where 0.0.0.0/0 needs to be redirected through a virtual appliance … is not
  * supported" (learn.microsoft.com/azure/application-gateway/configuration-infrastructure#supported-user-defined-routes);
  * the gateway's control plane needs direct internet return paths. Its inbound side is the WAF, its backends are

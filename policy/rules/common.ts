@@ -191,6 +191,28 @@ export function isDefaultRoutePrefix(prefix: unknown): boolean {
     return defaultRouteCover(prefix) !== undefined;
 }
 
+/** The one subnet whose route table may send 0.0.0.0/0 to the Internet (isFirewallSubnetInternetTable). */
+export const FIREWALL_SUBNET = "AzureFirewallSubnet";
+
+/**
+ * True for the route table Learn prescribes for AzureFirewallSubnet in a hub with a VPN or ExpressRoute gateway: its
+ * only route is 0.0.0.0/0 → Internet and BGP propagation stays on. "Azure Firewall must have direct internet
+ * connectivity. If your AzureFirewallSubnet subnet learns a default route to your on-premises network via BGP, you must
+ * override it by using a 0.0.0.0/0 UDR with the NextHopType value set as Internet", while the firewall keeps learning
+ * the on-premises routes ("No UDR is required on the Azure Firewall subnet, because it learns routes from BGP";
+ * learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy, firewall-faq). The shape is exact (IPv4 /0 spelled
+ * 0.0.0.0/0, no other route, no split or IPv6 default, propagation not disabled) so no other table matches it by
+ * accident. route-default-via-firewall, which sees the table alone, leaves such a table to subnet-egress-via-firewall,
+ * which sees what uses it and admits it on AzureFirewallSubnet only. Inline routes only: a standalone network:Route is
+ * judged on its own.
+ */
+export function isFirewallSubnetInternetTable(props: Record<string, unknown>): boolean {
+    const routes = Array.isArray(props["routes"]) ? props["routes"] : undefined;
+    if (routes === undefined || routes.length !== 1) return false;
+    const only = objects(routes)[0];
+    return only !== undefined && only["addressPrefix"] === "0.0.0.0/0" && enumEquals(only["nextHopType"], "Internet") && props["disableBgpRoutePropagation"] !== true;
+}
+
 // ---------------------------------------------------------------- stack rules: resources and their relations
 
 /** A stack resource's type key (`storage:StorageAccount`), or "" for other providers and components. */

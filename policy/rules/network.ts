@@ -1,4 +1,6 @@
-import { APPLICATION_GATEWAY_SUBNET_NAMES, NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, isDefaultRoutePrefix, objects as arr, present, prop } from "./common";
+import {
+    APPLICATION_GATEWAY_SUBNET_NAMES, NO_NSG_SUBNETS, PLATFORM_SUBNETS, enumEquals, isDefaultRoutePrefix, isFirewallSubnetInternetTable, objects as arr, present, prop,
+} from "./common";
 import { resourceRule } from "./define";
 
 const AREA = "network";
@@ -85,13 +87,18 @@ export const nicNoPublicIp = resourceRule({
 export const routeDefaultViaFirewall = resourceRule({
     name: "route-default-via-firewall",
     area: AREA,
-    description: "A default route (0.0.0.0/0 or IPv6 ::/0, or either half of a split default: 0.0.0.0/1 and 128.0.0.0/1, ::/1 and 8000::/1) goes to a virtual appliance (the firewall) or is dropped (next hop None), never straight to the internet, and BGP cannot override it.",
+    description: "A default route (0.0.0.0/0 or IPv6 ::/0, or either half of a split default: 0.0.0.0/1 and 128.0.0.0/1, ::/1 and 8000::/1) goes to a virtual appliance (the firewall) or is dropped (next hop None), never straight to the internet, and BGP cannot override it. One exception, Learn's override for the firewall's own subnet in a hybrid hub: a route table whose only route is 0.0.0.0/0 → Internet, BGP propagation on, is left to subnet-egress-via-firewall, which admits it on AzureFirewallSubnet only.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:RouteTable", "network:Route"],
-    remediation: "Route 0.0.0.0/0 (and, in a dual-stack VNet, ::/0) with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true.",
+    remediation: "Route 0.0.0.0/0 (and, in a dual-stack VNet, ::/0) with nextHopType VirtualAppliance to the firewall's private IP and set disableBgpRoutePropagation: true. Only AzureFirewallSubnet's table may instead hold exactly one route, 0.0.0.0/0 → Internet, with BGP propagation on (learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy).",
     check: (r, _c, report) => {
+        // AzureFirewallSubnet's override of a BGP-learned default route (isFirewallSubnetInternetTable, common.ts): this
+        // rule sees the table alone, not the subnet using it, so the table is judged by its association in
+        // subnet-egress-via-firewall, which fails it on any subnet but AzureFirewallSubnet and when no AzureFirewallSubnet
+        // of the stack uses it.
+        if (r.typeKey === "network:RouteTable" && isFirewallSubnetInternetTable(r.props)) return;
         const routes = r.typeKey === "network:Route" ? [r.props] : arr(r.props["routes"]);
         // A split default (0.0.0.0/1 + 128.0.0.0/1, ::/1 + 8000::/1) beats the /0 by longest-prefix match, so it counts
         // as one; an IPv6 default (::/0) is a default route too: in a dual-stack VNet it carries the internet-bound IPv6

@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import {
-    APPLICATION_GATEWAY_SUBNET_NAMES, DELEGATED_PLATFORM_SUBNETS, PLATFORM_SUBNETS, defaultRouteCover, delegationsOf, dependsOn, enumEquals as same, ipv4Contains,
-    isDefaultRoutePrefix, objects as objs, prop as at, resourceKey as key,
+    APPLICATION_GATEWAY_SUBNET_NAMES, DELEGATED_PLATFORM_SUBNETS, FIREWALL_SUBNET, PLATFORM_SUBNETS, defaultRouteCover, delegationsOf, dependsOn, enumEquals as same, ipv4Contains,
+    isDefaultRoutePrefix, isFirewallSubnetInternetTable, objects as objs, prop as at, resourceKey as key,
 } from "./common";
 import { stackRule } from "./define";
 
@@ -51,12 +51,12 @@ function applicationGatewaySubnets(resources: PolicyResource[], names: string[])
 export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; exemptDelegations: string[]; exemptApplicationGatewaySubnets: boolean; applicationGatewaySubnetNames: string[] }>({
     name: "subnet-egress-via-firewall",
     area: "network",
-    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets, subnets delegated to DNS Private Resolver endpoints and the subnets Application Gateways are deployed in has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP.",
+    description: "Every subnet of every VNet (hub included; inline or standalone network:Subnet) except Azure's platform subnets, subnets delegated to DNS Private Resolver endpoints and the subnets Application Gateways are deployed in has a route table with BGP propagation off whose default routes (0.0.0.0/0 and IPv6 ::/0, and either half of a split default) go to a virtual appliance, and, where the firewall's private IP is known, to that IP. A route table whose only route is 0.0.0.0/0 → Internet (AzureFirewallSubnet's override in a hybrid hub, which route-default-via-firewall leaves to this rule) is used by an AzureFirewallSubnet of the stack and by no other subnet.",
     severity: "high",
     enforcementLevel: "mandatory",
     controls: { hitrust: ["01.n", "01.o", "09.m"], azurePolicy: ["fc5e4038"], checkov: [] },
     types: ["network:VirtualNetwork", "network:Subnet", "network:RouteTable", "network:Route", "network:AzureFirewall", "network:ApplicationGateway"],
-    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name, subnets delegated to Microsoft.Network/dnsResolvers by delegation, and the subnet an Application Gateway's gatewayIPConfigurations name (by its ID; while that is unknown, a subnet named in applicationGatewaySubnetNames, default [\"snet-appgw\"], of the VNet the configuration is built from): Application Gateway v2 does not support a 0.0.0.0/0 route to a virtual appliance without the network-isolation feature (learn.microsoft.com/azure/application-gateway/application-gateway-private-deployment; exemptApplicationGatewaySubnets false checks them too). Another subnet that cannot take one is exempted as \"<vnet>/<subnet>\" with a justification.",
+    remediation: "Associate a route table with 0.0.0.0/0 (and in a dual-stack VNet ::/0) → VirtualAppliance → the firewall's private IP and disableBgpRoutePropagation: true to the subnet. Platform subnets (GatewaySubnet, AzureFirewallSubnet, AzureFirewallManagementSubnet, RouteServerSubnet, AzureBastionSubnet) are exempt by name, subnets delegated to Microsoft.Network/dnsResolvers by delegation, and the subnet an Application Gateway's gatewayIPConfigurations name (by its ID; while that is unknown, a subnet named in applicationGatewaySubnetNames, default [\"snet-appgw\"], of the VNet the configuration is built from): Application Gateway v2 does not support a 0.0.0.0/0 route to a virtual appliance without the network-isolation feature (learn.microsoft.com/azure/application-gateway/application-gateway-private-deployment; exemptApplicationGatewaySubnets false checks them too). Another subnet that cannot take one is exempted as \"<vnet>/<subnet>\" with a justification. A table of exactly one route, 0.0.0.0/0 → Internet, belongs on AzureFirewallSubnet alone (learn.microsoft.com/azure/firewall/tutorial-hybrid-portal-policy): associate it there, or route the other subnet to the firewall.",
     config: {
         exemptSubnetNames: { type: "array", items: { type: "string" }, default: PLATFORM_SUBNETS },
         exemptDelegations: { type: "array", items: { type: "string" }, default: DELEGATED_PLATFORM_SUBNETS },
@@ -91,21 +91,39 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; 
         const viaFirewall = (t: PolicyResource) => strays(t).length === 0;
         // The subnets Application Gateways sit in: identified by the gateways' references, not by their names.
         const gateways = c.exemptApplicationGatewaySubnets ? applicationGatewaySubnets(resources, c.applicationGatewaySubnetNames) : { inVnet: new Map<string, Set<string>>(), standalone: new Set<string>() };
-        const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string, platformTables = 0) => {
-            if (c.exemptSubnetNames.includes(subnetName) || exempt(`${vnetName}/${subnetName}`)) return;
-            if (gateways.standalone.has(urn) || gateways.inVnet.get(urn)?.has(subnetName) === true) return;
-            if (delegationsOf(subnet).some((d) => c.exemptDelegations.some((e) => same(d, e)))) return;
+        // AzureFirewallSubnet's 0.0.0.0/0 → Internet override (isFirewallSubnetInternetTable, common.ts), by ID where known.
+        const firewallSubnetTables = tables.filter((t) => isFirewallSubnetInternetTable(t.props));
+        const firewallSubnetTableOf = (ref: unknown) => (typeof ref === "string" ? firewallSubnetTables.find((t) => same(t.props["id"], ref)) : undefined);
+        const delegatedExempt = (subnet: Record<string, unknown>) => delegationsOf(subnet).some((d) => c.exemptDelegations.some((e) => same(d, e)));
+        /** How many tables of a VNet's exempt subnets a preview may set aside: default-less ones, and the firewall subnet's override. */
+        interface ExemptTables { defaultless: number; firewallSubnet: number }
+        const checkSubnet = (vnetName: string, subnetName: string, subnet: Record<string, unknown>, deps: PolicyResource[], urn: string, exemptTables: ExemptTables = { defaultless: 0, firewallSubnet: 0 }) => {
+            if (exempt(`${vnetName}/${subnetName}`)) return;
+            // An exempt subnet other than AzureFirewallSubnet (App Gateway, resolver, another platform subnet) may not use
+            // the firewall subnet's Internet table either; a subnet that is not exempt fails below on its strays.
+            const misused = subnetName !== FIREWALL_SUBNET ? firewallSubnetTableOf(at(subnet, "routeTable.id")) : undefined;
+            const misuse = () => { if (misused !== undefined) report(`subnet "${subnetName}" of "${vnetName}" uses route table "${misused.name}", which sends 0.0.0.0/0 to the Internet: only AzureFirewallSubnet may`, urn); };
+            if (c.exemptSubnetNames.includes(subnetName)) { misuse(); return; }
+            if (gateways.standalone.has(urn) || gateways.inVnet.get(urn)?.has(subnetName) === true) { misuse(); return; }
+            if (delegatedExempt(subnet)) { misuse(); return; }
             const ref = at(subnet, "routeTable.id");
             if (subnet["routeTable"] === undefined) { report(`subnet "${subnetName}" of "${vnetName}" has no route table: its traffic bypasses the firewall`, urn); return; }
             // Match the table by ID when known; at preview the ID is unknown, so use the tables the subnets depend on. Those
-            // include the tables of platform subnets (GatewaySubnet's carries spoke routes, no default route): when there
-            // are no more default-less tables than platform subnets with a table, they are taken as theirs. (A workload
-            // subnet given such a table while GatewaySubnet had a default one would pass this preview check only; the run
-            // after the deployment, with IDs known, matches by ID.)
+            // include the tables of exempt subnets: GatewaySubnet's carries spoke routes and the App Gateway subnet's none
+            // (no default route), AzureFirewallSubnet's sends 0.0.0.0/0 to the Internet. When there are no more default-less
+            // tables than exempt subnets (AzureFirewallSubnet aside) with a table, they are taken as theirs, and likewise
+            // firewall-subnet override tables when AzureFirewallSubnet has a table. (A workload subnet given such a table
+            // while the exempt subnet had another one would pass this preview check only; the run after the deployment,
+            // with IDs known, matches by ID.)
             const byId = typeof ref === "string" ? tables.filter((t) => same(t.props["id"], ref)) : [];
             const depTables = deps.filter((d) => key(d) === "network:RouteTable");
             const defaultless = depTables.filter((t) => defaultRoutes(t).length === 0);
-            const candidates = byId.length > 0 ? byId : (defaultless.length > 0 && defaultless.length <= platformTables ? depTables.filter((t) => !defaultless.includes(t)) : depTables);
+            const overrides = depTables.filter((t) => isFirewallSubnetInternetTable(t.props));
+            const setAside = [
+                ...(defaultless.length > 0 && defaultless.length <= exemptTables.defaultless ? defaultless : []),
+                ...(overrides.length > 0 && overrides.length <= exemptTables.firewallSubnet ? overrides : []),
+            ];
+            const candidates = byId.length > 0 ? byId : depTables.filter((t) => !setAside.includes(t));
             if (candidates.length > 0 && !candidates.every(viaFirewall)) {
                 report(`subnet "${subnetName}" of "${vnetName}" routes ${[...new Set(candidates.flatMap(strays))].join(", ")} elsewhere than the firewall${firewallIps.length > 0 ? ` (${firewallIps.join(", ")})` : ""}`, urn);
                 return;
@@ -121,8 +139,13 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; 
         for (const vnet of vnets) {
             if (exempt(vnet)) continue;
             const subnets = objs(vnet.props["subnets"]);
-            const platformTables = subnets.filter((s) => c.exemptSubnetNames.includes(String(s["name"])) && s["routeTable"] !== undefined).length;
-            for (const s of subnets) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn, platformTables);
+            const withTable = subnets.filter((s) => s["routeTable"] !== undefined);
+            const isExempt = (s: Record<string, unknown>) => c.exemptSubnetNames.includes(String(s["name"])) || gateways.inVnet.get(vnet.urn)?.has(String(s["name"])) === true || delegatedExempt(s);
+            const exemptTables: ExemptTables = {
+                defaultless: withTable.filter((s) => isExempt(s) && s["name"] !== FIREWALL_SUBNET).length,
+                firewallSubnet: withTable.some((s) => s["name"] === FIREWALL_SUBNET && isExempt(s)) ? 1 : 0,
+            };
+            for (const s of subnets) checkSubnet(vnet.name, String(s["name"]), s, vnet.propertyDependencies["subnets"] ?? [], vnet.urn, exemptTables);
         }
         // Every standalone subnet, whether its VNet is declared in this stack or only named (an existing VNet).
         for (const s of resources.filter((r) => key(r) === "network:Subnet")) {
@@ -130,6 +153,22 @@ export const subnetEgressViaFirewall = stackRule<{ exemptSubnetNames: string[]; 
             if (parent !== undefined && exempt(parent)) continue;
             const vnetName = parent?.name ?? String(s.props["virtualNetworkName"] ?? "(unknown VNet)");
             checkSubnet(vnetName, String(s.props["subnetName"] ?? s.props["name"] ?? s.name), s.props, s.propertyDependencies["routeTable"] ?? [], s.urn);
+        }
+        // route-default-via-firewall admits a firewall-subnet override table without seeing what uses it; here it must be
+        // AzureFirewallSubnet's: by ID where both are known, else by the dependency of the VNet (or standalone Subnet)
+        // whose AzureFirewallSubnet has a table. A table no AzureFirewallSubnet of the stack uses (an orphan, or one meant
+        // for a subnet elsewhere) fails.
+        const standaloneSubnets = resources.filter((r) => key(r) === "network:Subnet");
+        for (const t of firewallSubnetTables) {
+            if (exempt(t)) continue;
+            const uses = (subnet: Record<string, unknown>, holder: PolicyResource, prop: string) => {
+                if (subnet["routeTable"] === undefined) return false;
+                const ref = at(subnet, "routeTable.id");
+                return typeof ref === "string" && typeof t.props["id"] === "string" ? same(ref, t.props["id"]) : dependsOn(holder, t, prop);
+            };
+            const used = vnets.some((v) => objs(v.props["subnets"]).some((s) => s["name"] === FIREWALL_SUBNET && uses(s, v, "subnets")))
+                || standaloneSubnets.some((s) => String(s.props["subnetName"] ?? s.props["name"] ?? s.name) === FIREWALL_SUBNET && uses(s.props, s, "routeTable"));
+            if (!used) report(`route table "${t.name}" sends 0.0.0.0/0 to the Internet, which only AzureFirewallSubnet's table may, and no AzureFirewallSubnet of the stack uses it`, t.urn);
         }
     },
 });

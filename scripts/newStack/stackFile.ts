@@ -20,7 +20,6 @@ interface Sizing {
     appGatewayMax: number;
     loaderPlanSku: string;
     dicom: boolean;
-    medtech: boolean;
     intelligence: boolean;
     hitrustPolicyAssignment: boolean;
     /** Prod serves the organisation's certificate (lib/crossChecks.ts requires it), never a self-signed one. */
@@ -31,17 +30,17 @@ const SIZING: Record<Environment, Sizing> = {
     dev: {
         summary: "cheapest SKUs that keep the security posture (private endpoints, firewall egress, Deny threat intel), single instances, nothing protected",
         zoneRedundant: false, retainOnDelete: false, dailyQuotaGb: 5, bastionSku: "Basic", apimSku: "Developer", apimCapacity: 1, appGatewayMin: 0, appGatewayMax: 2,
-        loaderPlanSku: "B1", dicom: false, medtech: false, intelligence: false, hitrustPolicyAssignment: false, certificate: false,
+        loaderPlanSku: "B1", dicom: false, intelligence: false, hitrustPolicyAssignment: false, certificate: false,
     },
     test: {
         summary: "gated like prod (policy/profiles/test.json: every rule mandatory, 365-day audit retention, protected stores) on dev's single-instance sizing",
         zoneRedundant: false, retainOnDelete: false, dailyQuotaGb: -1, bastionSku: "Basic", apimSku: "Developer", apimCapacity: 1, appGatewayMin: 0, appGatewayMax: 2,
-        loaderPlanSku: "B1", dicom: false, medtech: false, intelligence: false, hitrustPolicyAssignment: true, certificate: false,
+        loaderPlanSku: "B1", dicom: false, intelligence: false, hitrustPolicyAssignment: true, certificate: false,
     },
     prod: {
         summary: "zone redundancy where offered, protected and retained stateful resources, 365-day audit retention, Premium firewall (IDPS) and API Management",
         zoneRedundant: true, retainOnDelete: true, dailyQuotaGb: -1, bastionSku: "Standard", apimSku: "Premium", apimCapacity: 2, appGatewayMin: 2, appGatewayMax: 10,
-        loaderPlanSku: "P1v3", dicom: true, medtech: true, intelligence: true, hitrustPolicyAssignment: true, certificate: true,
+        loaderPlanSku: "P1v3", dicom: true, intelligence: true, hitrustPolicyAssignment: true, certificate: true,
     },
 };
 
@@ -111,7 +110,8 @@ export function stackFileText(s: StackSpec): string {
     key("governance.defenderPlans", demands.defenderPlans);
     key("governance.hitrustPolicyAssignment", size.hitrustPolicyAssignment);
     key("fhir.dicom", size.dicom);
-    key("fhir.medtech", size.medtech);
+    // Azure takes no new MedTech service instances since 2025-05-03 (lib/config.ts refuses true).
+    key("fhir.medtech", false);
     key("apim.publisherEmail", "platform-team@example.org");
     comment(`The FHIR Loader with VNet integration and private endpoints; its package is uploaded by hand (README, "Bulk loader")`,
         "until bulkLoader.packageUrl/packageSha256 name your CI's build.");

@@ -141,3 +141,28 @@ export function gatewayOutcome(gateway: Obj, urlPathMap: Obj, policies: Record<s
     if (policy === undefined) throw new Error(`evaluator: WAF policy ${policyId} is not in the graph`);
     return { policy: String(policy["policyName"]), verdict: wafCustomRuleVerdict(policy["customRules"] as Json, req), pool: routedPool(urlPathMap, req.uri) };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which API Management operations a request reaches. Modelled from the ApiOperation contract
+// (learn.microsoft.com/rest/api/apimanagement/api-operation/create-or-update): a URL template is segments below the
+// API's path, a `{name}` segment is a template parameter matching one non-empty segment, every other segment is
+// literal. A request no operation matches gets 404 OperationNotFound
+// (learn.microsoft.com/azure/api-management/api-management-error-handling-policies). The query string is not part of
+// the match (only templates naming query parameters, which these tests do not model, would make it one); a trailing
+// slash is ignored (api-management-faq). Literals compare exactly: the tables use the case the templates use.
+// ---------------------------------------------------------------------------------------------------------------
+const segmentsOf = (p: string) => (p.split(/[?#]/)[0] ?? "").split("/").filter((s) => s !== "");
+
+/** The operations (`method urlTemplate`) whose template matches a request path below the API path (`/Patient/1`). */
+export function apimMatchingOperations(operations: Obj[], method: string, path: string): string[] {
+    const req = segmentsOf(path);
+    return operations.filter((o) => {
+        if (o["method"] !== method) return false;
+        const tpl = segmentsOf(String(o["urlTemplate"]));
+        if (String(o["urlTemplate"]).includes("?")) throw new Error(`evaluator: query parameters in template ${String(o["urlTemplate"])} not modelled`);
+        return tpl.length === req.length && tpl.every((t, i) => /^\{\w+\}$/.test(t) ? (req[i] ?? "") !== "" : t === req[i]);
+    }).map((o) => `${String(o["method"])} ${String(o["urlTemplate"])}`);
+}
+
+/** A URL template with its parameter names blanked (`/{type}/{id}` → `/{}/{}`): templates APIM cannot tell apart. */
+export const templateShape = (urlTemplate: string) => urlTemplate.replace(/\{\w+\}/g, "{}");
