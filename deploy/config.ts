@@ -46,7 +46,7 @@ const schema = z.strictObject({
     repoDir: z.string().refine((v) => v === "." || /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.\/-]+(?<!\/)$/.test(v), "must be \".\" or a relative folder without . or .. segments"),
     // A moving tag (latest, or none) would change the toolchain under a deployment without a commit.
     executorImage: z.string().refine((v) => /^[a-z0-9][a-z0-9._\/-]*(:(?!latest$)[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[0-9a-f]{64})$/.test(v),
-        "must be an image pinned by a version tag or digest (not :latest), e.g. pulumi/pulumi-nodejs-20:3.248.0"),
+        "must be an image pinned by a version tag or digest (not :latest), e.g. pulumi/pulumi-nodejs-22:3.248.0"),
     escProject: nonEmptyName("an ESC project name (letters, digits, -, _ or .)", /^[A-Za-z0-9_.-]{1,100}$/),
     policyPack: nonEmptyName("a policy pack name (letters, digits, - or _)", /^[A-Za-z0-9_-]{1,100}$/),
     ciTeam: nonEmptyName("a Pulumi team name (letters, digits, -, _ or .)", /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/),

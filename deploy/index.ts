@@ -3,12 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { loadDeployConfig } from "./config";
 import {
-    checkFiles, deployedStacks, deploymentSettingsArgs, escFile, federatedCredential, githubSubjects, oidcIssuerArgs,
-    policyGroupArgs, policyPackVersion,
+    SECRETS_ENVIRONMENT_STACKS, checkFiles, deployedStacks, deploymentSettingsArgs, escFile, federatedCredential, githubSubjects,
+    oidcIssuerArgs, policyGroupArgs, policyPackVersion, secretsEnvironmentName, secretsEnvironmentOptions, secretsEnvironmentSeed,
 } from "./settings";
 
 /**
- * The delivery program: for each platform stack (dev, prod) its ESC credential environment, Pulumi Deployments
+ * The delivery program: for each platform stack (dev, prod) its ESC credential environment (prod also an empty secrets
+ * environment, created once and then left to the operator), Pulumi Deployments
  * settings (push-to-deploy on its branch, PR previews, the offline gate before every run), drift detection, the CI
  * team's access and a preventative policy group with the published pack; the review-stack template with its
  * time-to-live; and the GitHub OIDC issuer the workflows exchange their tokens with. Exported as a function so the
@@ -33,7 +34,19 @@ async function main() {
             yaml: new pulumi.asset.StringAsset(fs.readFileSync(escFile(cfg, d.stack), "utf8")),
         }, { protect: prod });
 
-        const ds = new service.DeploymentSettings(`settings-${d.stack}`, deploymentSettingsArgs(cfg, d), { dependsOn: [env] });
+        // The stack's secret config (prod: the hybrid keys), imported after the credential environment. Created once,
+        // empty; its keys are set with `pulumi env set … --secret` and this program never writes it again.
+        const secretsEnv = d.role === "platform" && SECRETS_ENVIRONMENT_STACKS.some((s) => s === d.stack)
+            ? new service.Environment(`esc-${d.stack}-secrets`, {
+                organization: org,
+                project: cfg.escProject,
+                name: secretsEnvironmentName(d.stack),
+                yaml: new pulumi.asset.StringAsset(secretsEnvironmentSeed(cfg, d.stack)),
+            }, secretsEnvironmentOptions())
+            : undefined;
+        const envs = secretsEnv === undefined ? [env] : [env, secretsEnv];
+
+        const ds = new service.DeploymentSettings(`settings-${d.stack}`, deploymentSettingsArgs(cfg, d), { dependsOn: envs });
         settings[d.stack] = ds.id;
 
         if (d.role === "review-template") {
@@ -61,6 +74,13 @@ async function main() {
         new service.TeamEnvironmentPermission(`ci-open-${d.stack}`, {
             organization: org, team: cfg.ciTeam, project: cfg.escProject, environment: d.stack, permission: service.EnvironmentPermission.Open,
         }, { dependsOn: [env] });
+        // The preview opens every environment the stack file imports ("OPEN access to any ESC environment that is listed
+        // in the stack's configuration file", https://www.pulumi.com/docs/deployments/operations/permissions/).
+        if (secretsEnv !== undefined) {
+            new service.TeamEnvironmentPermission(`ci-open-${d.stack}-secrets`, {
+                organization: org, team: cfg.ciTeam, project: cfg.escProject, environment: secretsEnvironmentName(d.stack), permission: service.EnvironmentPermission.Open,
+            }, { dependsOn: [secretsEnv] });
+        }
     }
 
     new service.OidcIssuer("github-actions", oidcIssuerArgs(cfg));

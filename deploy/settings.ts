@@ -53,13 +53,33 @@ export function deployPaths(stack: string, repoDir: string): string[] {
 }
 
 /**
- * Run before every Deployments operation, each in its own shell; a non-zero exit stops the run before Pulumi starts.
- * `npm ci` installs exactly the lockfile (the built-in install step is skipped), then the offline plan runs the
- * program under mocks and the pack over the analyzer protocol with the stack's policy config: a mandatory violation
- * (exit 1) or an invalid config (exit 2) ends the deployment before `pulumi preview`/`pulumi up` touches Azure.
+ * The Pulumi operation of the running deployment, which Pulumi Deployments sets for the process ("PULUMI_CI_OPERATION:
+ * Current Pulumi operation (update, preview, destroy, refresh, detect-drift, or remediate-drift)",
+ * https://www.pulumi.com/docs/deployments/concepts/settings/environment-variables/).
+ */
+export const OPERATION_VARIABLE = "PULUMI_CI_OPERATION";
+
+/** The offline plan of a stack with its policy config (what the gate runs). */
+export function gatePlanCommand(d: DeployedStack): string {
+    return `npm run plan -- --stack ${d.stack} --policy-pack-config policy/config.${d.policyConfigStack}.json`;
+}
+
+/**
+ * Run before every Deployments operation, each in its own shell (bash, `options.shell`); a non-zero exit stops the run
+ * before Pulumi starts (https://www.pulumi.com/docs/deployments/concepts/settings/pre-run-commands/). `npm ci` installs
+ * exactly the lockfile (the built-in install step is skipped), then the offline plan runs the program under mocks and
+ * the pack over the analyzer protocol with the stack's policy config: a mandatory violation (exit 1) or an invalid
+ * config (exit 2) ends the deployment before `pulumi preview`/`pulumi up` touches Azure.
+ *
+ * Except for a destroy: it deploys none of the commit's code, and gating it would leave a review stack whose PR head
+ * breaks a mandatory rule standing when its PR is closed (review finding 4). Without the variable (an executor that
+ * does not set it) the plan runs, as before.
  */
 export function preRunCommands(d: DeployedStack): string[] {
-    return ["npm ci", `npm run plan -- --stack ${d.stack} --policy-pack-config policy/config.${d.policyConfigStack}.json`];
+    return [
+        "npm ci",
+        `if [ "\${${OPERATION_VARIABLE}:-}" = destroy ]; then echo "offline gate skipped: a destroy deploys no code"; else ${gatePlanCommand(d)}; fi`,
+    ];
 }
 
 /** Plain settings only: credentials come from the stack's ESC environment, never from the deployment settings. */
@@ -103,6 +123,45 @@ export function deploymentSettingsArgs(cfg: DeployConfig, d: DeployedStack): ser
         executorContext: { executorImage: cfg.executorImage },
         ...(d.agentPoolId !== "" ? { agentPoolId: d.agentPoolId } : {}),
     };
+}
+
+/**
+ * Platform stacks whose secret config (the program's `SECRET_CONFIG_KEYS`, lib/config.ts) lives in an ESC environment
+ * of their own, `<escProject>/<stack>-secrets`, that `Pulumi.<stack>.yaml` imports after `<escProject>/<stack>`: prod
+ * (the hybrid IPsec pre-shared key / ExpressRoute authorization key). Pulumi Deployments sees only the committed stack
+ * file and the environments it imports (https://www.pulumi.com/docs/esc/integrations/infrastructure/pulumi-iac/), and
+ * no secret is committed, so this is how the key reaches a push-to-deploy of prod.
+ */
+export const SECRETS_ENVIRONMENT_STACKS: readonly PlatformStack[] = ["prod"];
+
+/** The name (inside escProject) of a stack's secrets environment. */
+export function secretsEnvironmentName(stack: string): string {
+    return `${stack}-secrets`;
+}
+
+/**
+ * The document a secrets environment is created with: an empty `pulumiConfig` (the reserved property whose keys become
+ * stack config, https://www.pulumi.com/docs/esc/environments/syntax/reserved-properties/pulumi-config/). An operator
+ * adds the keys with `pulumi env set … --secret` (README, Hybrid connectivity); the program never holds a value.
+ */
+export function secretsEnvironmentSeed(cfg: DeployConfig, stack: string): string {
+    return [
+        `# ESC environment ${cfg.escProject}/${secretsEnvironmentName(stack)}: the ${stack} stack's secret config, which Pulumi.${stack}.yaml imports.`,
+        "# Created once by deploy/ with no value; deploy/ never writes it again (ignoreChanges on yaml). Set a key with",
+        `#   pulumi env set <org>/${cfg.escProject}/${secretsEnvironmentName(stack)} 'pulumiConfig["${cfg.project}:hybrid.sharedKey"]' "<key>" --secret`,
+        "values:",
+        "  pulumiConfig: {}",
+        "",
+    ].join("\n");
+}
+
+/**
+ * A secrets environment's options: deploy/ creates it and leaves its definition to the operator (`ignoreChanges` on
+ * `yaml`, so a later `pulumi up` of deploy/ neither resets nor diffs the keys set with `pulumi env set`), and it is
+ * never deleted with deploy/ (protect, retainOnDelete): its keys are nowhere else.
+ */
+export function secretsEnvironmentOptions(): { ignoreChanges: string[]; protect: boolean; retainOnDelete: boolean } {
+    return { ignoreChanges: ["yaml"], protect: true, retainOnDelete: true };
 }
 
 /** `esc/<escProject>-<stack>.yaml`, the definition of the stack's credential environment. */

@@ -42,7 +42,8 @@ export const GATEWAY_SKUS = ["", ...VPN_GATEWAY_SKUS, ...EXPRESSROUTE_GATEWAY_SK
     "Standard", "HighPerformance", "UltraPerformance", "ErGwScale"] as const;
 
 /**
- * Secret keys: set with `pulumi config set --secret`, read by the program with `pulumi.Config#getSecret` (index.ts), never
+ * Secret keys: set in the stack's ESC secrets environment (`pulumiConfig`; ahds/prod-secrets for prod) or, for a
+ * laptop-only stack, with `pulumi config set --secret`; read by the program with `pulumi.Config#getSecret` (index.ts), never
  * through the schema below (which echoes values in its messages). parseConfig checks them with messages that never
  * contain the value (lib/crossChecks.ts secretConfigProblems). Not declared in Pulumi.yaml: a declared key needs a
  * default or a value in every stack, and these are optional.

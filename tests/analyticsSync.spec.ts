@@ -303,7 +303,8 @@ describe("AnalyticsSync component", () => {
             const id = String(lake(g).id);
             expect(grantsTo(g, JUMPBOX_PRINCIPAL)).to.deep.equal([[ROLE.storageBlobDataContributor, containerId(id, "anonymization")]]);
             const cmd = inputs(g, "azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
-            expect(cmd).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", runCommandName: "upload-lake-anonymization-configs", asyncExecution: false, treatFailureAsDeploymentFailure: true });
+            // The Run Command outlives the script's 1500 s deadline by 300 s: Azure receives 1800 (it was 900, less than the RBAC wait).
+            expect(cmd).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", runCommandName: "upload-lake-anonymization-configs", asyncExecution: false, treatFailureAsDeploymentFailure: true, timeoutInSeconds: 1800 });
             const script = String((cmd["source"] as Obj)["script"]);
             expect(script).to.include("base='https://stahdsprodlakeabc12.blob.core.windows.net/anonymization'");
             expect(script).to.include("safe-harbor.json");

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runBash } from "./harness/bash";
+import { runBash, virtualSleep } from "./harness/bash";
 import { expect } from "chai";
 import { BulkLoader, BulkLoaderArgs, packageSourceFqdns } from "../components/bulkLoader";
 import { packageUploadScript } from "../components/shared/blobUpload";
@@ -415,7 +415,8 @@ describe("BulkLoader component", () => {
 
             const cmd = g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
             const i = g.plainInputs(cmd);
-            expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", runCommandName: "upload-fhir-loader-package", treatFailureAsDeploymentFailure: true, asyncExecution: false });
+            // The Run Command outlives the script's 1500 s deadline (download and upload together) by 300 s: Azure receives 1800.
+            expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", runCommandName: "upload-fhir-loader-package", treatFailureAsDeploymentFailure: true, asyncExecution: false, timeoutInSeconds: 1800 });
             const script = String((i["source"] as Obj)["script"]);
             expect(script).to.equal(packageUploadScript("stahdsprodblkabc12", "function-packages",
                 { sourceUrl: PACKAGE_URL, sha256: PACKAGE_SHA, name: "fhir-loader-3f5a7c9e1b2d.zip", contentType: "application/zip" }, "BulkLoader"));
@@ -571,40 +572,107 @@ describe("BulkLoader component", () => {
         before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-package-")); });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-        /** Stub `curl`: the token request, the download (`-o FILE` gets `content`), the Put Blob (status sequence); `sleep` returns at once. */
-        async function runScript(script: string, content: string, statuses: string[], downloadFails = false): Promise<{ code: number; calls: string[]; uploaded: string; stderr: string }> {
+        /**
+         * Stub `curl`: the token request; the download (`-o FILE` gets `content` with the next of `downloads`, default
+         * 200; "000" is a connect failure, curl's exit 7); the Put Blob (next of `statuses`, default 201, "403 Code" sets
+         * x-ms-error-code); `sleep` records its argument and moves the script's clock on instead of waiting.
+         */
+        async function runScript(script: string, content: string, statuses: string[], downloads: string[] = []): Promise<{ code: number; calls: string[]; puts: string[]; gets: string[]; sleeps: number[]; uploaded: string; stderr: string; stdout: string }> {
             const bin = path.join(dir, "bin");
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
+            fs.writeFileSync(path.join(dir, "downloads"), downloads.join("\n") + "\n");
             fs.writeFileSync(path.join(dir, "content"), content);
             fs.writeFileSync(path.join(bin, "curl"), `#!/bin/bash
 echo "$*" >> "${dir}/calls"
 for a in "$@"; do case "$a" in http://169.254.169.254*) echo '{"access_token":"tok-123"}'; exit 0;; esac; done
-prev=""; for a in "$@"; do
-  if [ "$prev" = "-o" ] && [ "$a" != "/dev/null" ]; then ${downloadFails ? "exit 22" : `cp "${dir}/content" "$a"; exit 0`}; fi
+headers=""; prev=""; for a in "$@"; do
+  if [ "$prev" = "-o" ] && [ "$a" != "/dev/null" ]; then
+    status=$(head -n1 "${dir}/downloads"); sed -i 1d "${dir}/downloads"; status="\${status:-200}"
+    if [ "$status" = "000" ]; then printf '000'; exit 7; fi
+    if [ "$status" = "200" ]; then cp "${dir}/content" "$a"; else echo "not found" > "$a"; fi
+    printf '%s' "$status"; exit 0
+  fi
   if [ "$prev" = "--upload-file" ]; then cp "$a" "${dir}/uploaded"; fi
+  if [ "$prev" = "-D" ]; then headers="$a"; fi
   prev="$a"
 done
-status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "\${status:-201}"
+read -r status error < <(head -n1 "${dir}/statuses") || true; sed -i 1d "${dir}/statuses"; status="\${status:-201}"
+if [ "$status" = "000" ]; then printf '000'; exit 7; fi
+if [ -n "$headers" ] && [ -n "\${error:-}" ]; then printf 'x-ms-error-code: %s\\r\\n' "$error" > "$headers"; fi
+printf '%s' "$status"
 `, { mode: 0o755 });
-            fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
-            for (const f of ["calls", "uploaded"]) fs.writeFileSync(path.join(dir, f), "");
-            const r = await runBash(script, bin);
-            return { code: r.code, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), uploaded: fs.readFileSync(path.join(dir, "uploaded"), "utf8"), stderr: r.stderr };
+            for (const f of ["calls", "uploaded", "sleeps"]) fs.writeFileSync(path.join(dir, f), "");
+            const r = await runBash(script, bin, virtualSleep(path.join(dir, "sleeps")));
+            const lines = (f: string) => fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => l !== "");
+            const calls = lines("calls");
+            return {
+                code: r.code, calls, puts: calls.filter((c) => c.includes("-X PUT")), gets: calls.filter((c) => c.includes(PACKAGE_URL) && !c.includes("-X PUT")),
+                sleeps: lines("sleeps").map(Number), uploaded: fs.readFileSync(path.join(dir, "uploaded"), "utf8"), stderr: r.stderr, stdout: r.stdout,
+            };
         }
         const zip = "PK\u0003\u0004 not really a zip";
         const sha = crypto.createHash("sha256").update(zip).digest("hex");
-        const script = (digest: string) => packageUploadScript("stahdsdevblkabc12", "function-packages", { sourceUrl: PACKAGE_URL, sha256: digest, name: "fhir-loader.zip", contentType: "application/zip" }, "BulkLoader", "core.windows.net", 3, 2);
+        const script = (digest: string, deadline?: number) => packageUploadScript("stahdsdevblkabc12", "function-packages", { sourceUrl: PACKAGE_URL, sha256: digest, name: "fhir-loader.zip", contentType: "application/zip" }, "BulkLoader", "core.windows.net", deadline);
 
-        it("downloads over HTTPS only, checks the digest and PUTs the file with the VM identity's token, retrying until RBAC has propagated", async () => {
-            const r = await runScript(script(sha), zip, ["403", "201"]);
+        it("downloads over HTTPS only, checks the digest and PUTs the file with the VM identity's token, retrying a 403 until RBAC has propagated", async () => {
+            const r = await runScript(script(sha), zip, ["403 AuthorizationPermissionMismatch", "201"]);
             expect(r.code, r.stderr).to.equal(0);
-            const download = r.calls.find((c) => c.includes(PACKAGE_URL)) ?? "";
-            expect(download).to.include("--proto =https").and.include("--proto-redir =https").and.include("--tlsv1.2");
-            const puts = r.calls.filter((c) => c.includes("-X PUT"));
-            expect(puts).to.have.length(2);
-            for (const p of puts) expect(p).to.include("https://stahdsdevblkabc12.blob.core.windows.net/function-packages/fhir-loader.zip").and.include("Authorization: Bearer tok-123").and.include("x-ms-blob-type: BlockBlob");
+            expect(r.gets).to.have.length(1);
+            expect(r.gets[0]).to.include("--proto =https").and.include("--proto-redir =https").and.include("--tlsv1.2");
+            expect(r.puts).to.have.length(2);
+            for (const p of r.puts) expect(p).to.include("https://stahdsdevblkabc12.blob.core.windows.net/function-packages/fhir-loader.zip").and.include("Authorization: Bearer tok-123").and.include("x-ms-blob-type: BlockBlob").and.include("Content-Type: application/zip");
             expect(r.uploaded).to.equal(zip);
+            expect(r.stderr).to.include("attempt 1: HTTP 403 (AuthorizationPermissionMismatch) for fhir-loader.zip").and.not.include("tok-123");
+            expect(r.stdout).to.include(`uploaded fhir-loader.zip (sha256 ${sha})`);
+            expect(r.sleeps).to.deep.equal([10]);
+        });
+
+        it("puts --connect-timeout 10 and a --max-time of at most 300 s on every curl call (token, download, Put Blob)", async () => {
+            const r = await runScript(script(sha), zip, ["403", "201"], ["000", "200"]);
+            expect(r.code, r.stderr).to.equal(0);
+            // Two downloads, one token for the script, two Put Blobs.
+            expect(r.calls).to.have.length(5);
+            expect(r.calls.filter((c) => c.includes("169.254.169.254"))).to.have.length(1);
+            for (const c of r.calls) {
+                expect(c).to.include("--connect-timeout 10");
+                expect(Number(/--max-time (\d+)/.exec(c)?.[1]), c).to.be.within(10, 300);
+            }
+        });
+
+        it("retries a download that gets no reply (000) or a 503, and fails at once on a 404 without uploading", async () => {
+            const retried = await runScript(script(sha), zip, ["201"], ["000", "503", "200"]);
+            expect(retried.code, retried.stderr).to.equal(0);
+            expect(retried.gets).to.have.length(3);
+            expect(retried.stderr).to.include(`attempt 1: HTTP 000 downloading ${PACKAGE_URL}`).and.include(`attempt 2: HTTP 503 downloading ${PACKAGE_URL}`);
+            expect(retried.sleeps).to.deep.equal([10, 20]);
+            expect(retried.uploaded).to.equal(zip);
+
+            const missing = await runScript(script(sha), zip, ["201"], ["404"]);
+            expect(missing.code).to.not.equal(0);
+            expect(missing.gets).to.have.length(1);
+            expect(missing.puts).to.have.length(0);
+            expect(missing.stderr).to.include(`could not download ${PACKAGE_URL}: HTTP 404 is not retried`);
+        });
+
+        it("fails at once on a permanent Put Blob error (400, 404) without retrying it", async () => {
+            for (const [status, error] of [["400", "InvalidBlobOrBlock"], ["404", "ContainerNotFound"]]) {
+                const r = await runScript(script(sha), zip, [`${status} ${error}`, "201"]);
+                expect(r.code, status).to.not.equal(0);
+                expect(r.puts, status).to.have.length(1);
+                expect(r.sleeps, status).to.deep.equal([]);
+                expect(r.stderr).to.include(`attempt 1: HTTP ${status} (${error}) for fhir-loader.zip`).and.include(`could not upload fhir-loader.zip: HTTP ${status} is not retried`);
+            }
+        });
+
+        it("shares one deadline between the download and the upload, and fails once it has passed", async () => {
+            // The download's retry sleeps to the deadline, so the upload's 403 is not retried.
+            const r = await runScript(script(sha, 1), zip, ["403 AuthorizationPermissionMismatch", "201"], ["000", "200"]);
+            expect(r.code).to.not.equal(0);
+            expect(r.gets).to.have.length(2);
+            expect(r.puts).to.have.length(1);
+            expect(r.stderr).to.include("could not upload fhir-loader.zip within the script's deadline of 1 s");
+            for (const s of r.sleeps) expect(s).to.be.at.most(1);
         });
 
         it("refuses a download whose SHA-256 differs, without writing anything", async () => {
@@ -614,13 +682,14 @@ status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "
             expect(r.calls.filter((c) => c.includes("-X PUT"))).to.have.length(0);
         });
 
-        it("fails (so pulumi up fails) when the package cannot be downloaded or written", async () => {
-            const noDownload = await runScript(script(sha), zip, [], true);
+        it("fails (so pulumi up fails) when the package cannot be downloaded or written before the deadline", async () => {
+            const noDownload = await runScript(script(sha, 1), zip, [], Array<string>(20).fill("000"));
             expect(noDownload.code).to.not.equal(0);
-            expect(noDownload.stderr).to.include(`could not download ${PACKAGE_URL}`);
-            const noWrite = await runScript(script(sha), zip, ["403", "403", "403"]);
+            expect(noDownload.stderr).to.include(`could not download ${PACKAGE_URL} within the script's deadline of 1 s`);
+            expect(noDownload.puts).to.have.length(0);
+            const noWrite = await runScript(script(sha, 1), zip, Array<string>(20).fill("403"), []);
             expect(noWrite.code).to.not.equal(0);
-            expect(noWrite.stderr).to.include("could not upload fhir-loader.zip");
+            expect(noWrite.stderr).to.include("could not upload fhir-loader.zip within the script's deadline of 1 s");
         });
 
         it("refuses URLs with a query string (a SAS token would sit in the script ARM shows) and values that could reach the shell", () => {

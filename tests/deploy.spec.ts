@@ -1,10 +1,14 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import * as YAML from "yaml";
 import { ConfigError, PLATFORM_STACKS, parseDeployConfig } from "../deploy/config";
-import { DEPLOYMENT_ENVIRONMENT, deployPaths, deployedStacks, escSubject, githubSubjects } from "../deploy/settings";
+import {
+    DEPLOYMENT_ENVIRONMENT, OPERATION_VARIABLE, SECRETS_ENVIRONMENT_STACKS, deployPaths, deployedStacks, escSubject, gatePlanCommand, githubSubjects,
+    secretsEnvironmentOptions,
+} from "../deploy/settings";
 import { cronProblems } from "../components/shared/cron";
 import { composeName } from "../components/shared/naming";
 import { isConfigError, parseConfig } from "../lib/config";
@@ -113,7 +117,8 @@ describe("delivery as code (deploy/)", () => {
                 expect(s["sourceContext"], stack).to.deep.equal({ git: { branch: `refs/heads/${branch}`, repoDir: "." } });
                 // The deprecated `github` block is not used.
                 expect(s, stack).to.not.have.property("github");
-                expect(s["executorContext"]).to.deep.equal({ executorImage: "pulumi/pulumi-nodejs-20:3.248.0" });
+                // Node 22 (pulumi/pulumi-docker-containers builds no Node 20 image at CLI 3.248.0); engines allow 20 and 22.
+                expect(s["executorContext"]).to.deep.equal({ executorImage: "pulumi/pulumi-nodejs-22:3.248.0" });
                 // Pulumi-hosted runners: every in-network step runs as a Run Command through ARM (README, Delivery).
                 expect(s, stack).to.not.have.property("agentPoolId");
             }
@@ -132,10 +137,14 @@ describe("delivery as code (deploy/)", () => {
             }
         });
 
-        it("the offline gate runs before every operation: npm ci, then the plan with the stack's policy config", () => {
+        it("the offline gate runs before every operation but a destroy: npm ci, then the plan with the stack's policy config", () => {
             for (const [stack, config] of [["dev", "dev"], ["prod", "prod"], ["pr", "dev"]] as const) {
                 const op = settings[stack]!["operationContext"] as { preRunCommands: string[]; options: Record<string, Json>; environmentVariables: Record<string, string> };
-                expect(op.preRunCommands, stack).to.deep.equal(["npm ci", `npm run plan -- --stack ${stack} --policy-pack-config policy/config.${config}.json`]);
+                const plan = `npm run plan -- --stack ${stack} --policy-pack-config policy/config.${config}.json`;
+                expect(op.preRunCommands, stack).to.deep.equal([
+                    "npm ci",
+                    `if [ "\${PULUMI_CI_OPERATION:-}" = destroy ]; then echo "offline gate skipped: a destroy deploys no code"; else ${plan}; fi`,
+                ]);
                 // Pre-run commands run before Pulumi does; none of them is itself a Pulumi operation.
                 for (const c of op.preRunCommands) expect(c).to.not.match(/\bpulumi\s+(up|preview|destroy|refresh|update)\b/);
                 expect(fs.existsSync(path.join(PROJECT_DIR, `policy/config.${config}.json`))).to.equal(true);
@@ -144,6 +153,29 @@ describe("delivery as code (deploy/)", () => {
                 expect(op.options).to.deep.include({ skipInstallDependencies: true, skipIntermediateDeployments: true, shell: "bash", deleteAfterDestroy: stack === "pr" });
                 expect(op.environmentVariables).to.deep.equal(DEPLOYMENT_ENVIRONMENT);
             }
+        });
+
+        it("the gate command, run by bash as Deployments runs it: skipped for destroy only, the plan's exit code otherwise", () => {
+            // Pulumi Deployments sets PULUMI_CI_OPERATION (update, preview, destroy, refresh, detect-drift, remediate-drift),
+            // https://www.pulumi.com/docs/deployments/concepts/settings/environment-variables/. A stub npm stands in for
+            // the plan and fails with 3, so a pass-through of its exit code is visible.
+            const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
+            const log = path.join(bin, "npm.log");
+            fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "npm $*" >> "${log}"\nexit 3\n`, { mode: 0o755 });
+            const gate = (settings["pr"]!["operationContext"] as { preRunCommands: string[] }).preRunCommands[1]!;
+            const run = (operation: string | undefined) => {
+                fs.rmSync(log, { force: true });
+                const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${path.delimiter}${process.env["PATH"] ?? ""}` };
+                delete env[OPERATION_VARIABLE];
+                if (operation !== undefined) env[OPERATION_VARIABLE] = operation;
+                const r = spawnSync("bash", ["-c", gate], { env, encoding: "utf8" });
+                return { status: r.status, stdout: r.stdout, npm: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim() : "" };
+            };
+            const pr = deployedStacks(parseDeployConfig(deployConfig())).find((d) => d.stack === "pr")!;
+            for (const operation of ["update", "preview", "refresh", "detect-drift", "remediate-drift", undefined]) {
+                expect(run(operation), String(operation)).to.deep.equal({ status: 3, stdout: "", npm: gatePlanCommand(pr) });
+            }
+            expect(run("destroy")).to.deep.equal({ status: 0, stdout: "offline gate skipped: a destroy deploys no code\n", npm: "" });
         });
 
         it("credentials only through ESC: the settings carry no OIDC block, no ARM_* variable and no git credentials", () => {
@@ -155,18 +187,58 @@ describe("delivery as code (deploy/)", () => {
             }
         });
 
-        it("each stack's ESC environment is created from esc/ahds-<stack>.yaml before its settings, and its stack file imports it", () => {
+        it("each stack's ESC environment is created from esc/ahds-<stack>.yaml before its settings, and its stack file imports it (prod: and its secrets)", () => {
             for (const stack of ["dev", "prod", "pr"]) {
                 const env = run.graph.one("pulumiservice:index:Environment", `esc-${stack}`);
                 expect(inputs(env)).to.deep.include({ organization: "ahds-platform", project: "ahds", name: stack });
                 expect((inputs(env)["yaml"] as { text: string }).text).to.equal(fs.readFileSync(path.join(ESC_DIR, `ahds-${stack}.yaml`), "utf8"));
                 expect(run.graph.one("pulumiservice:index:DeploymentSettings", `settings-${stack}`).dependencies).to.include(env.urn);
                 const stackFile = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8")) as { environment?: unknown };
-                expect(stackFile.environment, `Pulumi.${stack}.yaml`).to.deep.equal([`ahds/${stack}`]);
+                // The only other import is prod's secrets environment, after the credentials (later environments override earlier ones).
+                expect(stackFile.environment, `Pulumi.${stack}.yaml`).to.deep.equal(stack === "prod" ? ["ahds/prod", "ahds/prod-secrets"] : [`ahds/${stack}`]);
             }
             // Losing prod's credential definition or its policy group to a mistaken `pulumi destroy` needs an unprotect first.
             expect(run.graph.one("pulumiservice:index:Environment", "esc-prod").protect).to.equal(true);
             expect(run.graph.one("pulumiservice:index:PolicyGroup", "policy-prod").protect).to.equal(true);
+        });
+
+        it("prod's secrets environment ahds/prod-secrets: created once, empty, never overwritten or deleted, opened by prod's runs only", () => {
+            expect(SECRETS_ENVIRONMENT_STACKS).to.deep.equal(["prod"]);
+            expect(run.graph.byType("pulumiservice:index:Environment").map((r) => String(inputs(r)["name"])).sort()).to.deep.equal(["dev", "pr", "prod", "prod-secrets"]);
+            const env = run.graph.one("pulumiservice:index:Environment", "esc-prod-secrets");
+            const i = inputs(env);
+            expect(Object.keys(i).sort()).to.deep.equal(["name", "organization", "project", "yaml"]);
+            expect(i).to.deep.include({ organization: "ahds-platform", project: "ahds", name: "prod-secrets" });
+            // The seed: an empty pulumiConfig (the reserved property whose keys become stack config) and a comment on
+            // how to set a key, with the bracket path that keeps "ahds:hybrid.sharedKey" one key.
+            const text = (i["yaml"] as { text: string }).text;
+            expect(YAML.parse(text)).to.deep.equal({ values: { pulumiConfig: {} } });
+            expect(text).to.include(`pulumi env set <org>/ahds/prod-secrets 'pulumiConfig["ahds:hybrid.sharedKey"]' "<key>" --secret`);
+            // No secret value in the program: nothing encrypted, nothing secret-marked, no key material.
+            expect(JSON.stringify(env.inputs)).to.not.include(SECRET_SIG);
+            expect(text).to.not.match(/fn::secret|secure:|ciphertext/);
+            for (const [what, re] of SECRET_PATTERNS) expect(re.test(text), what).to.equal(false);
+            // deploy/ never writes it again (the harness does not record ignoreChanges: the options deploy/index.ts passes),
+            // and neither a destroy of deploy/ nor dropping it from the program deletes the keys set in it.
+            expect(secretsEnvironmentOptions()).to.deep.equal({ ignoreChanges: ["yaml"], protect: true, retainOnDelete: true });
+            expect(fs.readFileSync(path.join(DEPLOY_DIR, "index.ts"), "utf8")).to.match(/new service\.Environment\(`esc-\$\{d\.stack\}-secrets`, \{[^}]*\}, secretsEnvironmentOptions\(\)\)/);
+            expect({ protect: env.protect, retainOnDelete: env.retainOnDelete }).to.deep.equal({ protect: true, retainOnDelete: true });
+            // It exists before prod's first deployment, which imports it; the CI preview of prod opens it.
+            expect(run.graph.one("pulumiservice:index:DeploymentSettings", "settings-prod").dependencies).to.include(env.urn);
+            const open = run.graph.one("pulumiservice:index:TeamEnvironmentPermission", "ci-open-prod-secrets");
+            expect(inputs(open)).to.deep.include({ team: "ahds-ci", project: "ahds", environment: "prod-secrets", permission: "open" });
+            expect(open.dependencies).to.include(env.urn);
+        });
+
+        it("the hybrid keys are set in ahds/prod-secrets with a bracket path: the stack file and README say so, none says `pulumi config set --secret` for prod", () => {
+            const prodFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8");
+            expect(prodFile).to.include(`pulumi env set <org>/ahds/prod-secrets 'pulumiConfig["ahds:hybrid.sharedKey"]' "<key>" --secret`);
+            expect(prodFile).to.not.match(/pulumi config set --secret/);
+            const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+            expect(readme).to.include(`pulumi env set <org>/ahds/prod-secrets 'pulumiConfig["ahds:hybrid.sharedKey"]' "$key" --secret`);
+            expect(readme).to.include(`pulumi env set <org>/ahds/prod-secrets 'pulumiConfig["ahds:hybrid.expressRouteAuthorizationKey"]' "<key>" --secret`);
+            // A dotted path would nest the key (ahds:hybrid: {sharedKey}), which the program does not read.
+            expect(readme.replace(/`pulumiConfig\.ahds:hybrid\.sharedKey` would nest/, "")).to.not.match(/pulumiConfig\.ahds:hybrid\./);
         });
 
         it("states the federated credentials to create: issuer, audience and each environment's subject", () => {
@@ -255,7 +327,7 @@ describe("delivery as code (deploy/)", () => {
             expect(run.graph.byType("pulumiservice:index:TeamStackPermission").map(inputs).map((p) => [p["stack"], p["team"], p["permission"]]).sort())
                 .to.deep.equal([["dev", "ahds-ci", 101], ["prod", "ahds-ci", 101]]);
             expect(run.graph.byType("pulumiservice:index:TeamEnvironmentPermission").map(inputs).map((p) => [p["project"], p["environment"], p["permission"]]).sort())
-                .to.deep.equal([["ahds", "dev", "open"], ["ahds", "prod", "open"]]);
+                .to.deep.equal([["ahds", "dev", "open"], ["ahds", "prod", "open"], ["ahds", "prod-secrets", "open"]]);
         });
 
         it("the GitHub OIDC issuer trusts exactly the two workflow subjects, the preview one with a team token only", () => {
@@ -307,7 +379,7 @@ describe("delivery as code (deploy/)", () => {
                 "ahds-deploy:dev.agentPoolId: \"pool-1\" must be an agent pool ID (GUID) or empty for Pulumi-hosted runners",
                 "ahds-deploy:dev.driftSchedule: \"61 * * * *\" has an invalid minute field \"61\" (0-59, *, lists, ranges and steps) (or empty for none)",
                 "ahds-deploy:devv: is not a known config key (see deploy/Pulumi.yaml)",
-                "ahds-deploy:executorImage: \"pulumi/pulumi:latest\" must be an image pinned by a version tag or digest (not :latest), e.g. pulumi/pulumi-nodejs-20:3.248.0",
+                "ahds-deploy:executorImage: \"pulumi/pulumi:latest\" must be an image pinned by a version tag or digest (not :latest), e.g. pulumi/pulumi-nodejs-22:3.248.0",
                 "ahds-deploy:organization: is required (set it in deploy/Pulumi.<stack>.yaml)",
                 "ahds-deploy:prod.branch: must differ from dev.branch (\"main\"): one push would deploy both stacks at once",
                 "ahds-deploy:prod.driftSchedule: \"0 6 * * 1\" must run at least daily (day of month, month and day of week *)",
@@ -427,6 +499,10 @@ describe("ESC environments (esc/) and the stack files that import them", () => {
             expect((doc.contents as YAML.YAMLMap).items.map((i) => String((i.key as YAML.Scalar).value))).to.deep.equal(["environment", "config"]);
             expect(text).to.not.match(/secure:/);
             const loaded = loadStackConfig(stack);
+            // Every import is listed (and announced: ESC is not resolved offline), prod's secrets environment included.
+            expect(loaded.environments).to.deep.equal(stack === "prod" ? ["ahds/prod", "ahds/prod-secrets"] : [`ahds/${stack}`]);
+            expect(loaded.notices.filter((n) => n.includes("ESC values are not resolved offline"))).to.have.length(1);
+            expect(loaded.notices.join("\n")).to.include(loaded.environments.join(", "));
             expect(Object.keys(loaded.config).every((k) => k.startsWith("ahds:"))).to.equal(true);
             expect(loaded.config["ahds:environment"]).to.equal(stack === "pr" ? "test" : stack);
         }

@@ -1,11 +1,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runBash } from "./harness/bash";
+import * as pulumi from "@pulumi/pulumi";
+import { runBash, virtualSleep } from "./harness/bash";
 import { expect } from "chai";
 import { FhirWorkspace, FhirWorkspaceArgs } from "../components/fhirWorkspace";
 import { DOCUMENTED_ROLE_GUIDS as ROLE, roleDefinitionId } from "./fixtures/azureRoles";
-import { blobUploadScript } from "../components/shared/blobUpload";
+import { UPLOAD_DEADLINE_SECONDS, UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS, blobUploadScript } from "../components/shared/blobUpload";
+import { InNetworkUploadSettings, uploadInNetwork } from "../components/shared/inNetworkUpload";
 import { Graph } from "../lib/offline/graph";
 import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "../lib/offline/mocks";
 import { runComponent } from "../lib/offline/run";
@@ -285,7 +287,8 @@ describe("FhirWorkspace component", () => {
 
             const cmd = g.one("azure-native:compute:VirtualMachineRunCommandByVirtualMachine");
             const i = g.plainInputs(cmd);
-            expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", treatFailureAsDeploymentFailure: true, asyncExecution: false });
+            // The Run Command outlives the script's 1500 s deadline by 300 s: Azure receives 1800.
+            expect(i).to.deep.include({ vmName: "vm-ahds-prod-weu-jump", resourceGroupName: "rg-hub", treatFailureAsDeploymentFailure: true, asyncExecution: false, timeoutInSeconds: 1800 });
             const script = String((i["source"] as Record<string, Json>)["script"]);
             // The script writes to the export account's anonymization container through its blob endpoint, with a token for
             // Azure Storage from the VM's identity (IMDS), and uploads the repository's Safe Harbor file byte for byte.
@@ -479,44 +482,126 @@ describe("FhirWorkspace component", () => {
         before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "ahds-upload-")); });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-        /** Stub `curl` (records every call, serves a token, answers PUTs with the given status sequence) and `sleep`. */
-        async function runScript(script: string, statuses: string[]): Promise<{ code: number; calls: string[]; bodies: string[]; stderr: string }> {
+        /**
+         * Stub `curl` (records every call, serves a token, answers PUTs with the given sequence: "403" or
+         * "403 AuthorizationPermissionMismatch" for a status and its x-ms-error-code header, "000" for a connect failure,
+         * curl's exit 7) and `sleep` (records its argument and moves the script's clock on instead of waiting).
+         */
+        async function runScript(script: string, statuses: string[]): Promise<{ code: number; calls: string[]; puts: string[]; bodies: string[]; sleeps: number[]; stderr: string; stdout: string }> {
             const bin = path.join(dir, "bin");
             fs.mkdirSync(bin, { recursive: true });
             fs.writeFileSync(path.join(dir, "statuses"), statuses.join("\n") + "\n");
             fs.writeFileSync(path.join(bin, "curl"), `#!/bin/bash
 echo "$*" >> "${dir}/calls"
 for a in "$@"; do case "$a" in http://169.254.169.254*) echo '{"access_token":"tok-123"}'; exit 0;; esac; done
-prev=""; for a in "$@"; do if [ "$prev" = "--data-binary" ]; then cat "\${a#@}" >> "${dir}/bodies"; echo >> "${dir}/bodies"; fi; prev="$a"; done
-status=$(head -n1 "${dir}/statuses"); sed -i 1d "${dir}/statuses"; printf '%s' "\${status:-201}"
+headers=""; prev=""; for a in "$@"; do
+  if [ "$prev" = "--upload-file" ]; then cat "$a" >> "${dir}/bodies"; echo >> "${dir}/bodies"; fi
+  if [ "$prev" = "-D" ]; then headers="$a"; fi
+  prev="$a"
+done
+read -r status error < <(head -n1 "${dir}/statuses") || true; sed -i 1d "${dir}/statuses"; status="\${status:-201}"
+if [ "$status" = "000" ]; then echo "curl: (7) Failed to connect" >&2; printf '000'; exit 7; fi
+if [ -n "$headers" ]; then printf 'HTTP/1.1 %s x\\r\\n' "$status" > "$headers"; if [ -n "\${error:-}" ]; then printf 'x-ms-error-code: %s\\r\\n' "$error" >> "$headers"; fi; fi
+printf '%s' "$status"
 `, { mode: 0o755 });
-            fs.writeFileSync(path.join(bin, "sleep"), "#!/bin/bash\nexit 0\n", { mode: 0o755 });
-            for (const f of ["calls", "bodies"]) fs.writeFileSync(path.join(dir, f), "");
-            const r = await runBash(script, bin);
-            return { code: r.code, calls: fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n"), bodies: fs.readFileSync(path.join(dir, "bodies"), "utf8").trim().split("\n"), stderr: r.stderr };
+            for (const f of ["calls", "bodies", "sleeps"]) fs.writeFileSync(path.join(dir, f), "");
+            const r = await runBash(script, bin, virtualSleep(path.join(dir, "sleeps")));
+            const lines = (f: string) => fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => l !== "");
+            const calls = lines("calls");
+            return { code: r.code, calls, puts: calls.filter((c) => c.includes("-X PUT")), bodies: lines("bodies"), sleeps: lines("sleeps").map(Number), stderr: r.stderr, stdout: r.stdout };
         }
+        const one = (deadline?: number) => blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }], "core.windows.net", deadline);
+        const two = (deadline?: number) => blobUploadScript("stahdsdevexpabc12", "anonymization",
+            [{ name: "a.json", contentType: "application/json", content: "{}" }, { name: "b.json", contentType: "application/json", content: "[]" }], "core.windows.net", deadline);
 
-        it("PUTs each blob with a bearer token from the VM identity, retrying until RBAC has propagated", async () => {
+        it("PUTs each blob with a bearer token from the VM identity, retrying a 403 until RBAC has propagated, and logs the status and x-ms-error-code but never the token or the content", async () => {
             const content = "{\"fhirVersion\": \"R4\", \"note\": \"it's $(not) `run`\"}";
-            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content }]), ["403", "403", "201"]);
+            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "safe-harbor.json", contentType: "application/json", content }]), ["403 AuthorizationPermissionMismatch", "403 AuthorizationFailure", "201"]);
             expect(r.code, r.stderr).to.equal(0);
-            const puts = r.calls.filter((c) => c.includes("-X PUT"));
-            expect(puts).to.have.length(3);
-            for (const p of puts) {
+            expect(r.puts).to.have.length(3);
+            for (const p of r.puts) {
                 expect(p).to.include("https://stahdsdevexpabc12.blob.core.windows.net/anonymization/safe-harbor.json");
                 expect(p).to.include("Authorization: Bearer tok-123");
                 expect(p).to.include("x-ms-blob-type: BlockBlob");
+                expect(p).to.include("Content-Type: application/json");
             }
             expect(r.calls.some((c) => c.includes("resource=https%3A%2F%2Fstorage.azure.com%2F"))).to.equal(true);
             expect(r.bodies.at(-1)).to.equal(content);
-            expect(r.stderr).to.include("attempt 1: HTTP 403");
+            expect(r.stderr).to.include("attempt 1: HTTP 403 (AuthorizationPermissionMismatch) for safe-harbor.json");
+            expect(r.stderr).to.include("attempt 2: HTTP 403 (AuthorizationFailure) for safe-harbor.json");
+            expect(r.stdout).to.include("uploaded safe-harbor.json");
+            for (const secret of ["tok-123", "fhirVersion"]) expect(r.stderr + r.stdout, secret).to.not.include(secret);
         });
 
-        it("fails (so pulumi up fails) when the blob cannot be written", async () => {
-            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "a.json", contentType: "application/json", content: "{}" }], "core.windows.net", 3), ["403", "403", "403", "201"]);
+        it("retries a connect failure (000) and a 503, backing off 10 s doubling to a 60 s cap", async () => {
+            const r = await runScript(one(), ["000", "503 ServerBusy", "403", "403", "403", "403", "201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            expect(r.puts).to.have.length(7);
+            expect(r.stderr).to.include("attempt 1: HTTP 000 for a.json").and.include("attempt 2: HTTP 503 (ServerBusy) for a.json");
+            expect(r.sleeps).to.deep.equal([10, 20, 40, 60, 60, 60]);
+        });
+
+        for (const [status, error] of [["400", "InvalidHeaderValue"], ["404", "ContainerNotFound"], ["409", "BlobImmutableDueToPolicy"]] as const) {
+            it(`fails at once on ${status} (a permanent error), without retrying it or writing the next blob`, async () => {
+                const r = await runScript(two(), [`${status} ${error}`, "201", "201"]);
+                expect(r.code).to.not.equal(0);
+                expect(r.puts).to.have.length(1);
+                expect(r.sleeps).to.deep.equal([]);
+                expect(r.stderr).to.include(`attempt 1: HTTP ${status} (${error}) for a.json`).and.include(`could not upload a.json: HTTP ${status} is not retried`);
+                expect(r.puts.some((p) => p.includes("/b.json"))).to.equal(false);
+            });
+        }
+
+        it("overwrites an existing blob (no conditional header), so a re-run with the same content succeeds", async () => {
+            const r = await runScript(two(), ["201", "201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            expect(r.puts).to.have.length(2);
+            for (const p of r.puts) expect(p).to.not.match(/If-None-Match|If-Match|x-ms-lease-id/i);
+        });
+
+        it("puts --connect-timeout 10 and a --max-time of at most 300 s on every curl call (token and Put Blob)", async () => {
+            const r = await runScript(two(), ["403", "201", "201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            // One token for the whole script (a role not yet effective is judged per request, so a new token would not
+            // help), then three Put Blobs.
+            expect(r.calls).to.have.length(4);
+            for (const c of r.calls) {
+                expect(c).to.include("--connect-timeout 10");
+                const max = Number(/--max-time (\d+)/.exec(c)?.[1]);
+                expect(max, c).to.be.within(10, 300);
+            }
+            expect(r.calls.filter((c) => c.includes("169.254.169.254")).map((c) => /--max-time (\d+)/.exec(c)?.[1])).to.deep.equal(["30"]);
+        });
+
+        it("fails (so pulumi up fails) once the script's deadline has passed, never sleeping past it", async () => {
+            const started = Date.now();
+            const r = await runScript(one(1), Array<string>(50).fill("403 AuthorizationPermissionMismatch"));
             expect(r.code).to.not.equal(0);
-            expect(r.stderr).to.include("could not upload a.json");
-            expect(r.calls.filter((c) => c.includes("-X PUT"))).to.have.length(3);
+            expect(r.stderr).to.include("could not upload a.json within the script's deadline of 1 s");
+            expect(r.puts.length).to.be.within(1, 2);
+            for (const s of r.sleeps) expect(s).to.be.at.most(1);
+            expect(Date.now() - started).to.be.below(10_000);
+        });
+
+        it("shares one deadline across all blobs: a blob after a slow one gets no fresh budget", async () => {
+            // a.json: 403, then a sleep to the deadline, then 201; b.json: 403 after the deadline, so no second attempt.
+            const r = await runScript(two(2), ["403", "201", "403", "201"]);
+            expect(r.code).to.not.equal(0);
+            expect(r.stdout).to.include("uploaded a.json");
+            expect(r.puts.filter((p) => p.includes("/a.json"))).to.have.length(2);
+            expect(r.puts.filter((p) => p.includes("/b.json"))).to.have.length(1);
+            expect(r.stderr).to.include("could not upload b.json within the script's deadline of 2 s");
+        });
+
+        it("keeps the deadline within what the Run Command's timeout covers", () => {
+            expect(UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS).to.equal(1800);
+            expect(UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS - UPLOAD_DEADLINE_SECONDS).to.be.at.least(120);
+            expect(one()).to.include("budget=1500\ndeadline=$((SECONDS + budget))");
+            expect(() => one(UPLOAD_DEADLINE_SECONDS + 1)).to.throw(/deadlineSeconds must be an integer 1-1500/);
+            expect(() => one(0)).to.throw(/deadlineSeconds/);
+            // A Run Command shorter than the deadline plus two minutes (the old 900 s) is refused before anything is created.
+            const settings = { timeoutInSeconds: 900 } as unknown as InNetworkUploadSettings;
+            expect(() => uploadInNetwork({} as unknown as pulumi.ComponentResource, "fhir-anonymization", settings)).to.throw(/timeoutInSeconds 900 is shorter than the upload script's deadline \(1500 s\) plus 120 s/);
         });
 
         it("refuses names that could reach the shell", () => {

@@ -178,8 +178,8 @@ describe("plan inputs: every input error is exit 2, keyed, with no stack trace a
         it("plan as before, with a notice naming the environments", () => {
             const loaded = loadStackConfig("dev");
             expect(loaded.environments).to.deep.equal(["ahds/dev"]);
-            expect(loaded.notices).to.deep.equal(["Pulumi.dev.yaml imports the ESC environment ahds/dev: ESC values are not resolved offline, so every ahds:* key the program needs must be in the stack file (`pulumi preview`/`up` resolve them)"]);
-            expect(loadStackConfig("prod").notices[0]).to.include("imports the ESC environment ahds/prod: ESC values are not resolved offline");
+            expect(loaded.notices).to.deep.equal(["Pulumi.dev.yaml imports the ESC environment ahds/dev: ESC values are not resolved offline, so every ahds:* key the program needs must be in the stack file, and secret keys an environment supplies are absent here (`pulumi preview`/`up` resolve them)"]);
+            expect(loadStackConfig("prod").notices[0]).to.include("imports the ESC environments ahds/prod, ahds/prod-secrets: ESC values are not resolved offline");
         });
 
         it("when the config check then fails, the keyed message adds a line about the unresolved environment", async () => {

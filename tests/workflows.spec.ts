@@ -136,6 +136,28 @@ describe("GitHub Actions workflows", () => {
         expect(setup?.with?.["node-version-file"]).to.equal(".nvmrc");
     });
 
+    it("Node: the workflows' .nvmrc is the executor image's Node (22); every package.json allows 20.17+ and 22, engine-strict; @types/node stays at 20", () => {
+        // pulumi/pulumi-docker-containers builds pulumi-nodejs-22 and -24 at CLI 3.248.0 (Node 20 was dropped), so the
+        // Deployments executor runs 22 and CI runs what deploys; Node 20 stays supported (this repo's own machines run it).
+        const nvmrc = fs.readFileSync(path.join(PROJECT_DIR, ".nvmrc"), "utf8").trim();
+        expect(nvmrc).to.equal("22");
+        const deploy = parseDeployConfig(loadStackConfig("platform", { projectDir: path.join(PROJECT_DIR, "deploy") }).config);
+        expect(/^pulumi\/pulumi-nodejs-(\d+)[:@]/.exec(deploy.executorImage)?.[1]).to.equal(nvmrc);
+        expect(fs.readFileSync(path.join(PROJECT_DIR, ".npmrc"), "utf8")).to.match(/^engine-strict=true$/m);
+        interface Pkg { engines?: { node?: string }; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+        for (const dir of [".", "components", "deploy", "policy", "examples/fhir-only"]) {
+            const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, dir, "package.json"), "utf8")) as Pkg;
+            // The pack declares no engines (the CLI that runs it installs it); every other package the same range.
+            if (dir !== "policy" || pkg.engines !== undefined) expect(pkg.engines?.node, dir).to.equal(">=20.17 <23");
+            // Typings of the lowest supported Node, so no API Node 20 lacks type-checks.
+            const types = pkg.devDependencies?.["@types/node"] ?? pkg.dependencies?.["@types/node"];
+            if (types !== undefined) expect(types.split(".")[0], `${dir} @types/node`).to.equal("20");
+        }
+        // The Node running this suite is inside the range.
+        const [major, minor] = process.versions.node.split(".").map(Number);
+        expect(major === 22 || (major === 20 && (minor ?? 0) >= 17), process.version).to.equal(true);
+    });
+
     it("every job that talks to Pulumi Cloud runs only after the offline gate (needs:), and the gate is the reusable gate.yml", () => {
         for (const file of ["ci.yml", "policy-publish.yml"]) {
             const jobs = read(file).jobs;

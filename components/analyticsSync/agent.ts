@@ -35,7 +35,7 @@ export function createSyncAgent(parent: pulumi.ComponentResource, name: string, 
         ...grant("blob", lake.account.id, "Storage Blob Data Contributor", "The sync agent writes Parquet into the analytics lake"),
         ...grant("queue", lake.account.id, "Storage Queue Data Contributor", "The sync agent's job queue"),
         ...grant("table", lake.account.id, "Storage Table Data Contributor", "The sync agent's job and metadata tables"),
-        ...grant("acr", s.registry.resourceId, "AcrPull", "Pulls the sync agent's mirrored image"),
+        ...grant("acr", s.registry.resourceId, "AcrPull", "Pulls the sync agent's imported image"),
     ];
     const account = lake.account.name;
     const setting = (n: string, value: pulumi.Input<string>) => ({ name: n, value });

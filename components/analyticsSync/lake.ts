@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { blobUploadScript } from "../shared/blobUpload";
+import { UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS, blobUploadScript } from "../shared/blobUpload";
 import { uploadInNetwork } from "../shared/inNetworkUpload";
 import { createLock } from "../shared/lock";
 import { createRoleAssignments } from "../shared/roleAssignment";
@@ -59,7 +59,7 @@ export function createLake(parent: pulumi.ComponentResource, name: string, ctx: 
             uploader,
             script: (account) => blobUploadScript(account, ANONYMIZATION_CONTAINER, names.map((n) => ({ name: n, contentType: "application/json", content: configs[n] ?? "" }))),
             runCommandName: "upload-lake-anonymization-configs",
-            timeoutInSeconds: 900,
+            timeoutInSeconds: UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS,
             description: "Writes the $export anonymization configs into the analytics lake (this container only)",
             location: ctx.location,
             tags: ctx.tags,

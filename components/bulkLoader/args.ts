@@ -41,8 +41,8 @@ export interface BulkLoaderRuntimeArgs {
 }
 
 /**
- * The in-network identity that copies the package into the private package container: a Linux VM (curl, sha256sum,
- * python3) with a system-assigned identity that resolves the platform's private DNS zones, reaches the
+ * The in-network identity that copies the package into the private package container: a Linux VM (bash, curl,
+ * sha256sum) with a system-assigned identity that resolves the platform's private DNS zones, reaches the
  * private-endpoint subnet and may reach the package's download host through the firewall (the hub jumpbox does).
  */
 export interface PackageUploaderArgs {

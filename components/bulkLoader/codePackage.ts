@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { packageUploadScript } from "../shared/blobUpload";
+import { UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS, packageUploadScript } from "../shared/blobUpload";
 import { uploadInNetwork } from "../shared/inNetworkUpload";
 import { SecureStorageAccount } from "../shared/storageAccount";
 import { PACKAGE_CONTAINER } from "./constants";
@@ -36,8 +36,7 @@ export function uploadCodePackage(parent: pulumi.ComponentResource, name: string
         script: (account) => packageUploadScript(account, PACKAGE_CONTAINER,
             { sourceUrl: upload.sourceUrl, sha256: upload.sha256, name: s.codePackage.blobName, contentType: "application/zip" }, "BulkLoader"),
         runCommandName: "upload-fhir-loader-package",
-        // A download, a digest check and an upload: more time than the configs need.
-        timeoutInSeconds: 1800,
+        timeoutInSeconds: UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS,
         description: "Writes the FHIR Loader code package (this container only)",
         location: ctx.location,
         tags: ctx.tags,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { blobUploadScript } from "../shared/blobUpload";
+import { UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS, blobUploadScript } from "../shared/blobUpload";
 import { uploadInNetwork } from "../shared/inNetworkUpload";
 import { SecureStorageAccount } from "../shared/storageAccount";
 import { AnonymizationUploaderArgs } from "./args";
@@ -25,7 +25,7 @@ export function uploadAnonymizationConfigs(
         uploader,
         script: (account) => blobUploadScript(account, ANONYMIZATION_CONTAINER, configNames.map((n) => ({ name: n, contentType: "application/json", content: configs[n] ?? "" }))),
         runCommandName: "upload-anonymization-configs",
-        timeoutInSeconds: 900,
+        timeoutInSeconds: UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS,
         description: "Writes the $export anonymization configs (this container only)",
         location: ctx.location,
         tags: ctx.tags,

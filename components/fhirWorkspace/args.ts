@@ -42,7 +42,7 @@ export interface FhirImportArgs {
 }
 
 /**
- * The in-network identity that writes the anonymization configs: a Linux VM (curl, python3) with a system-assigned
+ * The in-network identity that writes the anonymization configs: a Linux VM (bash, curl) with a system-assigned
  * identity, in the component's region, that resolves the platform's private DNS zones and reaches the private-endpoint
  * subnet (the hub jumpbox does: firewall DNS proxy, peering).
  */

@@ -1,11 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as compute from "@pulumi/azure-native/compute";
+import { UPLOAD_DEADLINE_SECONDS } from "./blobUpload";
 import { createRoleAssignments } from "./roleAssignment";
 import { SecureStorageAccount } from "./storageAccount";
 import { parseResourceId } from "./workspace";
 
 /**
- * The in-network identity that writes blobs into a private container: a Linux VM (curl, sha256sum, python3) with a
+ * The in-network identity that writes blobs into a private container: a Linux VM (bash, curl, sha256sum) with a
  * system-assigned identity that resolves the platform's private DNS zones and reaches the private-endpoint subnet
  * (the hub jumpbox does).
  */
@@ -25,6 +26,10 @@ export interface InNetworkUploadSettings {
     script: (accountName: string) => string;
     /** Run Command name on the VM (one per upload, so uploads of different components never replace each other). */
     runCommandName: string;
+    /**
+     * The Run Command's timeout: UPLOAD_RUN_COMMAND_TIMEOUT_SECONDS (the scripts' deadline plus a margin); anything
+     * shorter than the deadline plus two minutes is refused, so Azure never stops a script that is still in its budget.
+     */
     timeoutInSeconds: number;
     /** Why the VM's identity may write this container (the role assignment's description). */
     description: string;
@@ -42,6 +47,9 @@ export interface InNetworkUploadSettings {
  * undefined when the container does not exist.
  */
 export function uploadInNetwork(parent: pulumi.ComponentResource, prefix: string, u: InNetworkUploadSettings): compute.VirtualMachineRunCommandByVirtualMachine | undefined {
+    if (!Number.isInteger(u.timeoutInSeconds) || u.timeoutInSeconds < UPLOAD_DEADLINE_SECONDS + 120) {
+        throw new Error(`${prefix}: timeoutInSeconds ${u.timeoutInSeconds} is shorter than the upload script's deadline (${UPLOAD_DEADLINE_SECONDS} s) plus 120 s`);
+    }
     const container = u.store.containers[u.containerName];
     if (container === undefined) return undefined;
     const [writer] = Object.values(createRoleAssignments(prefix, container.id, {

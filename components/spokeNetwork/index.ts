@@ -23,7 +23,11 @@ export class SpokeNetwork extends pulumi.ComponentResource {
     public readonly spokeVirtualNetworkId: pulumi.Output<string>;
     /** Azure name of the spoke VNet. */
     public readonly spokeVirtualNetworkName: pulumi.Output<string>;
-    /** Subnet resource IDs by key: appGateway, apim, privateEndpoints, functionIntegration, containerApps. */
+    /**
+     * Subnet resource IDs by key: appGateway, apim, privateEndpoints, functionIntegration, containerApps. They resolve
+     * only once both peerings and the DNS links exist, so a resource placed in a subnet waits for the spoke's DNS and
+     * routes (the hub firewall's address) to work.
+     */
     public readonly subnetIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: SpokeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -35,13 +39,14 @@ export class SpokeNetwork extends pulumi.ComponentResource {
         const settings = spokeSettings(args);
 
         const vnet = createSpokeNetwork(this, name, ctx, settings, args);
-        peerWithHub(this, name, ctx, vnet, args.hubVirtualNetworkId, args.hubGatewayResourceId);
-        linkPrivateDnsZones(this, name, ctx, vnet, settings.privateDnsZoneIds);
+        const peerings = peerWithHub(this, name, ctx, vnet, args.hubVirtualNetworkId, args.hubGatewayResourceId);
+        const links = linkPrivateDnsZones(this, name, ctx, vnet, settings.privateDnsZoneIds);
         createSpokeFlowLog(this, name, ctx, vnet, args);
 
         this.spokeVirtualNetworkId = vnet.id;
         this.spokeVirtualNetworkName = vnet.name;
-        this.subnetIds = spokeSubnetIds(vnet);
+        // Resolved only once the spoke is connected (peerings, DNS links), so its services wait for that.
+        this.subnetIds = spokeSubnetIds(vnet, [...peerings, ...links]);
         this.registerOutputs({
             spokeVirtualNetworkId: this.spokeVirtualNetworkId,
             spokeVirtualNetworkName: this.spokeVirtualNetworkName,

@@ -14,7 +14,7 @@ import { SpokeContext } from "./context";
  * useRemoteGateways is derived from the gateway's ID, which makes the peering wait for the gateway
  * (learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview#gateways-and-on-premises-connectivity).
  */
-export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, hubVirtualNetworkId: pulumi.Input<string>, hubGatewayResourceId?: pulumi.Input<string>): void {
+export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, hubVirtualNetworkId: pulumi.Input<string>, hubGatewayResourceId?: pulumi.Input<string>): network.VirtualNetworkPeering[] {
     const hub = pulumi.output(hubVirtualNetworkId).apply(parseResourceId);
     const transit = hubGatewayResourceId !== undefined ? pulumi.output(hubGatewayResourceId).apply((id) => id !== "") : undefined;
     const spokeToHub = (after?: network.VirtualNetworkPeering) => new network.VirtualNetworkPeering(`${name}-peer-spoke-to-hub`, {
@@ -39,18 +39,18 @@ export function peerWithHub(parent: pulumi.ComponentResource, name: string, ctx:
     }, { parent });
     // Without a gateway, the registration order is unchanged (spoke side first); with one, the hub side comes first.
     if (transit !== undefined) {
-        spokeToHub(hubToSpoke());
-    } else {
-        spokeToHub();
-        hubToSpoke();
+        const hubSide = hubToSpoke();
+        return [spokeToHub(hubSide), hubSide];
     }
+    const spokeSide = spokeToHub();
+    return [spokeSide, hubToSpoke()];
 }
 
 /** Private DNS: link the hub's zones (by zone name) to the spoke too, with fallback to internet for privatelink zones. */
-export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, zoneIds: Record<string, pulumi.Input<string>>): void {
-    for (const [zone, zoneId] of Object.entries(zoneIds)) {
+export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: string, ctx: SpokeContext, vnet: network.VirtualNetwork, zoneIds: Record<string, pulumi.Input<string>>): privatedns.VirtualNetworkLink[] {
+    return Object.entries(zoneIds).map(([zone, zoneId]) => {
         const zoneRg = pulumi.output(zoneId).apply((id) => parseResourceId(id).resourceGroupName);
-        new privatedns.VirtualNetworkLink(`${name}-pdns-${zone}-link-spoke`, {
+        return new privatedns.VirtualNetworkLink(`${name}-pdns-${zone}-link-spoke`, {
             virtualNetworkLinkName: pulumi.interpolate`link-${vnet.name}`,
             privateZoneName: zone,
             resourceGroupName: zoneRg,
@@ -61,7 +61,7 @@ export function linkPrivateDnsZones(parent: pulumi.ComponentResource, name: stri
             virtualNetwork: { id: vnet.id },
             tags: ctx.tags,
         }, { parent });
-    }
+    });
 }
 
 /** The spoke's VNet flow log into the hub's flow-log account, when enabled. */

@@ -98,6 +98,15 @@ export function createSpokeNetwork(parent: pulumi.ComponentResource, name: strin
 }
 
 /** Subnet resource IDs by key (appGateway, apim, privateEndpoints, functionIntegration, containerApps). */
-export function spokeSubnetIds(vnet: network.VirtualNetwork): pulumi.Output<Record<string, string>> {
-    return pulumi.all(Object.fromEntries(KEYS.map((k) => [k, pulumi.interpolate`${vnet.id}/subnets/${SUBNETS[k].azureName}`])));
+export function spokeSubnetIds(vnet: network.VirtualNetwork, connectivity: pulumi.CustomResource[]): pulumi.Output<Record<string, string>> {
+    // Each ID carries the peerings and DNS links as dependencies (it resolves only after them), so every resource
+    // placed in a spoke subnet waits until the subnet has the DNS and the routes it is configured with: the VNet's DNS
+    // server and every default route are the hub firewall's address, reachable only over the peering, and private
+    // names resolve only once the zones are linked. API Management needs both while it deploys ("set it up before
+    // deploying an API Management service into it", learn.microsoft.com/azure/api-management/virtual-network-concepts#dns;
+    // outbound Storage, SQL, Key Vault and Azure Monitor are "required for successful deployment",
+    // virtual-network-reference), and the jumpbox reaches the spoke's private endpoints only over the peering. With a
+    // hub gateway the peering waits for it (peerWithHub), so this puts the gateway before the spoke's services.
+    const ready = pulumi.all(connectivity.map((r) => r.id));
+    return pulumi.all(Object.fromEntries(KEYS.map((k) => [k, pulumi.all([vnet.id, ready]).apply(([id]) => `${id}/subnets/${SUBNETS[k].azureName}`)])));
 }

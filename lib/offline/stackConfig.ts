@@ -182,7 +182,7 @@ export function loadStackConfig(stack: string, opts: { projectDir?: string; stac
     if (environments === undefined) problems.push({ key: `${file}: environment`, message: "must be a list of ESC environment names (environment: [project/env])" });
     else if (environments.length > 0) {
         notices.push(`${file} imports the ESC environment${environments.length === 1 ? "" : "s"} ${environments.join(", ")}: ESC values are not resolved offline, ` +
-            `so every ${project.name}:* key the program needs must be in the stack file (\`pulumi preview\`/\`up\` resolve them)`);
+            `so every ${project.name}:* key the program needs must be in the stack file, and secret keys an environment supplies are absent here (\`pulumi preview\`/\`up\` resolve them)`);
     }
 
     const secretKeys = new Set(opts.secretKeys ?? programSecretKeys(project.name));
