@@ -168,6 +168,13 @@ export function crossFieldProblems(getRaw: (key: string) => string | undefined):
         if ((getRaw("appGateway.certificateSecretId") ?? "") === "") add("appGateway.certificateSecretId", `must be set in prod (a self-signed certificate is for dev only)`);
         // HIPAA §164.312(b) audit controls: production network traffic must be recorded.
         if (getRaw("flowLogs.enabled") !== "true") add("flowLogs.enabled", `"${getRaw("flowLogs.enabled") ?? ""}" must be true in prod (VNet flow logs are the network audit trail)`);
+        // The jumpbox is the only way into the private network, and its login is Entra ID only: "An Azure user who has
+        // the Owner or Contributor role assigned for a VM doesn't automatically have privileges to Microsoft Entra sign in"
+        // (learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux). Without a login group nobody can
+        // sign in, and the generated break-glass key sits in a vault only the jumpbox can reach.
+        if (getRaw("jumpbox.enabled") !== "false" && (getRaw("jumpbox.loginGroupObjectId") ?? "") === "") {
+            add("jumpbox.loginGroupObjectId", "must be set in prod with the jumpbox (the Entra ID group that may sign in through Bastion; nobody else can)");
+        }
     }
 
     // --- hybrid connectivity: gateway, on-premises address plan, BGP, SKU/type ---

@@ -199,6 +199,13 @@ const CHECKS: CrossCheck[] = [
         passing: { "analytics.enabled": "false", "analytics.synapse": "false", "analytics.synapseAdminGroupObjectId": "" },
     },
     {
+        // Entra-only jumpbox login: without a login group nobody can sign in (learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux).
+        rule: "prod names the jumpbox's login group", stack: "prod",
+        failing: { "jumpbox.loginGroupObjectId": "" },
+        problem: "ahds:jumpbox.loginGroupObjectId: must be set in prod with the jumpbox (the Entra ID group that may sign in through Bastion; nobody else can)",
+        passing: { "jumpbox.loginGroupObjectId": "", "jumpbox.enabled": "false", "fhir.uploadAnonymizationConfig": "false", "bulkLoader.packageUrl": "", "bulkLoader.packageSha256": "" },
+    },
+    {
         rule: "prod records flow logs", stack: "prod",
         failing: { "flowLogs.enabled": "false" },
         problem: 'ahds:flowLogs.enabled: "false" must be true in prod (VNet flow logs are the network audit trail)',

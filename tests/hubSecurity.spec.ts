@@ -338,9 +338,17 @@ describe("HubSecurity component", () => {
             const vm = inputs(g, "azure-native:compute:VirtualMachine");
             expect(JSON.stringify(vm["osProfile"])).to.include(SSH_KEY).and.include("/home/ops/.ssh/authorized_keys");
             expect(vm["hardwareProfile"]).to.deep.equal({ vmSize: "Standard_D4s_v5" });
-            const ra = inputs(g, "azure-native:authorization:RoleAssignment");
-            expect(ra).to.include({ principalId: GROUP, principalType: "Group" });
-            expect(ra["roleDefinitionId"]).to.equal(`/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${VM_ADMINISTRATOR_LOGIN}`);
+            // Entra ID login on the VM, and Reader on the VM, its NIC and the Bastion host, which Bastion's native client
+            // needs (learn.microsoft.com/azure/bastion/connect-vm-native-client-linux, required roles).
+            const role = (guid: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+            const grants = g.byType("azure-native:authorization:RoleAssignment").map((r) => g.plainInputs(r)).map((i) => [i["roleDefinitionId"], i["scope"], i["principalId"], i["principalType"]]);
+            const [vmId, nicId, basId] = [g.one("azure-native:compute:VirtualMachine").id, g.one("azure-native:network:NetworkInterface").id, g.one("azure-native:network:BastionHost").id];
+            expect(grants).to.have.deep.members([
+                [role(VM_ADMINISTRATOR_LOGIN), vmId, GROUP, "Group"],
+                [role("acdd72a7-3385-48ef-bd42-f606fba81ae7"), vmId, GROUP, "Group"],
+                [role("acdd72a7-3385-48ef-bd42-f606fba81ae7"), nicId, GROUP, "Group"],
+                [role("acdd72a7-3385-48ef-bd42-f606fba81ae7"), basId, GROUP, "Group"],
+            ]);
         });
 
         it("creates only the requested zones, uses the given tenant, egress FQDNs and tags", () => {

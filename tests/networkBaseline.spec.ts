@@ -181,6 +181,8 @@ function expectedEgress(p: Plan): Array<{ name: string; priority: number; ruleCo
             https("os-updates", "Ubuntu package mirrors for jumpbox security updates", [p.jumpbox], ["azure.archive.ubuntu.com", "archive.ubuntu.com", "security.ubuntu.com", "changelogs.ubuntu.com"], true),
             https("microsoft-packages", "Azure CLI and Entra ID SSH login extension packages", [p.jumpbox], ["packages.microsoft.com"]),
             https("entra-ssh-login", "Entra ID SSH login authorization checks", [p.jumpbox], ["pas.windows.net", "login.microsoftonline.com"]),
+            // Defender for Endpoint's streamlined connectivity domain (defender-docs, configure-device-connectivity).
+            https("defender-endpoint", "Microsoft Defender for Endpoint sensor (streamlined connectivity)", [p.jumpbox], ["*.endpoint.security.microsoft.com"]),
             https("azure-management", "Azure Resource Manager for operator tooling (Azure CLI)", [p.jumpbox], ["management.azure.com"]),
             // The FHIR Loader's pinned package: the jumpbox downloads it and writes it to the loader's private package
             // container; the function app runs from there, so the function subnet has no internet destination at all.
@@ -331,13 +333,16 @@ for (const stack of ["dev", "prod"] as const) {
             expect(g.one("azure-native:network:AzureFirewall").dependencies).to.include(rcgs.at(-1)?.urn);
         });
 
-        it(`grants the hub's role assignments ${stack === "prod" ? "(the flow-log writer only)" : "(none: flow logs off, no login group)"}`, () => {
+        it(`grants the hub's role assignments ${stack === "prod" ? "(the flow-log writer, and the login group's: prod requires one)" : "(none: flow logs off, no login group)"}`, () => {
             const ras = hubChildren(g, "azure-native:authorization:RoleAssignment");
             if (stack === "dev") { expect(ras).to.deep.equal([]); return; }
             const account = g.one("azure-native:storage:StorageAccount", "hub-st-flowlogs");
             const identity = g.one("azure-native:managedidentity:UserAssignedIdentity", "hub-id-flowlogs");
-            expect(ras.map((r) => r.name)).to.deep.equal(["hub-st-flowlogs-ra-writer"]);
-            const ra = ras[0] as RecordedResource;
+            // The login group's four (VM Administrator Login, Reader on the VM, NIC and Bastion) are asserted in detail
+            // in the "dev with ahds:jumpbox.loginGroupObjectId" suite below.
+            expect(ras.map((r) => r.name)).to.have.members(["hub-st-flowlogs-ra-writer", "hub-jumpbox-ra-login0", "hub-jumpbox-vm-ra-reader0", "hub-jumpbox-nic-ra-reader0", "hub-jumpbox-bas-ra-reader0"]);
+            for (const r of ras.filter((x) => x.name.startsWith("hub-jumpbox-"))) expect(g.plainInputs(r)["principalId"], r.name).to.equal("00000000-0000-0000-0000-0000000000a3");
+            const ra = ras.find((r) => r.name === "hub-st-flowlogs-ra-writer") as RecordedResource;
             expect(g.plainInputs(ra)).to.deep.include({ roleDefinitionId: roleId(STORAGE_BLOB_DATA_CONTRIBUTOR), principalType: "ServicePrincipal", scope: account.id, principalId: identity.outputs["principalId"] as Json });
             expect(ra.propertyDependencies["scope"]).to.deep.equal([account.urn]);
             expect(ra.propertyDependencies["principalId"]).to.deep.equal([identity.urn]);
@@ -419,13 +424,20 @@ describe("network and security baseline (dev with ahds:jumpbox.loginGroupObjectI
         g = r.graph;
     });
 
-    it("grants the group Virtual Machine Administrator Login on the jumpbox, and nothing else in the hub", () => {
+    it("grants the group Virtual Machine Administrator Login on the jumpbox and Reader on it, its NIC and Bastion, and nothing else in the hub", () => {
         const vm = g.one("azure-native:compute:VirtualMachine");
         const ras = hubChildren(g, "azure-native:authorization:RoleAssignment");
-        expect(ras.map((r) => r.name)).to.deep.equal(["hub-jumpbox-ra-login0"]);
-        const ra = ras[0] as RecordedResource;
+        expect(ras.map((r) => r.name)).to.have.members(["hub-jumpbox-ra-login0", "hub-jumpbox-vm-ra-reader0", "hub-jumpbox-nic-ra-reader0", "hub-jumpbox-bas-ra-reader0"]);
+        const ra = ras.find((r) => r.name === "hub-jumpbox-ra-login0") as RecordedResource;
         // Entra ID SSH login (learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux) at the VM's scope.
         expect(g.plainInputs(ra)).to.deep.include({ roleDefinitionId: roleId(VM_ADMINISTRATOR_LOGIN), principalId: GROUP, principalType: "Group", scope: vm.id });
         expect(ra.propertyDependencies["scope"]).to.deep.equal([vm.urn]);
+        // Bastion's native client: "Reader role on the virtual machine. Reader role on the NIC with private IP of the
+        // virtual machine. Reader role on the Azure Bastion resource" (learn.microsoft.com/azure/bastion/connect-vm-native-client-linux).
+        const reader = (n: string) => g.plainInputs(ras.find((r) => r.name === n) as RecordedResource);
+        const READER = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+        for (const [n, scope] of [["hub-jumpbox-vm-ra-reader0", vm.id], ["hub-jumpbox-nic-ra-reader0", g.one("azure-native:network:NetworkInterface", "hub-jumpbox-nic").id], ["hub-jumpbox-bas-ra-reader0", g.one("azure-native:network:BastionHost").id]] as const) {
+            expect(reader(n), n).to.deep.include({ roleDefinitionId: roleId(READER), principalId: GROUP, principalType: "Group", scope });
+        }
     });
 });

@@ -150,7 +150,7 @@ export interface JumpboxArgs {
     adminUsername?: string;
     /** OpenSSH public key for the admin user. When omitted a 4096-bit RSA key pair is generated; its private key is a Pulumi secret stored in the hub Key Vault. @default generated */
     sshPublicKey?: pulumi.Input<string>;
-    /** Entra ID group object IDs granted Virtual Machine Administrator Login (Entra ID SSH). @default [] */
+    /** Entra ID group object IDs granted Virtual Machine Administrator Login (Entra ID SSH) and Reader on the VM, its NIC and the Bastion host (Bastion's native client needs them). @default [] */
     loginGroupObjectIds?: string[];
 }
 

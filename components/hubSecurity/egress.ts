@@ -170,6 +170,12 @@ export function egressRuleCollectionGroups(s: EgressSources, containerImageFqdns
                     // checks login rights at pas.windows.net (learn.microsoft.com/entra/identity/devices/howto-vm-sign-in-azure-ad-linux).
                     app("microsoft-packages", "Azure CLI and Entra ID SSH login extension packages", s.jumpbox, ["packages.microsoft.com"]),
                     app("entra-ssh-login", "Entra ID SSH login authorization checks", s.jumpbox, ["pas.windows.net", "login.microsoftonline.com"]),
+                    // Defender for Servers (the hub's Defender plans, or a subscription's own) deploys the Defender for Endpoint
+                    // sensor on the jumpbox, which reports only through "*.endpoint.security.microsoft.com", the consolidated
+                    // domain of streamlined connectivity (MicrosoftDocs/defender-docs defender-endpoint/configure-device-connectivity;
+                    // learn.microsoft.com/azure/defender-for-cloud/integration-defender-for-endpoint): without it the sensor
+                    // installs and never onboards. HTTPS, and the sensor pins certificates (no TLS inspection here anyway).
+                    app("defender-endpoint", "Microsoft Defender for Endpoint sensor (streamlined connectivity)", s.jumpbox, ["*.endpoint.security.microsoft.com"]),
                     // Operators use the Azure CLI from the jumpbox (for example to push Liquid templates to the private registry).
                     app("azure-management", "Azure Resource Manager for operator tooling (Azure CLI)", s.jumpbox, ["management.azure.com"]),
                     // The FHIR Loader's pinned build (not an unpinned Kudu build of `main`, reference defect 10): the jumpbox

@@ -95,8 +95,8 @@ export class HubSecurity extends pulumi.ComponentResource {
         const firewall = createFirewall(this, name, ctx, settings, hub);
         const zones = createPrivateDnsZones(this, name, ctx, settings.privateDnsZones, hub.vnet);
         const vault = createKeyVault(this, name, ctx, settings, hub, zones);
-        createBastion(this, name, ctx, settings.bastionSku, hub);
-        const jumpbox = createJumpbox(this, name, ctx, settings.jumpbox, { hub, vault, firewallPrivateIp: firewall.privateIp });
+        const bastion = createBastion(this, name, ctx, settings.bastionSku, hub);
+        const jumpbox = createJumpbox(this, name, ctx, settings.jumpbox, { hub, vault, firewallPrivateIp: firewall.privateIp, bastion });
         const flowLogs = createHubFlowLogs(this, name, ctx, settings.flowLogs, hub.vnet);
         createGovernance(this, name, ctx, settings);
         const gateway = settings.hybrid !== undefined ? createHybridGateway(this, name, ctx, settings.hybrid, hub) : undefined;

@@ -22,6 +22,8 @@ export interface JumpboxDependencies {
     vault: keyvault.Vault;
     /** The firewall's private IP: the NIC's DNS server (DNS proxy). */
     firewallPrivateIp: pulumi.Output<string>;
+    /** The Bastion host the login groups connect through (they need to read it). */
+    bastion: network.BastionHost;
 }
 
 /**
@@ -109,6 +111,19 @@ export function createJumpbox(parent: pulumi.ComponentResource, name: string, ct
         principalType: "Group",
         description: "Entra ID SSH to the jumpbox through Bastion",
     }])), { parent });
+    // Bastion's native client (az network bastion ssh --auth-type AAD) also needs "Reader role on the virtual machine.
+    // Reader role on the NIC with private IP of the virtual machine. Reader role on the Azure Bastion resource"
+    // (learn.microsoft.com/azure/bastion/connect-vm-native-client-linux, required roles): the login role reads the VM
+    // but not the NIC, a resource of its own, nor the Bastion host. Read only, on exactly those three.
+    const readers = (key: string, scope: pulumi.Input<string>, what: string) => createRoleAssignments(`${name}-jumpbox-${key}`, scope, Object.fromEntries(jump.loginGroupObjectIds.map((id, i) => [`reader${i}`, {
+        roleDefinitionIdOrName: "Reader",
+        principalId: id,
+        principalType: "Group",
+        description: `Bastion native-client SSH to the jumpbox reads the ${what}`,
+    }])), { parent });
+    readers("vm", vm.id, "VM");
+    readers("nic", nic.id, "jumpbox NIC");
+    readers("bas", deps.bastion.id, "Bastion host");
     // The VM's ID is released only once its login extension is installed: the in-network uploads other components run
     // on this VM (managed Run Commands, which may run in parallel with each other, learn.microsoft.com/azure/
     // virtual-machines/linux/run-command-managed) then never race the extension, and Azure runs one extension

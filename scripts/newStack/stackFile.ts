@@ -103,6 +103,11 @@ export function stackFileText(s: StackSpec): string {
     key("appGateway.minCapacity", size.appGatewayMin);
     key("appGateway.maxCapacity", size.appGatewayMax);
     key("jumpbox.enabled", true);
+    if (s.environment === "prod") {
+        // Prod requires a login group (lib/crossChecks.ts): nobody else can sign in to the jumpbox.
+        comment("Replace with the Entra ID group of the operators who sign in to the jumpbox through Bastion");
+        key("jumpbox.loginGroupObjectId", "00000000-0000-0000-0000-0000000000a3");
+    }
     // Prod must record its network traffic (lib/crossChecks.ts); elsewhere the profile decides.
     const flowLogs = demands.flowLogs || s.environment === "prod";
     key("flowLogs.enabled", flowLogs);
