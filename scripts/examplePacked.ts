@@ -9,7 +9,7 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { evaluatePolicies, POLICY_DIR } from "../lib/offline/policyHost";
+import { evaluatePolicies, POLICY_DIR } from "../lib/offline/policySessions";
 import { runProgram } from "../lib/offline/run";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 

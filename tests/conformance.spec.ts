@@ -5,7 +5,8 @@ import { policies } from "../policy/policies";
 import { APPLICATION_GATEWAY_SUBNET_NAMES, escapeRegExp } from "../policy/rules/common";
 import { RULE_METADATA } from "../policy/rules/define";
 import { RecordedResource } from "../lib/offline/mocks";
-import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { PolicySession, Violation } from "../lib/offline/policyHost";
+import { closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policySessions";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 
 /**

@@ -14,7 +14,7 @@ import { composeName } from "../components/shared/naming";
 import { isConfigError, parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
 import { RecordedResource } from "../lib/offline/mocks";
-import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile } from "../lib/offline/policyHost";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile } from "../lib/offline/policySessions";
 import { ProgramRun, runProgram } from "../lib/offline/run";
 import { PROJECT_DIR, loadStackConfig } from "../lib/offline/stackConfig";
 import { Json, SECRET_SIG } from "../lib/offline/values";

@@ -1,7 +1,8 @@
 import * as path from "path";
 import { expect } from "chai";
 import * as fs from "fs";
-import { POLICY_DIR, evaluateInSession, openPolicySession, readPolicyConfig } from "../lib/offline/policyHost";
+import { openPolicySession } from "../lib/offline/policyHost";
+import { POLICY_DIR, evaluateInSession, readPolicyConfig } from "../lib/offline/policySessions";
 import { ProgramRun, runProgram } from "../lib/offline/run";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 

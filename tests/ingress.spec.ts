@@ -7,7 +7,7 @@ import { Ingress, IngressArgs } from "../components/ingress";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
 import { pfxBase64 } from "../components/shared/selfSignedPfx";
 import { Graph } from "../lib/offline/graph";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource, mockRsaKeyPem, selfSignedPem } from "../lib/offline/mocks";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockRsaKeyPem, selfSignedPem } from "../lib/offline/mocks";
 import { ProgramRun, runComponent, runProgram, sharedProgramRun } from "../lib/offline/run";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 import { apimMatchingOperations, kid, kids, parseXml, routedPool, templateShape, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
@@ -50,19 +50,6 @@ const inputs = (g: Graph, type: string, name?: string) => g.plainInputs(g.one(`a
 const agw = (g: Graph) => inputs(g, "network:ApplicationGateway");
 const byName = (items: Json, name: string) => (items as Obj[]).find((x) => x["name"] === name) as Obj;
 
-/** The transitive dependencies of a resource (through dependsOn, properties and parents' inputs). */
-function dependencyClosure(g: Graph, r: RecordedResource): Set<string> {
-    const seen = new Set<string>();
-    const stack = [...g.allDependencies(r)];
-    while (stack.length > 0) {
-        const urn = stack.pop() as string;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        const dep = g.byUrn(urn);
-        if (dep !== undefined) stack.push(...g.allDependencies(dep));
-    }
-    return seen;
-}
 
 /**
  * Requests and what must happen to them, stated literally: [method, request URI, headers, WAF custom-rule verdict,
@@ -356,7 +343,7 @@ describe("Ingress component", () => {
             expect(byName(gw["backendHttpSettingsCollection"] as Json, "apim-https")).to.deep.include({ protocol: "Https", port: 443, hostName: "apim-ahds-dev-abc12.azure-api.net" });
             expect(byName(gw["probes"] as Json, "apim-status")).to.deep.include({ protocol: "Https", host: "apim-ahds-dev-abc12.azure-api.net", path: "/status-0123456789abcdef" });
             const apimUrns = new Set([g.one("azure-native:apimanagement:ApiManagementService").urn, ...g.custom.filter((r) => g.allDependencies(r).has(g.one("azure-native:apimanagement:ApiManagementService").urn)).map((r) => r.urn)]);
-            const closure = dependencyClosure(g, gwRes);
+            const closure = g.dependencyClosure(gwRes);
             expect([...closure].filter((u) => apimUrns.has(u))).to.deep.equal([]);
         });
 
@@ -380,7 +367,7 @@ describe("Ingress component", () => {
                 principalId: identity.outputs["principalId"] as string,
                 principalType: "ServicePrincipal",
             });
-            expect(dependencyClosure(g, g.one("azure-native:network:ApplicationGateway")).has(secret.urn)).to.equal(true);
+            expect(g.dependencyClosure(g.one("azure-native:network:ApplicationGateway")).has(secret.urn)).to.equal(true);
         });
 
         it("labels the gateway's public IP with the stack suffix and reports the FHIR base URL on that DNS name", () => {

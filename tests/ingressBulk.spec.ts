@@ -4,8 +4,8 @@ import { Ingress, IngressArgs, IngressBulkUploadArgs } from "../components/ingre
 import { normalizedBlobEndpoint } from "../components/ingress/bulkApi";
 import { Graph } from "../lib/offline/graph";
 import { XmlElement, gatewayOutcome, kid, kids, parseXml, routedPool, textsOf, wafCustomRuleVerdict } from "./harness/ingressEval";
-import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, RecordedResource } from "../lib/offline/mocks";
-import { closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID } from "../lib/offline/mocks";
+import { closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policySessions";
 import { runComponent } from "../lib/offline/run";
 import { Json } from "../lib/offline/values";
 import { EXPECTED_LOG_SCRUBBING, EXPECTED_MANAGED_RULES } from "./fixtures/wafExpectations";
@@ -54,19 +54,6 @@ const byName = (items: Json, name: string) => (items as Obj[]).find((x) => x["na
 const policyOf = (g: Graph, apiId: string) => String(g.byType("azure-native:apimanagement:ApiPolicy").map((r) => g.plainInputs(r)).find((p) => p["apiId"] === apiId)?.["value"]);
 const wafPolicies = (g: Graph) => Object.fromEntries(g.byType("azure-native:network:WebApplicationFirewallPolicy").map((r) => [r.id as string, g.plainInputs(r)]));
 
-/** The transitive dependencies of a resource (through dependsOn, properties and parents' inputs). */
-function dependencyClosure(g: Graph, r: RecordedResource): Set<string> {
-    const seen = new Set<string>();
-    const stack = [...g.allDependencies(r)];
-    while (stack.length > 0) {
-        const urn = stack.pop() as string;
-        if (seen.has(urn)) continue;
-        seen.add(urn);
-        const dep = g.byUrn(urn);
-        if (dep !== undefined) stack.push(...g.allDependencies(dep));
-    }
-    return seen;
-}
 
 /** The bulk API policy as read from the XML: every element APIM evaluates, in order, with its attributes. */
 function readBulkPolicy(xml: string) {
@@ -384,8 +371,8 @@ describe("Ingress bulk upload API", () => {
             const gwRes = g.one("azure-native:network:ApplicationGateway");
             const apim = g.one("azure-native:apimanagement:ApiManagementService");
             const apimUrns = new Set([apim.urn, ...g.custom.filter((r) => g.allDependencies(r).has(apim.urn)).map((r) => r.urn)]);
-            expect([...dependencyClosure(g, gwRes)].filter((u) => apimUrns.has(u))).to.deep.equal([]);
-            expect(dependencyClosure(g, gwRes).has(g.one("azure-native:network:WebApplicationFirewallPolicy", "ingress-waf-bulk").urn)).to.equal(true);
+            expect([...g.dependencyClosure(gwRes)].filter((u) => apimUrns.has(u))).to.deep.equal([]);
+            expect(g.dependencyClosure(gwRes).has(g.one("azure-native:network:WebApplicationFirewallPolicy", "ingress-waf-bulk").urn)).to.equal(true);
         });
 
         it("reports APIM's principal ID and the upload URL; grants nothing on storage itself (the wiring does, per container)", () => {

@@ -7,7 +7,7 @@ import { contains, parseCidr } from "../components/shared/cidr";
 import { parseConfig } from "../lib/config";
 import { PlanJson, plan } from "../scripts/plan";
 import { USAGE, flatConfig, main, parseNewStackArgs, planNewStack, profileDemands, profileFile, readProfile } from "../scripts/newStack";
-import { POLICY_DIR, closeSharedPolicySessions, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policyHost";
+import { POLICY_DIR, closeSharedPolicySessions, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policySessions";
 import { npmRun } from "./harness/npmRun";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 

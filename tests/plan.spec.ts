@@ -7,7 +7,8 @@ import { RULE_METADATA } from "../policy/rules/define";
 import { PlanJson, plan } from "../scripts/plan";
 import { npmRun } from "./harness/npmRun";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
-import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, deferredAtPreview, policyConfigFile, sharedOrOwnSession } from "../lib/offline/policyHost";
+import { deferredAtPreview } from "../lib/offline/policyHost";
+import { POLICY_DIR, borrowSharedSession, closeSharedPolicySessions, policyConfigFile, sharedOrOwnSession } from "../lib/offline/policySessions";
 import { sharedProgramRun } from "../lib/offline/run";
 
 const PACK_VERSION = (JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version;

@@ -6,7 +6,8 @@ import { ConfigError, isConfigError, parseConfig } from "../lib/config";
 import { PlanArgs, plan } from "../scripts/plan";
 import { USAGE, UsageError, parseCommand } from "../scripts/plan/args";
 import { npmRun } from "./harness/npmRun";
-import { POLICY_DIR, PolicyInfo, closeSharedPolicySessions, policyConfigFile, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policyHost";
+import { PolicyInfo } from "../lib/offline/policyHost";
+import { POLICY_DIR, closeSharedPolicySessions, policyConfigFile, sharedOrOwnSession, sharedPolicySession } from "../lib/offline/policySessions";
 import { jsonErrorOffset, readPolicyConfigFile, reconcilePolicyConfig } from "../lib/offline/policyConfig";
 import { PROJECT_DIR, SECURE_PLACEHOLDER, loadStackConfig } from "../lib/offline/stackConfig";
 

@@ -5,7 +5,7 @@ import { logAnalyticsRetention } from "../policy/rules/monitoring";
 import { storageNoPublicNetworkAccess } from "../policy/rules/storage";
 import { DEFAULT_REQUIRED_TAGS, requiredTags } from "../policy/rules/tags";
 import { check } from "./harness/policyArgs";
-import { readPolicyConfig } from "../lib/offline/policyHost";
+import { readPolicyConfig } from "../lib/offline/policySessions";
 
 const TAGS = Object.fromEntries(DEFAULT_REQUIRED_TAGS.map((k) => [k, "x"]));
 

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { policies } from "../policy/policies";
 import { RecordedResource } from "../lib/offline/mocks";
-import { PolicySession, Violation, closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policyHost";
+import { PolicySession, Violation } from "../lib/offline/policyHost";
+import { closeSharedPolicySessions, sharedPolicySession } from "../lib/offline/policySessions";
 import { sharedProgramRun } from "../lib/offline/run";
 
 /**

@@ -11,7 +11,7 @@ import { synapseLakeTrustedWorkspace } from "../policy/rules/synapse";
 import { eventGridTopicIdentity } from "../policy/rules/eventgrid";
 import { appServiceBasicPublishingOff } from "../policy/rules/web";
 import { check, checkStack, policyResources, policyResourcesWith, stackResource } from "./harness/policyArgs";
-import { readPolicyConfig } from "../lib/offline/policyHost";
+import { readPolicyConfig } from "../lib/offline/policySessions";
 import { UNKNOWN as UNKNOWN_ID } from "../lib/offline/values";
 import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
 

@@ -12,7 +12,8 @@ import { REPORT_SECTIONS, ReportExtras, ReportRule, buildReportData, parseAfterD
 import { DEFAULT_CONTROLS } from "../scripts/report/data";
 import { diagnosticsOf, isPhiStore, privateEndpointsOf, securitySettings } from "../scripts/report/facts";
 import { transitiveReduction } from "../scripts/report/diagram";
-import { POLICY_DIR, Violation, closeSharedPolicySessions, evaluateShared, policyConfigFile, readPolicyConfig } from "../lib/offline/policyHost";
+import { Violation } from "../lib/offline/policyHost";
+import { POLICY_DIR, closeSharedPolicySessions, evaluateShared, policyConfigFile, readPolicyConfig } from "../lib/offline/policySessions";
 import { ProgramRun, sharedProgramRun } from "../lib/offline/run";
 import { PROJECT_DIR } from "../lib/offline/stackConfig";
 

@@ -31,6 +31,20 @@ export class Graph {
         return new Set([...r.dependencies, ...Object.values(r.propertyDependencies).flat()]);
     }
 
+    /** Every URN this resource waits for, directly or through what it waits for (its transitive dependencies). */
+    dependencyClosure(r: RecordedResource): Set<string> {
+        const seen = new Set<string>();
+        const todo = [...this.allDependencies(r)];
+        while (todo.length > 0) {
+            const urn = todo.pop() as string;
+            if (seen.has(urn)) continue;
+            seen.add(urn);
+            const dep = this.byUrn(urn);
+            if (dep !== undefined) todo.push(...this.allDependencies(dep));
+        }
+        return seen;
+    }
+
     /** The resource's inputs as JSON (secrets → "[secret]", unknowns → "[unknown]"). */
     plainInputs(r: RecordedResource): Record<string, Json> {
         return sanitize(r.inputs) as Record<string, Json>;
