@@ -205,7 +205,7 @@ const schema = z.strictObject({
             for (const t of types) if (!/^[A-Z][A-Za-z]{1,63}$/.test(t)) ctx.addIssue({ code: "custom", message: `has the entry "${t}", which is not a FHIR resource type name` });
         }),
         // Mode agent's image, imported into the platform registry (AnalyticsSyncArgs agent.image).
-        agentImage: z.string().refine((v) => v === "" || REGISTRY_IMAGE.test(v), "must be <registry>.azurecr.io/<repository>:<tag> (or empty)"),
+        agentImage: z.string().refine((v) => v === "" || REGISTRY_IMAGE.test(v), "must be <registry>.azurecr.io/<repository>:<tag> or @sha256:<digest> (or empty)"),
         synapse: bool,
         synapseAdminGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),
         readerGroupObjectId: z.string().refine((v) => v === "" || GUID.test(v), "must be an Entra ID group object ID (GUID) or empty"),

@@ -452,6 +452,17 @@ describe("AnalyticsSync component", () => {
             ["a config that is not JSON", { ...BASE, deidentification: { configs: { "x.json": "{" } } }, 'deidentification.configs["x.json"] is not valid JSON'],
             ["empty diagnostics", { ...BASE, diagnosticSettings: {} }, "diagnosticSettings must not be empty"],
         ];
+        it("takes the agent's image by tag or digest, in any cloud's registry, with OCI repository names", async () => {
+            // OCI distribution spec path components: [a-z0-9]+ joined by ".", "_", "__" or runs of "-".
+            for (const image of [`${ACR}/mirror/healthdatatodatalaketool:v0.6.2.1`, `${ACR}/mirror/fhir__sync--agent@sha256:${"0f".repeat(32)}`]) {
+                const r = await run({ ...BASE, mode: "agent", agent: { image } });
+                expect(r.error, image).to.equal(undefined);
+            }
+            const china = await run({ ...BASE, mode: "agent", containerRegistry: { resourceId: ACR_ID, loginServer: "crahdsdevabc12.azurecr.cn" }, agent: { image: "crahdsdevabc12.azurecr.cn/agent:1" } });
+            expect(china.error).to.equal(undefined);
+            const upper = await run({ ...BASE, mode: "agent", agent: { image: `${ACR}/Agent:1` } });
+            expect(String(upper.error)).to.include(`agent.image "${ACR}/Agent:1" must be <registry>.azurecr.io/<repository>:<tag> (or @sha256:<digest>)`);
+        });
         for (const [what, args, message] of cases) {
             it(`rejects ${what}`, async () => {
                 const r = await run(args);

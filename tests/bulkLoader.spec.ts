@@ -590,8 +590,10 @@ headers=""; prev=""; for a in "$@"; do
   if [ "$prev" = "-o" ] && [ "$a" != "/dev/null" ]; then
     status=$(head -n1 "${dir}/downloads"); sed -i 1d "${dir}/downloads"; status="\${status:-200}"
     if [ "$status" = "000" ]; then printf '000'; exit 7; fi
-    if [ "$status" = "200" ]; then cp "${dir}/content" "$a"; else echo "not found" > "$a"; fi
-    printf '%s' "$status"; exit 0
+    # "200:18": curl saw a 200 but the transfer was cut off (curl's exit 18).
+    rc="\${status#*:}"; [ "$rc" = "$status" ] && rc=0; status="\${status%%:*}"
+    if [ "$status" = "200" ]; then if [ "$rc" = 0 ]; then cp "${dir}/content" "$a"; else head -c 5 "${dir}/content" > "$a"; fi; else echo "not found" > "$a"; fi
+    printf '%s' "$status"; exit "$rc"
   fi
   if [ "$prev" = "--upload-file" ]; then cp "$a" "${dir}/uploaded"; fi
   if [ "$prev" = "-D" ]; then headers="$a"; fi
@@ -653,6 +655,15 @@ printf '%s' "$status"
             expect(missing.gets).to.have.length(1);
             expect(missing.puts).to.have.length(0);
             expect(missing.stderr).to.include(`could not download ${PACKAGE_URL}: HTTP 404 is not retried`);
+        });
+
+        it("retries a download curl did not finish (a 200 cut off: curl exit 18), never checking or uploading the partial file", async () => {
+            const r = await runScript(script(sha), zip, ["201"], ["200:18", "200"]);
+            expect(r.code, r.stderr).to.equal(0);
+            expect(r.gets).to.have.length(2);
+            expect(r.stderr).to.include(`attempt 1: HTTP 000 downloading ${PACKAGE_URL} (curl exit 18)`).and.not.include("sha256 of");
+            expect(r.sleeps).to.deep.equal([10]);
+            expect(r.uploaded).to.equal(zip);
         });
 
         it("fails at once on a permanent Put Blob error (400, 404) without retrying it", async () => {

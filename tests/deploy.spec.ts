@@ -6,7 +6,7 @@ import { expect } from "chai";
 import * as YAML from "yaml";
 import { ConfigError, PLATFORM_STACKS, parseDeployConfig } from "../deploy/config";
 import {
-    DEPLOYMENT_ENVIRONMENT, OPERATION_VARIABLE, SECRETS_ENVIRONMENT_STACKS, deployPaths, deployedStacks, escSubject, gatePlanCommand, githubSubjects,
+    DEPLOYMENT_ENVIRONMENT, OPERATION_VARIABLE, SECRETS_ENVIRONMENT_STACKS, deployPaths, deployedStacks, escSubject, githubSubjects,
     secretsEnvironmentOptions,
 } from "../deploy/settings";
 import { cronProblems } from "../components/shared/cron";
@@ -171,9 +171,8 @@ describe("delivery as code (deploy/)", () => {
                 const r = spawnSync("bash", ["-c", gate], { env, encoding: "utf8" });
                 return { status: r.status, stdout: r.stdout, npm: fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim() : "" };
             };
-            const pr = deployedStacks(parseDeployConfig(deployConfig())).find((d) => d.stack === "pr")!;
             for (const operation of ["update", "preview", "refresh", "detect-drift", "remediate-drift", undefined]) {
-                expect(run(operation), String(operation)).to.deep.equal({ status: 3, stdout: "", npm: gatePlanCommand(pr) });
+                expect(run(operation), String(operation)).to.deep.equal({ status: 3, stdout: "", npm: "npm run plan -- --stack pr --policy-pack-config policy/config.dev.json" });
             }
             expect(run("destroy")).to.deep.equal({ status: 0, stdout: "offline gate skipped: a destroy deploys no code\n", npm: "" });
         });

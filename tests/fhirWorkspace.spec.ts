@@ -148,7 +148,7 @@ describe("FhirWorkspace component", () => {
         });
 
         it("has no CORS configuration unless origins are allowed", () => {
-            expect(fhir(g)).to.not.have.key("corsConfiguration");
+            expect(fhir(g)).to.not.have.property("corsConfiguration");
         });
 
         it("makes the workspace private: an endpoint with group healthcareworkspace in the given subnet, registered in the workspace, fhir and dicom zones", () => {
@@ -501,8 +501,10 @@ headers=""; prev=""; for a in "$@"; do
 done
 read -r status error < <(head -n1 "${dir}/statuses") || true; sed -i 1d "${dir}/statuses"; status="\${status:-201}"
 if [ "$status" = "000" ]; then echo "curl: (7) Failed to connect" >&2; printf '000'; exit 7; fi
+# "100:28": curl saw 100 Continue, then timed out (curl's exit 28).
+rc="\${status#*:}"; [ "$rc" = "$status" ] && rc=0; status="\${status%%:*}"
 if [ -n "$headers" ]; then printf 'HTTP/1.1 %s x\\r\\n' "$status" > "$headers"; if [ -n "\${error:-}" ]; then printf 'x-ms-error-code: %s\\r\\n' "$error" >> "$headers"; fi; fi
-printf '%s' "$status"
+printf '%s' "$status"; exit "$rc"
 `, { mode: 0o755 });
             for (const f of ["calls", "bodies", "sleeps"]) fs.writeFileSync(path.join(dir, f), "");
             const r = await runBash(script, bin, virtualSleep(path.join(dir, "sleeps")));
@@ -551,6 +553,20 @@ printf '%s' "$status"
                 expect(r.puts.some((p) => p.includes("/b.json"))).to.equal(false);
             });
         }
+
+        it("retries an upload curl did not finish (100 Continue, then a timeout: curl exit 28)", async () => {
+            const r = await runScript(one(), ["100:28", "201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            expect(r.puts).to.have.length(2);
+            expect(r.stderr).to.include("attempt 1: HTTP 000 for a.json (curl exit 28)");
+            expect(r.sleeps).to.deep.equal([10]);
+        });
+
+        it("keeps a blob named like the script's own files apart from them (a blob called headers keeps its content)", async () => {
+            const r = await runScript(blobUploadScript("stahdsdevexpabc12", "anonymization", [{ name: "headers", contentType: "application/json", content: "{\"a\":1}" }]), ["201"]);
+            expect(r.code, r.stderr).to.equal(0);
+            expect(r.bodies).to.deep.equal(["{\"a\":1}"]);
+        });
 
         it("overwrites an existing blob (no conditional header), so a re-run with the same content succeeds", async () => {
             const r = await runScript(two(), ["201", "201"]);

@@ -58,7 +58,7 @@ describe("HubSecurity component", () => {
             // No NSG on AzureFirewallSubnet (firewall-faq), and, without a hybrid gateway, no route table: its system route
             // 0.0.0.0/0 → Internet is what the firewall needs. No route table on AzureBastionSubnet (bastion-faq).
             expect(subnet(g, "AzureFirewallSubnet")).to.not.have.any.keys("networkSecurityGroup", "routeTable");
-            expect(subnet(g, "AzureBastionSubnet")).to.not.have.key("routeTable");
+            expect(subnet(g, "AzureBastionSubnet")).to.not.have.property("routeTable");
             for (const n of ["AzureBastionSubnet", "snet-jumpbox", "snet-private-endpoints"]) expect(subnet(g, n)["networkSecurityGroup"], n).to.be.an("object");
             expect(subnet(g, "snet-jumpbox")).to.include({ defaultOutboundAccess: false });
             expect(subnet(g, "snet-private-endpoints")).to.include({ privateEndpointNetworkPolicies: "NetworkSecurityGroupEnabled" });
@@ -67,7 +67,7 @@ describe("HubSecurity component", () => {
         it("attaches a Firewall Policy with threat intelligence Deny and DNS proxy, and no classic rule collections", () => {
             const policy = inputs(g, "azure-native:network:FirewallPolicy");
             expect(policy).to.deep.include({ threatIntelMode: "Deny", dnsSettings: { enableProxy: true }, sku: { tier: "Standard" } });
-            expect(policy).to.not.have.key("intrusionDetection");
+            expect(policy).to.not.have.property("intrusionDetection");
             const fw = g.one("azure-native:network:AzureFirewall");
             expect(fw.propertyDependencies["firewallPolicy"]).to.deep.equal([g.one("azure-native:network:FirewallPolicy").urn]);
             expect(g.plainInputs(fw)).to.not.have.any.keys("applicationRuleCollections", "networkRuleCollections", "natRuleCollections");
@@ -125,7 +125,7 @@ describe("HubSecurity component", () => {
             expect(JSON.stringify(nic)).to.not.include("publicIPAddress");
             const vm = inputs(g, "azure-native:compute:VirtualMachine");
             const os = vm["osProfile"] as Record<string, Json>;
-            expect(os).to.not.have.key("adminPassword");
+            expect(os).to.not.have.property("adminPassword");
             expect(os["linuxConfiguration"]).to.deep.include({ disablePasswordAuthentication: true });
             expect(vm["securityProfile"]).to.deep.equal({ encryptionAtHost: true, securityType: "TrustedLaunch", uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
             expect(vm).to.deep.include({ identity: { type: "SystemAssigned" }, diagnosticsProfile: { bootDiagnostics: { enabled: true } } });

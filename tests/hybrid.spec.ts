@@ -63,7 +63,7 @@ describe("HubSecurity hybrid connectivity", () => {
             for (const t of HYBRID_TYPES) expect(r.graph.byType(t), t).to.deep.equal([]);
             expect(subnet(r.graph, "GatewaySubnet")).to.equal(undefined);
             expect(r.graph.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((x) => x.name)).to.deep.equal(["hub-rcg-platform", "hub-rcg-management"]);
-            expect(inputs(r.graph, "azure-native:network:FirewallPolicy")).to.not.have.key("snat");
+            expect(inputs(r.graph, "azure-native:network:FirewallPolicy")).to.not.have.property("snat");
             expect(r.outputs).to.deep.equal({ gatewayId: "", gatewayPublicIps: [], gatewayConnectionId: "", dnsResolverInboundIp: "", onPremisesDnsForwarders: [] });
         });
     });
@@ -84,7 +84,7 @@ describe("HubSecurity hybrid connectivity", () => {
                 virtualNetworkGatewayName: "vgw-ahds-dev-weu-hub", gatewayType: "Vpn", vpnType: "RouteBased", vpnGatewayGeneration: "Generation2",
                 sku: { name: "VpnGw2AZ", tier: "VpnGw2AZ" }, activeActive: true, enableBgp: false,
             });
-            expect(g.plainInputs(gw)).to.not.have.key("bgpSettings");
+            expect(g.plainInputs(gw)).to.not.have.property("bgpSettings");
             const configs = g.plainInputs(gw)["ipConfigurations"] as Array<Record<string, Json>>;
             expect(configs.map((c) => [c["name"], c["privateIPAllocationMethod"], c["subnet"]])).to.deep.equal([
                 ["default", "Dynamic", { id: `${SUB}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-ahds-dev-weu-hub/subnets/GatewaySubnet` }],
@@ -194,7 +194,7 @@ describe("HubSecurity hybrid connectivity", () => {
                 routes: [{ name: "spoke-via-firewall", addressPrefix: "10.1.0.0/20", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" }],
             });
             expect(subnet(g, "GatewaySubnet")).to.deep.equal({ name: "GatewaySubnet", addressPrefix: "10.0.2.0/27", routeTable: { id: rt.id } });
-            expect(subnet(g, "GatewaySubnet")).to.not.have.key("networkSecurityGroup");
+            expect(subnet(g, "GatewaySubnet")).to.not.have.property("networkSecurityGroup");
         });
 
         it("admits on-premises callers to exactly the FHIR and DICOM hosts on TCP 443, written after the other groups, and SNATs network rules", () => {
@@ -223,7 +223,7 @@ describe("HubSecurity hybrid connectivity", () => {
             });
             const s = subnet(g, "snet-dns-inbound");
             expect(s).to.deep.include({ addressPrefix: "10.0.0.128/28", delegations: [{ name: "dns-resolvers", serviceName: "Microsoft.Network/dnsResolvers" }], defaultOutboundAccess: false });
-            expect(s).to.not.have.key("routeTable");
+            expect(s).to.not.have.property("routeTable");
             expect(out?.dnsResolverInboundIp).to.equal("10.0.0.132");
         });
 
@@ -324,7 +324,7 @@ describe("HubSecurity hybrid connectivity", () => {
             expect(inputs(g, "azure-native:network:VirtualNetworkGateway")).to.deep.include({ vpnGatewayGeneration: "Generation1", activeActive: false, enableBgp: false });
             expect(g.byType("azure-native:network:PublicIPAddress").map((p) => p.name).filter((n) => n.startsWith("hub-pip-vgw"))).to.deep.equal(["hub-pip-vgw"]);
             expect(inputs(g, "azure-native:network:LocalNetworkGateway")).to.deep.include({ localNetworkAddressSpace: { addressPrefixes: ["192.168.10.0/24", "192.168.20.0/24"] } });
-            expect(inputs(g, "azure-native:network:LocalNetworkGateway")).to.not.have.key("bgpSettings");
+            expect(inputs(g, "azure-native:network:LocalNetworkGateway")).to.not.have.property("bgpSettings");
             expect(inputs(g, "azure-native:network:VirtualNetworkGatewayConnection")).to.deep.include({ ipsecPolicies: [policy], dpdTimeoutSeconds: 30, enableBgp: false, sharedKey: "[secret]" });
             noPlainKey(g, PSK);
         });

@@ -48,7 +48,7 @@ describe("hybrid connectivity baseline (dev: off)", () => {
     });
     it("admits nothing from on-premises and keeps the firewall's default SNAT", () => {
         expect(run.graph.byType("azure-native:network:FirewallPolicyRuleCollectionGroup").map((r) => r.name)).to.not.include("hub-rcg-on-premises");
-        expect(run.graph.plainInputs(run.graph.one("azure-native:network:FirewallPolicy"))).to.not.have.key("snat");
+        expect(run.graph.plainInputs(run.graph.one("azure-native:network:FirewallPolicy"))).to.not.have.property("snat");
     });
     it("outputs empty hybrid values", () => {
         expect(run.outputs).to.deep.include({ gatewayPublicIps: [], gatewayBgpPeeringAddress: "", gatewayConnectionId: "", dnsResolverInboundIp: "", onPremisesDnsForwarders: [] });
@@ -98,7 +98,7 @@ describe("hybrid connectivity baseline (prod: site-to-site VPN)", () => {
         const fw = g.one("azure-native:network:RouteTable", "hub-rt-firewall");
         expect(g.plainInputs(fw)).to.deep.include({ routeTableName: "rt-ahds-prod-weu-afw", disableBgpRoutePropagation: false, routes: [{ name: "default-to-internet", addressPrefix: "0.0.0.0/0", nextHopType: "Internet" }] });
         expect(subnetOf(g, "hub-vnet", "AzureFirewallSubnet")).to.deep.equal({ name: "AzureFirewallSubnet", addressPrefix: "10.20.0.0/26", routeTable: { id: fw.id } });
-        expect(g.plainInputs(g.one("azure-native:network:AzureFirewall"))).to.not.have.key("managementIpConfiguration");
+        expect(g.plainInputs(g.one("azure-native:network:AzureFirewall"))).to.not.have.property("managementIpConfiguration");
         // snet-appgw: no routes, propagation off (application-gateway/configuration-infrastructure#supported-user-defined-routes, Scenario 1).
         const agw = g.one("azure-native:network:RouteTable", "spoke-rt-appGateway");
         expect(g.plainInputs(agw)).to.deep.include({ routeTableName: "rt-ahds-prod-weu-agw", disableBgpRoutePropagation: true, routes: [] });

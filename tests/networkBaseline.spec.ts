@@ -316,7 +316,7 @@ for (const stack of ["dev", "prod"] as const) {
             const privatelink = links.filter((l) => zone(l).startsWith("privatelink."));
             const others = links.filter((l) => !zone(l).startsWith("privatelink."));
             for (const l of privatelink) expect(l.inputs, l.name).to.deep.include({ resolutionPolicy: "NxDomainRedirect", registrationEnabled: false });
-            for (const l of others) expect(l.inputs, l.name).to.not.have.key("resolutionPolicy");
+            for (const l of others) expect(l.inputs, l.name).to.not.have.property("resolutionPolicy");
             expect(others.length, "APIM's per-host zones").to.be.greaterThan(0);
             const vault = privatelink.filter((l) => zone(l) === "privatelink.vaultcore.azure.net").map((l) => l.name);
             expect(vault).to.deep.equal(["hub-pdns-privatelink.vaultcore.azure.net-link-hub", "spoke-pdns-privatelink.vaultcore.azure.net-link-spoke"]);

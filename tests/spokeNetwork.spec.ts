@@ -63,7 +63,7 @@ describe("SpokeNetwork component", () => {
             expect(subnet(g, "snet-appgw")["routeTable"]).to.deep.equal({ id: rt.id });
             expect(g.one("azure-native:network:VirtualNetwork").propertyDependencies["subnets"]).to.include(rt.urn);
             // The gateway keeps Azure's default outbound path (no defaultOutboundAccess: false): its control plane needs it.
-            expect(subnet(g, "snet-appgw")).to.not.have.key("defaultOutboundAccess");
+            expect(subnet(g, "snet-appgw")).to.not.have.property("defaultOutboundAccess");
         });
 
         it("sends APIM control-plane replies to the internet, as forced tunnelling on stv2 requires, with service endpoints for its dependencies", () => {
@@ -178,7 +178,7 @@ describe("SpokeNetwork component", () => {
             expect(r.error).to.equal(undefined);
             expect(rule(r.graph, "appGateway", "allow-https-listeners")).to.deep.include({ sourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.0/24"] });
             expect(inputs(r.graph, "azure-native:network:FlowLog")).to.deep.include({ networkWatcherName: "nw-custom", resourceGroupName: "rg-nw", retentionPolicy: { enabled: false, days: 0 } });
-            expect(inputs(r.graph, "azure-native:network:FlowLog")).to.not.have.key("identity");
+            expect(inputs(r.graph, "azure-native:network:FlowLog")).to.not.have.property("identity");
         });
     });
 

@@ -148,7 +148,7 @@ describe("GitHub Actions workflows", () => {
         for (const dir of [".", "components", "deploy", "policy", "examples/fhir-only"]) {
             const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, dir, "package.json"), "utf8")) as Pkg;
             // The pack declares no engines (the CLI that runs it installs it); every other package the same range.
-            if (dir !== "policy" || pkg.engines !== undefined) expect(pkg.engines?.node, dir).to.equal(">=20.17 <23");
+            if (dir !== "policy" || pkg.engines !== undefined) expect(pkg.engines?.node, dir).to.equal(">=20.17 <21 || >=22.9 <23");
             // Typings of the lowest supported Node, so no API Node 20 lacks type-checks.
             const types = pkg.devDependencies?.["@types/node"] ?? pkg.dependencies?.["@types/node"];
             if (types !== undefined) expect(types.split(".")[0], `${dir} @types/node`).to.equal("20");

@@ -44,8 +44,12 @@ export const EXPORT_IMAGE = { sourceRepository: "mcr.microsoft.com/azure-cli", t
  */
 export const AGENT_SOURCE_IMAGE = "healthplatformregistry.azurecr.io/healthdatatodatalaketool:v0.6.2.1";
 
-/** An image reference in an Azure Container Registry: `<registry>.azurecr.io/<repository>:<tag>` (lowercase repository, docker tag rules). */
-export const REGISTRY_IMAGE = /^[a-z0-9]{5,50}\.azurecr\.io\/[a-z0-9]+(?:[._\/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * An image reference in an Azure Container Registry (public, China or US Government cloud): `<registry>.azurecr.<io|cn|us>/
+ * <repository>` with a tag or a digest (`@sha256:<64 hex>`), the repository's path components as the OCI distribution
+ * spec writes them (`[a-z0-9]+` joined by `.`, `_`, `__` or runs of `-`).
+ */
+export const REGISTRY_IMAGE = /^[a-z0-9]{5,50}\.azurecr\.(?:io|cn|us)(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/;
 
 /** The Container Apps workload profile every environment has; jobs and apps run on it (serverless billing). */
 export const CONSUMPTION_PROFILE = "Consumption";

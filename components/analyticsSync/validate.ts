@@ -57,7 +57,7 @@ export function analyticsSyncProblems(args: AnalyticsSyncArgs): string[] {
     if (mode === "agent") {
         const loginServer = args.containerRegistry.loginServer;
         if (a.image === undefined) p.push(`agent.image is required in mode agent: import ${AGENT_SOURCE_IMAGE} into the private registry first (az acr import, README) and name it here`);
-        else if (!REGISTRY_IMAGE.test(a.image)) p.push(`agent.image "${a.image}" must be <registry>.azurecr.io/<repository>:<tag>`);
+        else if (!REGISTRY_IMAGE.test(a.image)) p.push(`agent.image "${a.image}" must be <registry>.azurecr.io/<repository>:<tag> (or @sha256:<digest>)`);
         else if (typeof loginServer === "string" && !a.image.startsWith(`${loginServer}/`)) p.push(`agent.image "${a.image}" must be in containerRegistry ${loginServer} (the agent pulls by identity from that registry only)`);
     }
     if (mode !== "agent" && args.agent !== undefined) p.push("agent applies only to mode agent");

@@ -135,10 +135,11 @@ export function createLoaderHosting(
     // Learn names the role for "Azure Blobs (trigger only)": Storage Account Contributor, with Blob Data Owner and
     // Queue Data Contributor (learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity),
     // and upstream grants it too (fhir-loader scripts/roleAssignment.bicep, 17d1049b-9a84-46fb-8f53-869881c3d3ab).
-    // Not a narrower custom role: a role definition can be made assignable only down to a resource group, not to this
-    // account (learn.microsoft.com/azure/role-based-access-control/role-definitions#assignablescopes), the deploying
-    // identity would need roleDefinitions/write, and only Learn's built-in role is documented to start the trigger.
-    // Scoped to the loader's own account only.
+    // Scoped to the loader's own account only. The role can also change the account's settings (shared keys, network
+    // rules); a custom role with only blobServices/read and blobServices/write (assignable at the resource group,
+    // assigned at this account) would be narrower, and is not used yet: the deploying identity would need
+    // roleDefinitions/write, and Learn documents only the built-in role for the trigger. (The pack's mandatory rules
+    // keep the account's shared keys off and its firewall closed at every preview and update.)
     grant("account", store.account.id, "Storage Account Contributor", "FHIR Loader: the zip blob trigger enables the account's blob analytics logging (Set Blob Service Properties)");
     grant("fhir", s.fhirServiceResourceId, "FHIR Data Contributor", "FHIR Loader posts bundles and NDJSON as batches");
     grant("appi", insights.id, "Monitoring Metrics Publisher", "FHIR Loader sends telemetry with Entra ID (local authentication is off)");
